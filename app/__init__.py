@@ -1,0 +1,1 @@
+"""News Archive: a searchable archive of news articles (see DESIGN.md)."""

@@ -1,0 +1,121 @@
+"""The `newsarchive` command: serve, ingest, reindex, check, stats.
+
+Every command and option has help text (a test holds us to it). Messages go to
+stderr, results to stdout, and exit codes say whether anything went wrong.
+"""
+
+import sys
+from contextlib import closing
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from app.archive import Archive
+from app.ingest import IngestReport, count_files, ingest_paths
+from app.settings import get_settings
+
+cli = typer.Typer(
+    help="A news archive: ingest article files, search them, serve them on the web.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+err = Console(stderr=True)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the archive on the web; an empty archive first ingests the seeds."""
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = get_settings()
+    with closing(Archive(settings)) as archive:
+        if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
+            err.print(f"Empty archive: ingesting the seeds in {settings.seeds_dir}")
+            _print_report(_ingest(archive, [settings.seeds_dir]))
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Article files, or directories to walk.")],
+) -> None:
+    """Add article files to the archive; exits 1 if any file was rejected."""
+    with closing(Archive(get_settings())) as archive:
+        report = _ingest(archive, paths)
+    _print_report(report)
+    raise typer.Exit(1 if report.rejected else 0)
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the search index from the store."""
+    with closing(Archive(get_settings())) as archive:
+        count = archive.reindex()
+    typer.echo(f"reindexed {count} articles")
+
+
+@cli.command()
+def check(
+    repair: Annotated[bool, typer.Option(help="Mend the index from the store.")] = False,
+) -> None:
+    """Check that the store and the index hold the same articles; exits 1 if not."""
+    with closing(Archive(get_settings())) as archive:
+        found = archive.repair() if repair else archive.differences()
+    for name in ("missing", "extra", "stale", "doubled"):
+        for article_id in getattr(found, name):
+            typer.echo(f"{name}\t{article_id}")
+    if not found:
+        typer.echo("ok: the store and the index hold the same articles")
+        return
+    typer.echo("repaired" if repair else "differences found; `check --repair` mends them")
+    raise typer.Exit(0 if repair else 1)
+
+
+@cli.command()
+def stats() -> None:
+    """Print how many articles the archive holds, their dates, sources and places."""
+    with closing(Archive(get_settings())) as archive:
+        found = archive.store.stats()
+    typer.echo(f"articles\t{found.articles}")
+    typer.echo(f"first\t{found.first_published or '-'}")
+    typer.echo(f"last\t{found.last_published or '-'}")
+    for label, counts in (("source", found.by_source), ("place", found.by_place)):
+        for name, count in counts.items():
+            typer.echo(f"{label}\t{name}\t{count}")
+
+
+def main() -> None:
+    """Entry point of the `newsarchive` script and of `python -m app`."""
+    try:
+        get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "NEWSARCHIVE_" + "_".join(str(part) for part in problem["loc"]).upper()
+            err.print(f"error: {name}: {problem['msg']}", markup=False)
+        sys.exit(2)
+    cli()
+
+
+def _ingest(archive: Archive, paths: list[Path]) -> IngestReport:
+    if not err.is_terminal:
+        return ingest_paths(archive, paths)
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingest", total=count_files(paths))
+        return ingest_paths(archive, paths, on_file=lambda: progress.advance(task))
+
+
+def _print_report(report: IngestReport) -> None:
+    for rejection in report.rejected:
+        err.print(f"rejected {rejection.path}: {rejection.reason}", markup=False, highlight=False)
+    err.print(report.summary(), markup=False, highlight=False)

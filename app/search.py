@@ -1,0 +1,288 @@
+"""The one query layer: what the HTML pages and the JSON API both ask, answered alike.
+
+Parameters arrive as the client sent them and are validated here, so that both
+faces refuse the same things with the same words (`QueryError` names the
+parameter). Matching is the index's job, rows come from the store.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from math import ceil
+
+from markupsafe import Markup
+from whoosh.qparser import MultifieldParser
+from whoosh.qparser.common import QueryParserError
+from whoosh.query import Every, NullQuery, Prefix, Query, Wildcard
+
+from app.archive import Archive
+from app.index import SCHEMA, TEXT_FIELDS, snippet
+from app.store import ArticleRecord, Stats
+
+SORTS = ("relevance", "newest", "oldest")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_DEPTH = 10_000  # page × per_page; deeper lists are for export, not paging
+MAX_QUERY_CHARS = 500
+MAX_FILTER_CHARS = 200
+MIN_WILDCARD_LETTERS = 2
+MAX_WILDCARDS = 5
+
+_PARSER = MultifieldParser(list(TEXT_FIELDS), SCHEMA)
+
+
+class QueryError(ValueError):
+    """A parameter a client sent cannot be served; says which and why."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+
+
+class NotFound(LookupError):
+    """The thing asked for is not in the archive."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search: every field is safe to hand to the store or the index."""
+
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    place: str = ""
+    source: str = ""
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    id: str
+    title: str
+    published: date
+    place: str | None
+    source: str | None
+    snippet: Markup  # built from escaped text, matches in <mark>
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    params: SearchParams
+    total: int
+    items: list[ResultItem] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_DEPTH)
+        return max(1, ceil(reachable / self.params.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.params.page < self.pages
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year, month or day of the archive, with its articles and its parts."""
+
+    year: int
+    month: int | None
+    day: int | None
+    first: date
+    last: date
+    page: SearchPage
+    parts: list[tuple[date, int]]  # (start of each month or day, articles)
+
+    @property
+    def label(self) -> str:
+        if self.day:
+            return self.first.strftime("%-d %B %Y")
+        if self.month:
+            return self.first.strftime("%B %Y")
+        return str(self.year)
+
+
+def build_params(
+    *,
+    q: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    place: str | None = None,
+    source: str | None = None,
+    sort: str | None = None,
+    page: int | str | None = None,
+    per_page: int | str | None = None,
+) -> SearchParams:
+    """Validate raw parameters into `SearchParams`, or raise `QueryError` naming the bad one."""
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError("q", f"the query is {len(q):,} characters; the limit is {MAX_QUERY_CHARS}")
+    first, last = _date("from", date_from), _date("to", date_to)
+    if first and last and first > last:
+        raise QueryError("from", f"{first} is after to={last}")
+    sort = (sort or "").strip() or ("relevance" if q else "newest")
+    if sort not in SORTS:
+        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+    if sort == "relevance" and not q:
+        sort = "newest"
+    size = _integer("per_page", per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    number = _integer("page", page, 1, MAX_DEPTH // size)
+    return SearchParams(
+        q=q,
+        date_from=first,
+        date_to=last,
+        place=_filter_text("place", place),
+        source=_filter_text("source", source),
+        sort=sort,
+        page=number,
+        per_page=size,
+    )
+
+
+def search(archive: Archive, params: SearchParams) -> SearchPage:
+    """Matches for `params.q` under the filters, or the filtered archive when q is empty."""
+    if not params.q:
+        total, rows = archive.store.browse(
+            date_from=params.date_from,
+            date_to=params.date_to,
+            place=params.place or None,
+            source=params.source or None,
+            newest_first=params.sort != "oldest",
+            offset=params.offset,
+            limit=params.per_page,
+        )
+        return SearchPage(params, total, [_item(row, frozenset()) for row in rows])
+    hits = archive.index.search(
+        parse_query(params.q),
+        date_from=params.date_from,
+        date_to=params.date_to,
+        place=params.place or None,
+        source=params.source or None,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+    )
+    rows = archive.store.get_many(hits.ids)
+    items = [_item(rows[article_id], hits.terms) for article_id in hits.ids if article_id in rows]
+    return SearchPage(params, hits.total, items)
+
+
+def parse_query(text: str) -> Query:
+    """Whoosh query syntax, every word required, guarded against runaway wildcards."""
+    try:
+        query = _PARSER.parse(text)
+    except (QueryParserError, ValueError, TypeError) as error:
+        raise QueryError("q", f"cannot be parsed ({error})") from error
+    if query is NullQuery:
+        raise QueryError("q", "has no words to search for")
+    wildcards = [leaf for leaf in query.leaves() if isinstance(leaf, Wildcard | Prefix | Every)]
+    if len({getattr(leaf, "text", "") for leaf in wildcards}) > MAX_WILDCARDS:
+        raise QueryError("q", f"has more than {MAX_WILDCARDS} wildcard terms")
+    for leaf in wildcards:
+        letters = sum(char not in "*?" for char in getattr(leaf, "text", ""))
+        if letters < MIN_WILDCARD_LETTERS:
+            raise QueryError(
+                "q", f"a wildcard needs at least {MIN_WILDCARD_LETTERS} letters besides * and ?"
+            )
+    return query
+
+
+def get_article(archive: Archive, article_id: str) -> ArticleRecord:
+    record = archive.store.get(article_id) if len(article_id) <= 64 else None
+    if record is None:
+        raise NotFound(f"no article with id {article_id!r}")
+    return record
+
+
+def stats(archive: Archive) -> Stats:
+    return archive.store.stats()
+
+
+def months(archive: Archive) -> list[tuple[date, int]]:
+    """The first day of every month that has articles, with its count, newest first."""
+    return [(date(year, month, 1), count) for year, month, count in archive.store.month_counts()]
+
+
+def period(
+    archive: Archive,
+    *,
+    year: int,
+    month: int | None = None,
+    day: int | None = None,
+    page: int | str | None = None,
+) -> Period:
+    """The articles of one year, month or day, oldest first, and its months or days."""
+    first, last = _period_bounds(year, month, day)
+    params = build_params(
+        date_from=first.isoformat(), date_to=last.isoformat(), sort="oldest", page=page
+    )
+    unit = "day" if month else "month"
+    parts = [] if day else archive.store.period_counts(date_from=first, date_to=last, unit=unit)
+    return Period(year, month, day, first, last, search(archive, params), parts)
+
+
+def article_url(article_id: str) -> str:
+    return f"/articles/{article_id}"
+
+
+def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date, date]:
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, day), date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise NotFound(f"no such date in the calendar ({error})") from error
+
+
+def _item(row: ArticleRecord, terms: frozenset[str]) -> ResultItem:
+    return ResultItem(
+        id=row.id,
+        title=row.title,
+        published=row.published,
+        place=row.place,
+        source=row.source,
+        snippet=Markup(snippet(row.body, terms)),  # safe: snippet() escapes the text itself
+        url=article_url(row.id),
+    )
+
+
+def _date(parameter: str, value: str | None) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else _bad_date(parameter, value)
+    except ValueError:
+        return _bad_date(parameter, value)
+
+
+def _bad_date(parameter: str, value: str) -> date:
+    raise QueryError(parameter, f"{value[:40]!r} is not a date of the form YYYY-MM-DD")
+
+
+def _integer(parameter: str, value: int | str | None, default: int, maximum: int) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise QueryError(parameter, f"{str(value)[:40]!r} is not a whole number") from None
+    if not 1 <= number <= maximum:
+        raise QueryError(parameter, f"must be between 1 and {maximum:,}")
+    return number
+
+
+def _filter_text(parameter: str, value: str | None) -> str:
+    value = " ".join((value or "").split())
+    if len(value) > MAX_FILTER_CHARS:
+        raise QueryError(parameter, f"is longer than {MAX_FILTER_CHARS} characters")
+    return value

@@ -1,0 +1,64 @@
+"""The archive's settings: one typed object, read once from `NEWSARCHIVE_*` variables.
+
+Every field has a default that works on a fresh clone and a help string; values
+that cannot work are refused when the settings are read, not at first use.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Where the archive keeps its data and how much it accepts."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSARCHIVE_", frozen=True)
+
+    data_dir: Path = Field(
+        Path("data"), description="Directory holding the SQLite store and the search index."
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the store; empty means a SQLite file in DATA_DIR.",
+    )
+    index_dir: Path | None = Field(
+        None, description="Directory of the Whoosh index; empty means DATA_DIR/index."
+    )
+    seeds_dir: Path = Field(
+        Path("seeds"), description="Articles ingested by `serve` when the store is empty."
+    )
+    max_article_bytes: int = Field(
+        5 * MIB, description="Largest article file accepted, in bytes.", gt=0, le=1024 * MIB
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if url and not url.startswith(("sqlite", "postgresql")):
+            raise ValueError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return url
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            url = f"sqlite:///{(self.data_dir / 'archive.sqlite3').resolve()}"
+            object.__setattr__(self, "database_url", url)
+        if self.index_dir is None:
+            object.__setattr__(self, "index_dir", self.data_dir / "index")
+        return self
+
+    @property
+    def index_path(self) -> Path:
+        """The index directory, always set once the settings are validated."""
+        assert self.index_dir is not None
+        return self.index_dir
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()

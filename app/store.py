@@ -1,0 +1,286 @@
+"""The SQL store: the archive's source of truth, reached only through SQLAlchemy.
+
+Only portable constructs are used (SQLite pragmas aside), so that a
+`DATABASE_URL` can move the store to PostgreSQL. Writes come from `Archive`,
+which serialises them; reads are concurrent.
+"""
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    extract,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql import Select
+
+from app.parse import Article
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRecord(Base):
+    """One stored article; `body` holds paragraphs separated by a blank line."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    published: Mapped[date] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(200), index=True)
+    region: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(100), index=True)
+    lead: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.body.split("\n\n")
+
+    def to_article(self) -> Article:
+        """The parsed form, as the index wants it."""
+        return Article(
+            id=self.id,
+            title=self.title,
+            published=self.published,
+            place=self.place,
+            region=self.region,
+            source=self.source,
+            lead=self.lead,
+            body=self.body,
+            word_count=self.word_count,
+            content_hash=self.content_hash,
+        )
+
+
+class Outcome(enum.StrEnum):
+    """What storing one article did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"  # same id and text, or the same text under another id
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    first_published: date | None
+    last_published: date | None
+    by_source: dict[str, int]
+    by_place: dict[str, int]
+
+
+_ARTICLE_FIELDS = ("title", "published", "place", "region", "source", "lead", "body")
+
+
+class Store:
+    """Opens the database, creates the schema, and answers every SQL question."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _apply_sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def upsert(
+        self, articles: Sequence[Article], *, source_paths: Sequence[str | None]
+    ) -> list[Outcome]:
+        """Store a batch in one transaction; the same text is kept once, a changed one updated."""
+        ids = [article.id for article in articles]
+        hashes = [article.content_hash for article in articles]
+        now = datetime.now(UTC)
+        outcomes = []
+        with self._sessions.begin() as session:
+            existing = {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
+            known_hashes = set(
+                session.scalars(
+                    select(ArticleRecord.content_hash).where(ArticleRecord.content_hash.in_(hashes))
+                )
+            )
+            for article, path in zip(articles, source_paths, strict=True):
+                outcomes.append(_upsert_one(session, article, path, now, existing, known_hashes))
+        return outcomes
+
+    def get(self, article_id: str) -> ArticleRecord | None:
+        with self._sessions() as session:
+            return session.get(ArticleRecord, article_id)
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
+        with self._sessions() as session:
+            return {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
+
+    def hashes_by_id(self) -> dict[str, str]:
+        """Every stored id with its content hash, for reconciling the index."""
+        with self._sessions() as session:
+            rows = session.execute(select(ArticleRecord.id, ArticleRecord.content_hash))
+            return {article_id: digest for article_id, digest in rows}
+
+    def iter_all(self, batch_size: int = 1000) -> Iterator[list[ArticleRecord]]:
+        """Every article in id order, a batch at a time (keyset paging, flat memory)."""
+        last = ""
+        while True:
+            with self._sessions() as session:
+                query = select(ArticleRecord).where(ArticleRecord.id > last)
+                batch = list(session.scalars(query.order_by(ArticleRecord.id).limit(batch_size)))
+            if not batch:
+                return
+            yield batch
+            last = batch[-1].id
+
+    def browse(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        place: str | None = None,
+        source: str | None = None,
+        newest_first: bool = True,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> tuple[int, list[ArticleRecord]]:
+        """Articles matching the filters, by date then id, with the total count."""
+        query = _filtered(select(ArticleRecord), date_from, date_to, place, source)
+        count = _filtered(
+            select(func.count()).select_from(ArticleRecord), date_from, date_to, place, source
+        )
+        if newest_first:
+            order = (ArticleRecord.published.desc(), ArticleRecord.id.desc())
+        else:
+            order = (ArticleRecord.published.asc(), ArticleRecord.id.asc())
+        with self._sessions() as session:
+            total = session.scalar(count) or 0
+            rows = list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+        return total, rows
+
+    def stats(self) -> Stats:
+        with self._sessions() as session:
+            total, first, last = session.execute(
+                select(
+                    func.count(),
+                    func.min(ArticleRecord.published),
+                    func.max(ArticleRecord.published),
+                )
+            ).one()
+            return Stats(
+                articles=total,
+                first_published=first,
+                last_published=last,
+                by_source=_counts(session, ArticleRecord.source),
+                by_place=_counts(session, ArticleRecord.place),
+            )
+
+    def month_counts(self) -> list[tuple[int, int, int]]:
+        """(year, month, articles) for every month that has articles, newest first."""
+        year, month = _year_month()
+        query = select(year, month, func.count()).group_by(year, month)
+        rows = self._rows(query.order_by(year.desc(), month.desc()))
+        return [(int(y), int(m), count) for y, m, count in rows]
+
+    def period_counts(self, *, date_from: date, date_to: date, unit: str) -> list[tuple[date, int]]:
+        """(first day of each month, or each day, with articles) in a date range, oldest first."""
+        if unit == "day":
+            day = ArticleRecord.published
+            query = _filtered(select(day, func.count()), date_from, date_to, None, None)
+            return self._rows(query.group_by(day).order_by(day))
+        year, month = _year_month()
+        query = _filtered(select(year, month, func.count()), date_from, date_to, None, None)
+        rows = self._rows(query.group_by(year, month).order_by(year, month))
+        return [(date(int(y), int(m), 1), count) for y, m, count in rows]
+
+    def _rows(self, query: Select) -> list:
+        with self._sessions() as session:
+            return list(session.execute(query).tuples())
+
+
+def _upsert_one(
+    session: Session,
+    article: Article,
+    path: str | None,
+    now: datetime,
+    existing: dict[str, ArticleRecord],
+    known_hashes: set[str],
+) -> Outcome:
+    record = existing.get(article.id)
+    if record is not None:
+        if record.content_hash == article.content_hash:
+            return Outcome.UNCHANGED
+        for name in (*_ARTICLE_FIELDS, "word_count", "content_hash"):
+            setattr(record, name, getattr(article, name))
+        record.source_path, record.ingested_at = path, now
+        known_hashes.add(article.content_hash)
+        return Outcome.UPDATED
+    if article.content_hash in known_hashes:
+        return Outcome.UNCHANGED
+    record = ArticleRecord(
+        id=article.id,
+        **{name: getattr(article, name) for name in _ARTICLE_FIELDS},
+        word_count=article.word_count,
+        content_hash=article.content_hash,
+        source_path=path,
+        ingested_at=now,
+    )
+    session.add(record)
+    existing[article.id] = record
+    known_hashes.add(article.content_hash)
+    return Outcome.ADDED
+
+
+def _year_month():
+    return extract("year", ArticleRecord.published), extract("month", ArticleRecord.published)
+
+
+def _where_in(column, values: Sequence[str]) -> Select:
+    return select(ArticleRecord).where(column.in_(list(values)))
+
+
+def _filtered(query: Select, date_from, date_to, place, source) -> Select:
+    if date_from:
+        query = query.where(ArticleRecord.published >= date_from)
+    if date_to:
+        query = query.where(ArticleRecord.published <= date_to)
+    if place:
+        query = query.where(func.lower(ArticleRecord.place) == place.lower())
+    if source:
+        query = query.where(func.lower(ArticleRecord.source) == source.lower())
+    return query
+
+
+def _counts(session: Session, column) -> dict[str, int]:
+    query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    return dict(sorted(session.execute(query).tuples(), key=lambda pair: (-pair[1], pair[0])))
+
+
+def _apply_sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
