@@ -1,0 +1,84 @@
+"""Shared fixtures: every test gets its own data directory under tmp_path, with small limits."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.archive import Archive
+from app.ingest import ingest_paths
+from app.main import create_app
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_fa15abbc2923d210.txt"
+SEED_ID = "fa15abbc2923d210"
+SMALL_LIMIT = 64 * 1024  # bytes: small, so that the size limit is exercised
+
+
+def story(
+    body: str,
+    *,
+    day: str = "2024-03-05",
+    place: str = "MOSCOW",
+    month_day: str = "March 5",
+    agency: str = "TASS",
+) -> str:
+    """The text of a seed-format file."""
+    return f"date {day} {place}, {month_day}. /{agency}/. {body}"
+
+
+def write_story(directory: Path, name: str, body: str, **parts: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(story(body, **parts), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        seeds_dir=ROOT / "seeds",
+        max_article_bytes=SMALL_LIMIT,
+    )
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Iterator[Archive]:
+    opened = Archive(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeded(archive: Archive) -> Archive:
+    """An archive holding the seed."""
+    report = ingest_paths(archive, [SEED])
+    assert report.added == 1
+    return archive
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """A test client over an app whose archive holds the seed."""
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        ingest_paths(app.state.archive, [SEED])
+        yield test_client
+
+
+@pytest.fixture
+def add_stories(tmp_path: Path):
+    """`add_stories(archive, {name: body or (body, parts)})`: write seed-format files, ingest them."""
+    counter = iter(range(10**6))
+
+    def add(archive: Archive, stories: dict[str, str | tuple[str, dict]]):
+        directory = tmp_path / f"stories-{next(counter)}"
+        for name, value in stories.items():
+            body, parts = (value, {}) if isinstance(value, str) else value
+            write_story(directory, name, body, **parts)
+        return ingest_paths(archive, [directory])
+
+    return add
