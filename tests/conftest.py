@@ -71,7 +71,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def add_stories(tmp_path: Path):
-    """`add_stories(archive, {name: body or (body, parts)})`: write seed-format files, ingest them."""
+    """`add_stories(archive, {name: body or (body, parts)})` writes and ingests stories."""
     counter = iter(range(10**6))
 
     def add(archive: Archive, stories: dict[str, str | tuple[str, dict]]):
