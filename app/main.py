@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
     return app
 
 
@@ -72,6 +73,11 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ())[1:])
     return web.error_page(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+
+
+async def _internal_error(request: Request, _exc: Exception) -> Response:
+    """Last resort: the same shape as every other error; the traceback goes to the log."""
+    return _error(request, 500, "internal error: the archive could not answer this request")
 
 
 def _error(request: Request, status: int, detail: str, headers=None) -> Response:
