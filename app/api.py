@@ -62,7 +62,9 @@ class ArticleOut(BaseModel):
     lead: str
     body: str = Field(description="Paragraphs separated by a blank line.")
     word_count: int
-    url: str
+    authors: str | None
+    source_url: str | None = Field(description="Where the source published it, when known.")
+    url: str = Field(description="The article's page in this archive.")
 
 
 class StatsOut(BaseModel):

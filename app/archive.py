@@ -62,7 +62,7 @@ class Archive:
         seen: dict[str, str] = {}
         found = Differences()
         for article_id, digest in self.index.documents():
-            if article_id in seen:
+            if article_id in seen and article_id not in found.doubled:
                 found.doubled.append(article_id)
             seen[article_id] = digest
         for article_id, digest in seen.items():
@@ -79,8 +79,8 @@ class Archive:
         """Make the index hold exactly the store's articles; returns what was wrong."""
         with self._write_lock:
             found = self.differences()
-            if found.extra:
-                self.index.delete(found.extra)
+            if found.extra or found.doubled:
+                self.index.delete(found.extra + found.doubled)
             to_index = sorted(set(found.missing + found.stale + found.doubled))
             for start in range(0, len(to_index), REPAIR_BATCH):
                 records = self.store.get_many(to_index[start : start + REPAIR_BATCH])

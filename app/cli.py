@@ -40,7 +40,7 @@ def serve(
     settings = get_settings()
     with closing(Archive(settings)) as archive:
         if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
-            err.print(f"Empty archive: ingesting the seeds in {settings.seeds_dir}")
+            typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
     uvicorn.run(create_app(settings), host=host, port=port)
 
@@ -101,7 +101,7 @@ def main() -> None:
     except ValidationError as error:
         for problem in error.errors():
             name = "NEWSARCHIVE_" + "_".join(str(part) for part in problem["loc"]).upper()
-            err.print(f"error: {name}: {problem['msg']}", markup=False)
+            typer.echo(f"error: {name}: {problem['msg']}", err=True)
         sys.exit(2)
     cli()
 
@@ -116,6 +116,7 @@ def _ingest(archive: Archive, paths: list[Path]) -> IngestReport:
 
 
 def _print_report(report: IngestReport) -> None:
+    """One line a rejected file, never wrapped, so that logs can be searched."""
     for rejection in report.rejected:
-        err.print(f"rejected {rejection.path}: {rejection.reason}", markup=False, highlight=False)
-    err.print(report.summary(), markup=False, highlight=False)
+        typer.echo(f"rejected {rejection.path}: {rejection.reason}", err=True)
+    typer.echo(report.summary(), err=True)

@@ -8,25 +8,29 @@ another writer has committed: refresh after a merge returns duplicates.
 """
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from markupsafe import escape
 from whoosh import highlight, index, sorting, writing
-from whoosh.analysis import CharsetFilter, IDTokenizer, LowercaseFilter, StemmingAnalyzer
+from whoosh.analysis import CharsetFilter, IDTokenizer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.query import And, NumericRange, Query, Term
+from whoosh.query import And, AndNot, Not, NumericRange, Query, Term
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
 from app.parse import Article
 
 WRITE_TIMEOUT_SECONDS = 60.0
+WRITER_MEMORY_MB = 256  # Whoosh's default of 128 makes bulk indexing flush twice as often
 TEXT_FIELDS = ("title", "body")
 
-ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map)
+# Words are indexed as written (any case, accents folded): wildcards and "did you mean" then
+# work on real words, and word forms come from the query side (`Variations` in search.py).
+ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
     content_hash=ID(stored=True),
@@ -74,18 +78,26 @@ class SearchIndex:
         self._local = threading.local()
 
     def update(self, articles: Iterable[Article]) -> int:
-        """Add or replace documents (one commit); returns how many were written."""
-        written = 0
-        with self._writer() as writer:
-            for article in articles:
-                writer.update_document(**_document(article))
-                written += 1
-        return written
+        """Index what the index lacks or holds an older text of (one commit); returns the count.
+
+        Articles it already holds as they are cost a lookup, not a write, so that
+        re-running an interrupted ingest completes it cheaply.
+        """
+        latest = {article.id: article for article in articles}  # the last copy of an id wins
+        if not self._outdated(self.searcher(), latest.values()):
+            return 0
+        with self._writer() as writer, writer.searcher() as searcher:
+            outdated = self._outdated(searcher, latest.values())  # again, under the lock
+            for article in outdated:
+                writer.delete_by_term("id", article.id, searcher=searcher)
+                writer.add_document(**_document(article))
+        return len(outdated)
 
     def delete(self, ids: Iterable[str]) -> None:
-        with self._writer() as writer:
+        """Remove every document with these ids, copies included."""
+        with self._writer() as writer, writer.searcher() as searcher:
             for article_id in ids:
-                writer.delete_by_term("id", article_id)
+                writer.delete_by_term("id", article_id, searcher=searcher)
 
     def replace_all(self, batches: Iterable[Iterable[Article]]) -> int:
         """Rebuild from scratch in one commit: readers see the old index until it lands."""
@@ -101,6 +113,15 @@ class SearchIndex:
         """(id, content hash) of every live document, duplicates included."""
         searcher = self.searcher()
         return [(fields["id"], fields["content_hash"]) for fields in searcher.all_stored_fields()]
+
+    @staticmethod
+    def _outdated(searcher: Searcher, articles: Iterable[Article]) -> list[Article]:
+        outdated = []
+        for article in articles:
+            indexed = searcher.document(id=article.id)
+            if indexed is None or indexed["content_hash"] != article.content_hash:
+                outdated.append(article)
+        return outdated
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
@@ -141,41 +162,19 @@ class SearchIndex:
             sortedby=_sort_facet(sort),
         )
         ids = [hit["id"] for hit in results[offset:]]
-        terms = {
-            text
-            for field, text in query.existing_terms(searcher.reader(), expand=True)
-            if field in TEXT_FIELDS
-        }
-        return Hits(total=len(results), ids=ids, terms=frozenset(_as_str(t) for t in terms))
+        return Hits(total=len(results), ids=ids, terms=_matched_words(query, searcher.reader()))
 
-    def _writer(self, mergetype=None) -> "_LockedWriter":
-        return _LockedWriter(self, mergetype)
-
-
-class _LockedWriter:
-    """A Whoosh writer held under the in-process lock, committed or cancelled on exit."""
-
-    def __init__(self, owner: SearchIndex, mergetype) -> None:
-        self._owner = owner
-        self._commit_options = {"mergetype": mergetype} if mergetype else {}
-
-    def __enter__(self):
-        self._owner._write_lock.acquire()
-        try:
-            self._writer = self._owner._ix.writer(timeout=WRITE_TIMEOUT_SECONDS)
-        except BaseException:
-            self._owner._write_lock.release()
-            raise
-        return self._writer
-
-    def __exit__(self, error_type, *_exc) -> None:
-        try:
-            if error_type is None:
-                self._writer.commit(**self._commit_options)
-            else:
-                self._writer.cancel()
-        finally:
-            self._owner._write_lock.release()
+    @contextmanager
+    def _writer(self, mergetype=None) -> Iterator[writing.IndexWriter]:
+        """A writer under the in-process lock (Whoosh's file lock covers other processes)."""
+        with self._write_lock:
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT_SECONDS, limitmb=WRITER_MEMORY_MB)
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(**({"mergetype": mergetype} if mergetype else {}))
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -190,16 +189,60 @@ class _MarkFormatter(highlight.Formatter):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
 
-def snippet(text: str, terms: Sequence[str] | frozenset[str], *, max_chars: int = 240) -> str:
-    """HTML-safe excerpt of `text` around the matched terms, or its escaped start."""
+def snippet(text: str, terms: Iterable[str], *, max_chars: int = 240) -> str:
+    """HTML-safe excerpt of `text` around the matched terms, or its escaped start.
+
+    Fragments are widened to whole words so that punctuation next to a match
+    (an opening quote, a full stop) is kept; "…" marks text left out.
+    """
     if terms:
+        tokens = highlight.set_matched_filter(
+            ANALYZER(text, chars=True, mode="query", removestops=False), frozenset(terms)
+        )
         fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=60)
-        marked = highlight.highlight(text, terms, ANALYZER, fragmenter, _MarkFormatter(), top=2)
-        if marked:
-            return marked
+        fragments = highlight.top_fragments(
+            fragmenter.fragment_tokens(text, tokens),
+            2,
+            highlight.BasicFragmentScorer(),
+            highlight.FIRST,
+            1,
+        )
+        if fragments:
+            return " … ".join(_formatted(fragment, text) for fragment in fragments)
     if len(text) > max_chars:
-        text = text[:max_chars].rsplit(" ", 1)[0] + " …"
+        return str(escape(text[:max_chars].rsplit(" ", 1)[0])) + " …"
     return str(escape(text))
+
+
+def _formatted(fragment: highlight.Fragment, text: str) -> str:
+    start = text.rfind(" ", 0, fragment.startchar) + 1
+    end = text.find(" ", fragment.endchar)
+    fragment.startchar, fragment.endchar = start, len(text) if end < 0 else end
+    marked = _MarkFormatter().format_fragment(fragment)
+    return ("… " if start > 0 else "") + marked + (" …" if end >= 0 else "")
+
+
+def _matched_words(query: Query, reader) -> frozenset[str]:
+    """The indexed words the query looks for in title or body, wildcards expanded."""
+    words = set()
+    for leaf in _positive_leaves(query):
+        for field, text in leaf.expanded_terms(reader, phrases=True):
+            if field in TEXT_FIELDS:
+                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(words)
+
+
+def _positive_leaves(query: Query) -> Iterator[Query]:
+    """Leaves of the query tree except those under NOT: their words are not to be marked."""
+    if isinstance(query, Not):
+        return
+    if isinstance(query, AndNot):
+        yield from _positive_leaves(query.a)
+    elif query.is_leaf():
+        yield query
+    else:
+        for child in query.children():
+            yield from _positive_leaves(child)
 
 
 def _document(article: Article) -> dict:
@@ -237,7 +280,3 @@ def _sort_facet(sort: str) -> sorting.FacetType | None:
             sorting.FieldFacet("id", reverse=newest),
         ]
     )
-
-
-def _as_str(term: str | bytes) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -109,16 +109,22 @@ def _walk(root: Path, on_skip: Callable[[Rejection], None]) -> Iterator[Path]:
     real_root = root.resolve()
     for directory, subdirs, files in os.walk(root, onerror=lambda e: on_skip(_os_rejection(e))):
         subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
+        for name in subdirs:  # os.walk does not descend into links; say so for outside ones
+            _is_inside(Path(directory, name), real_root, on_skip)
         for name in sorted(files):
             path = Path(directory, name)
             if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                on_skip(
-                    Rejection(str(path), "link leads outside the directory given; not followed")
-                )
-                continue
-            yield path
+            if _is_inside(path, real_root, on_skip):
+                yield path
+
+
+def _is_inside(path: Path, real_root: Path, on_skip: Callable[[Rejection], None]) -> bool:
+    """False, and reported, for a link that leads outside the directory being walked."""
+    if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+        on_skip(Rejection(str(path), "link leads outside the directory given; not followed"))
+        return False
+    return True
 
 
 def _os_rejection(error: OSError) -> Rejection:

@@ -27,6 +27,21 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jr|Sr|No|vs)\.$")
 
 
+URL_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,63}")
+RECORD_FIELDS = {  # our name: the names sources use for it, in order of preference
+    "id": ("id", "guid"),
+    "published": ("published", "date", "date_publish", "pubdate", "published_at"),
+    "title": ("title", "headline"),
+    "body": ("body", "text", "maintext", "content"),
+    "source": ("source", "source_domain", "agency"),
+    "place": ("place", "location"),
+    "dateline": ("dateline",),
+    "url": ("url", "link"),
+    "authors": ("authors", "author", "byline"),
+}
+_DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
+
+
 class ParseError(ValueError):
     """The input is not an article; the message says why, in words a person can act on."""
 
@@ -45,6 +60,8 @@ class Article:
     body: str  # paragraphs separated by one blank line
     word_count: int
     content_hash: str
+    source_url: str | None = None  # where the source published it, when known
+    authors: str | None = None  # comma-separated, when known
 
     @property
     def paragraphs(self) -> list[str]:
@@ -71,6 +88,32 @@ def parse_article(raw: bytes, *, filename: str = "", max_bytes: int = 5 * 1024 *
         region=region,
         source=source,
         body=rest,
+    )
+
+
+def parse_record(record: object) -> Article:
+    """One JSON object (a JSON Lines line) into an `Article`; common field aliases accepted.
+
+    The source's own title is kept, and its own id when it is URL-safe.
+    """
+    if not isinstance(record, dict):
+        raise ParseError(f"expected a JSON object, got {type(record).__name__}")
+    body = _text_field(record, "body")
+    if body is None:
+        raise ParseError(f"no body text (one of: {', '.join(RECORD_FIELDS['body'])})")
+    published = _record_date(_text_field(record, "published"))
+    place = _text_field(record, "place") or _dateline_place(_text_field(record, "dateline"))
+    raw_id = _text_field(record, "id")
+    return new_article(
+        id=raw_id if raw_id and URL_SAFE_ID.fullmatch(raw_id) else None,
+        title=_text_field(record, "title"),
+        published=published,
+        place=place,
+        region=None,
+        source=_text_field(record, "source"),
+        body=body,
+        source_url=_web_url(_text_field(record, "url")),
+        authors=_authors(record),
     )
 
 
@@ -110,6 +153,8 @@ def new_article(
     region: str | None,
     source: str | None,
     body: str,
+    source_url: str | None = None,
+    authors: str | None = None,
 ) -> Article:
     """Build an `Article` from its parts, deriving the title, lead, counts and ids."""
     paragraphs = [_clean(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
@@ -118,7 +163,9 @@ def new_article(
         raise ParseError("article has no body text")
     body = "\n\n".join(paragraphs)
     title = _clean(title or "") or headline(paragraphs[0])
-    digest = content_hash(published=published, title=title, body=body)
+    digest = content_hash(
+        published=published, title=title, body=body, place=place, region=region, source=source
+    )
     return Article(
         id=id or digest[:16],
         title=title,
@@ -130,6 +177,8 @@ def new_article(
         body=body,
         word_count=len(body.split()),
         content_hash=digest,
+        source_url=source_url,
+        authors=authors,
     )
 
 
@@ -158,10 +207,22 @@ def file_id(filename: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def content_hash(*, published: date, title: str, body: str) -> str:
-    """A digest of the normalised text: equal for the same story, whatever its spacing."""
-    normalised = unicodedata.normalize("NFC", f"{published.isoformat()}\n{title}\n{body}")
-    normalised = " ".join(normalised.split()).casefold()
+def content_hash(
+    *,
+    published: date,
+    title: str,
+    body: str,
+    place: str | None = None,
+    region: str | None = None,
+    source: str | None = None,
+) -> str:
+    """A digest of the normalised story: equal for the same text whatever its spacing.
+
+    Every stored fact is in it (a corrected place or capital is an update), the
+    id is not (the same story under another id is a duplicate).
+    """
+    parts = (published.isoformat(), place or "", region or "", source or "", title, body)
+    normalised = unicodedata.normalize("NFC", " ".join("\n".join(parts).split()))
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -177,6 +238,54 @@ def _split_header(text: str) -> tuple[date, str]:
     except ValueError as error:
         raise ParseError(f"date {value} does not exist") from error
     return published, text[header.end() :]
+
+
+def _text_field(record: dict, name: str) -> str | None:
+    """The first non-empty value among a field's aliases, as text."""
+    for key in RECORD_FIELDS[name]:
+        value = record.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if value not in (None, "", [], {}) and name != "authors":
+            raise ParseError(f"field {key!r} must be text, not {type(value).__name__}")
+    return None
+
+
+def _record_date(value: str | None) -> date:
+    """An ISO date, or the date part of an ISO date-time (`2019-01-04T10:00:00Z`)."""
+    if value is None:
+        raise ParseError(f"no date (one of: {', '.join(RECORD_FIELDS['published'])})")
+    day = value[:10]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or len(value) not in (10, *range(16, 36)):
+        raise ParseError(f"date {value[:40]!r} is not of the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(day)
+    except ValueError as error:
+        raise ParseError(f"date {day} does not exist") from error
+
+
+def _dateline_place(dateline: str | None) -> str | None:
+    found = _DATELINE_PLACE.match(dateline or "")
+    return _clean(found.group(1)) if found else None
+
+
+def _web_url(value: str | None) -> str | None:
+    """Keep only http(s) links: anything else (javascript:, data:) is not a source URL."""
+    if value and re.match(r"https?://[^\s]+$", value, re.IGNORECASE) and len(value) <= 2000:
+        return value
+    return None
+
+
+def _authors(record: dict) -> str | None:
+    for key in RECORD_FIELDS["authors"]:
+        value = record.get(key)
+        if isinstance(value, list):
+            value = ", ".join(_clean(str(name)) for name in value if str(name).strip())
+        if isinstance(value, str) and value.strip():
+            return _clean(value)[:500]
+    return None
 
 
 def _is_capitals(place: str) -> bool:

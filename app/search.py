@@ -11,9 +11,9 @@ from datetime import date
 from math import ceil
 
 from markupsafe import Markup
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.common import QueryParserError
-from whoosh.query import Every, NullQuery, Prefix, Query, Wildcard
+from whoosh.query import Every, NullQuery, Prefix, Query, Variations, Wildcard
 
 from app.archive import Archive
 from app.index import SCHEMA, TEXT_FIELDS, snippet
@@ -28,7 +28,13 @@ MAX_FILTER_CHARS = 200
 MIN_WILDCARD_LETTERS = 2
 MAX_WILDCARDS = 5
 
-_PARSER = MultifieldParser(list(TEXT_FIELDS), SCHEMA)
+# A plain word also finds its forms (meeting: meetings, met), as stemming would, without
+# giving up exact words in the index; words in "quotes" are matched as written.
+_PARSER = MultifieldParser(list(TEXT_FIELDS), SCHEMA, termclass=Variations)
+# -word excludes, as on the big engines (a hyphen inside a word stays part of it); "+" is
+# left out: every word is required already, and Whoosh's +word would make the others optional
+_EXCLUDE = r"(?<![^\s(])-(?=\S)"
+_PARSER.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=_EXCLUDE))
 
 
 class QueryError(ValueError):

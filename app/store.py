@@ -55,6 +55,8 @@ class ArticleRecord(Base):
     body: Mapped[str] = mapped_column(Text)
     word_count: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
     source_path: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -75,6 +77,8 @@ class ArticleRecord(Base):
             body=self.body,
             word_count=self.word_count,
             content_hash=self.content_hash,
+            source_url=self.source_url,
+            authors=self.authors,
         )
 
 
@@ -95,7 +99,17 @@ class Stats:
     by_place: dict[str, int]
 
 
-_ARTICLE_FIELDS = ("title", "published", "place", "region", "source", "lead", "body")
+_ARTICLE_FIELDS = (
+    "title",
+    "published",
+    "place",
+    "region",
+    "source",
+    "lead",
+    "body",
+    "source_url",
+    "authors",
+)
 
 
 class Store:
@@ -168,18 +182,15 @@ class Store:
         limit: int = 20,
     ) -> tuple[int, list[ArticleRecord]]:
         """Articles matching the filters, by date then id, with the total count."""
-        query = _filtered(select(ArticleRecord), date_from, date_to, place, source)
-        count = _filtered(
-            select(func.count()).select_from(ArticleRecord), date_from, date_to, place, source
-        )
         if newest_first:
             order = (ArticleRecord.published.desc(), ArticleRecord.id.desc())
         else:
             order = (ArticleRecord.published.asc(), ArticleRecord.id.asc())
         with self._sessions() as session:
-            total = session.scalar(count) or 0
-            rows = list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
-        return total, rows
+            where = _conditions(session, date_from, date_to, place, source)
+            total = session.scalar(select(func.count()).select_from(ArticleRecord).where(*where))
+            query = select(ArticleRecord).where(*where).order_by(*order).offset(offset).limit(limit)
+            return total or 0, list(session.scalars(query))
 
     def stats(self) -> Stats:
         with self._sessions() as session:
@@ -209,16 +220,16 @@ class Store:
         """(first day of each month, or each day, with articles) in a date range, oldest first."""
         if unit == "day":
             day = ArticleRecord.published
-            query = _filtered(select(day, func.count()), date_from, date_to, None, None)
+            query = select(day, func.count()).where(*_date_conditions(date_from, date_to))
             return self._rows(query.group_by(day).order_by(day))
         year, month = _year_month()
-        query = _filtered(select(year, month, func.count()), date_from, date_to, None, None)
+        query = select(year, month, func.count()).where(*_date_conditions(date_from, date_to))
         rows = self._rows(query.group_by(year, month).order_by(year, month))
         return [(date(int(y), int(m), 1), count) for y, m, count in rows]
 
     def _rows(self, query: Select) -> list:
         with self._sessions() as session:
-            return list(session.execute(query).tuples())
+            return list(session.execute(query))
 
 
 def _upsert_one(
@@ -262,21 +273,37 @@ def _where_in(column, values: Sequence[str]) -> Select:
     return select(ArticleRecord).where(column.in_(list(values)))
 
 
-def _filtered(query: Select, date_from, date_to, place, source) -> Select:
+def _conditions(session: Session, date_from, date_to, place, source) -> list:
+    conditions = _date_conditions(date_from, date_to)
+    for column, value in ((ArticleRecord.place, place), (ArticleRecord.source, source)):
+        if value:
+            conditions.append(column.in_(_spellings(session, column, value)))
+    return conditions
+
+
+def _date_conditions(date_from: date | None, date_to: date | None) -> list:
+    conditions = []
     if date_from:
-        query = query.where(ArticleRecord.published >= date_from)
+        conditions.append(ArticleRecord.published >= date_from)
     if date_to:
-        query = query.where(ArticleRecord.published <= date_to)
-    if place:
-        query = query.where(func.lower(ArticleRecord.place) == place.lower())
-    if source:
-        query = query.where(func.lower(ArticleRecord.source) == source.lower())
-    return query
+        conditions.append(ArticleRecord.published <= date_to)
+    return conditions
+
+
+def _spellings(session: Session, column, value: str) -> list[str]:
+    """Every stored value equal to `value` but for letter case.
+
+    Done here rather than with SQL's lower(), which in SQLite folds only ASCII
+    letters, so that `SÃO PAULO` matches `são paulo` as it does in the index.
+    """
+    wanted = value.lower()
+    stored = session.scalars(select(column).distinct().where(column.is_not(None)))
+    return [spelling for spelling in stored if spelling.lower() == wanted]
 
 
 def _counts(session: Session, column) -> dict[str, int]:
     query = select(column, func.count()).where(column.is_not(None)).group_by(column)
-    return dict(sorted(session.execute(query).tuples(), key=lambda pair: (-pair[1], pair[0])))
+    return dict(sorted(session.execute(query), key=lambda pair: (-pair[1], pair[0])))
 
 
 def _apply_sqlite_pragmas(connection, _record) -> None:

@@ -37,7 +37,7 @@ def search_url(params: search.SearchParams, **changes: object) -> str:
         "page": params.page if params.page != 1 else "",
     }
     values.update(changes)
-    query = urlencode({key: value for key, value in values.items() if value not in ("", None, 1)})
+    query = urlencode({key: value for key, value in values.items() if value not in ("", None)})
     return f"/search?{query}" if query else "/search"
 
 

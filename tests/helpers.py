@@ -1,0 +1,196 @@
+"""Shared test data for the faces (API, pages, CLI): a small corpus and the bad inputs.
+
+The corpus stories are named `NNN_<16 hex>.txt`, so their ids are known from the
+input and expected results can be computed from the specs rather than written down.
+"""
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from conftest import SEED_ID
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One corpus story: what is written into its file."""
+
+    number: int
+    day: str
+    place: str
+    agency: str
+    words: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.number:016x}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.number:03d}_{self.id}.txt"
+
+    @property
+    def published(self) -> date:
+        return date.fromisoformat(self.day)
+
+    @property
+    def body(self) -> str:
+        return f"{self.words} reported on story {self.number}.\n\nA second paragraph follows here."
+
+    def parts(self) -> dict[str, str]:
+        month_day = f"{MONTHS[self.published.month - 1]} {self.published.day}"
+        return {"day": self.day, "place": self.place, "month_day": month_day, "agency": self.agency}
+
+
+# The seed, as the corpus specs describe it (for computing expectations).
+SEED_SPEC = {
+    "id": SEED_ID,
+    "published": date(2025, 10, 17),
+    "place": "WASHINGTON",
+    "source": "TASS",
+}
+
+CORPUS = [
+    Spec(1, "2024-01-10", "MOSCOW", "TASS", "Grain exports from Budapest rose"),
+    Spec(2, "2024-01-10", "MOSCOW", "Reuters", "Grain harvest in Siberia"),
+    Spec(3, "2024-02-29", "UNITED NATIONS", "TASS", "Assembly debates grain and Budapest"),
+    Spec(4, "2024-07-04", "WASHINGTON", "AP", "Holiday parade grain"),
+    Spec(5, "2025-03-15", "ST. PETERSBURG", "TASS", "Forum opens with Vienna delegates"),
+    Spec(6, "2025-10-17", "WASHINGTON", "Reuters", "Markets steady ahead of Budapest summit"),
+    Spec(7, "2025-12-31", "MOSCOW", "TASS", "New Year grain address"),
+]
+
+
+def corpus_stories(specs: list[Spec] = CORPUS) -> dict[str, tuple[str, dict[str, str]]]:
+    """The `add_stories` argument for `specs`."""
+    return {spec.name: (spec.body, spec.parts()) for spec in specs}
+
+
+def corpus_rows(specs: list[Spec] = CORPUS) -> list[dict]:
+    """The seed and the corpus as (id, published, place, source) rows."""
+    rows = [dict(SEED_SPEC)]
+    for spec in specs:
+        rows.append(
+            {"id": spec.id, "published": spec.published, "place": spec.place, "source": spec.agency}
+        )
+    return rows
+
+
+def expected_ids(
+    rows: list[dict],
+    *,
+    place: str | None = None,
+    source: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    oldest_first: bool = False,
+) -> list[str]:
+    """What browsing should list: filtered, by date then id, newest first unless asked."""
+    kept = [
+        row
+        for row in rows
+        if (place is None or row["place"].lower() == place.lower())
+        and (source is None or row["source"].lower() == source.lower())
+        and (date_from is None or row["published"] >= date_from)
+        and (date_to is None or row["published"] <= date_to)
+    ]
+    kept.sort(key=lambda row: (row["published"], row["id"]), reverse=not oldest_first)
+    return [row["id"] for row in kept]
+
+
+def counts(rows: list[dict], key: str) -> Counter:
+    return Counter(row[key] for row in rows)
+
+
+# --- Bad inputs, shared by the API and the pages -------------------------------------------
+
+# Query texts: each is either a valid search (200) or refused with a reason (400), never a 500.
+ODD_QUERIES = {
+    "unbalanced-quote": '"Budapest',
+    "lone-quote": '"',
+    "lone-and": "AND",
+    "lone-or": "OR",
+    "lone-not": "NOT",
+    "trailing-and": "Budapest AND",
+    "field-without-term": "title:",
+    "unknown-field": "nosuchfield:Budapest",
+    "open-paren": "((Budapest",
+    "close-paren": "Budapest))",
+    "open-range": "[a TO",
+    "huge": "Budapest " * 556,  # about 5,000 characters
+    "star": "*",
+    "one-letter-prefix": "a*",
+    "infix": "*x*",
+    "question-marks": "???",
+    "many-wildcards": "ab* cd* ef* gh* ij* kl* mn*",
+    "nul": "Buda\x00pest",
+    "controls": "\x01\x02\x1b[31m",
+    "emoji-only": "\U0001f600",
+    "emoji-and-word": "Budapest \U0001f5de\ufe0f",
+    "html": "<script>alert(1)</script>",
+    "percent": "100% Budapest",
+    "backslash": "Budapest\\",
+    "caret-tilde": "Budapest^2 Hungary~",
+}
+
+# Filter values that cannot be served, with the parameter the refusal must name.
+BAD_FILTERS = {
+    "page-negative": ({"page": "-1"}, "page"),
+    "page-zero": ({"page": "0"}, "page"),
+    "page-huge": ({"page": str(10**9)}, "page"),
+    "page-text": ({"page": "abc"}, "page"),
+    "page-float": ({"page": "1.5"}, "page"),
+    "per-page-huge": ({"per_page": str(10**6)}, "per_page"),
+    "per-page-zero": ({"per_page": "0"}, "per_page"),
+    "from-impossible": ({"from": "2024-13-45"}, "from"),
+    "from-february-30": ({"from": "2025-02-30"}, "from"),
+    "to-not-a-date": ({"to": "notadate"}, "to"),
+    "to-with-time": ({"to": "2025-10-17T10:00:00"}, "to"),
+    "from-after-to": ({"from": "2025-10-18", "to": "2025-10-01"}, "from"),
+    "sort-unknown": ({"sort": "unknown"}, "sort"),
+    "place-1000-chars": ({"place": "W" * 1000}, "place"),
+    "source-1000-chars": ({"source": "T" * 1000}, "source"),
+}
+
+
+def refusal_names(status: int, detail: object, parameter: str) -> bool:
+    """Whether an error body names `parameter` (a 400 string or a 422 list)."""
+    if status == 400:
+        return isinstance(detail, str) and detail.startswith(f"{parameter}:")
+    if status == 422:
+        return isinstance(detail, list) and any(
+            parameter in map(str, problem.get("loc", ())) for problem in detail
+        )
+    return False
+
+
+# --- Reading the HTML pages ------------------------------------------------------------------
+
+_RESULTS = re.compile(r'<ol class="results"[^>]*>(.*?)</ol>', re.S)
+_RESULT_LINK = re.compile(r'<h3><a href="/articles/([^"]+)">')
+_COUNT = re.compile(r"([\d,]+) (?:results?|articles?)\b")
+
+
+def listed_ids(page: str) -> list[str]:
+    """The article ids a results page lists, in order."""
+    block = _RESULTS.search(page)
+    return _RESULT_LINK.findall(block.group(1)) if block else []
+
+
+def shown_total(page: str) -> int:
+    """The count a results or archive page states ("3 results for", "1 article")."""
+    found = _COUNT.search(page.split('<main id="main">', 1)[-1])
+    assert found, "the page states no count"
+    return int(found.group(1).replace(",", ""))
+
+
+def link(page: str, rel: str) -> str | None:
+    """The href of the `rel` link (next, prev), unescaped, or None."""
+    found = re.search(rf'<a rel="{rel}" href="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else None

@@ -1,0 +1,455 @@
+"""The JSON API (app/api.py): what each endpoint returns, and that no input makes a 500.
+
+Every request goes through a real app over a real SQLite store and Whoosh index in
+tmp_path (the `client` fixture, which holds the seed). Expected values are derived
+from the seed file or from the stories a test adds, never written down blind.
+"""
+
+import math
+import re
+from datetime import date
+
+import pytest
+from conftest import SEED, SEED_ID
+from fastapi.routing import APIRoute
+from helpers import (
+    BAD_FILTERS,
+    CORPUS,
+    ODD_QUERIES,
+    corpus_rows,
+    corpus_stories,
+    counts,
+    expected_ids,
+    refusal_names,
+)
+
+SEED_PARAGRAPHS = [
+    " ".join(part.split()) for part in re.split(r"\n\s*\n", SEED.read_text("utf-8").strip())
+]
+ONLY_MARK_TAGS = re.compile(r"</?mark>")
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '"><svg onload=alert(1)>',
+]
+
+
+@pytest.fixture
+def corpus(client, add_stories):
+    """The client's archive with the corpus stories added to the seed."""
+    report = add_stories(client.app.state.archive, corpus_stories())
+    assert report.added == len(CORPUS) and not report.rejected
+    return corpus_rows()
+
+
+def assert_error_shape(response) -> None:
+    """The one error shape: JSON with a `detail` string (400, 404, 405) or list (422)."""
+    assert response.headers["content-type"].startswith("application/json")
+    detail = response.json()["detail"]
+    if response.status_code == 422:
+        assert isinstance(detail, list) and detail
+    else:
+        assert isinstance(detail, str) and detail
+
+
+# --- One article -----------------------------------------------------------------------------
+
+
+def test_article_by_id(client):
+    response = client.get(f"/api/articles/{SEED_ID}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    article = response.json()
+    assert article["id"] == SEED_ID
+    assert article["published"] == "2025-10-17"
+    assert article["place"] == "WASHINGTON"
+    assert article["source"] == "TASS"
+    assert article["title"].startswith("The upcoming meeting")
+    assert article["url"] == f"/articles/{SEED_ID}"
+    paragraphs = article["body"].split("\n\n")
+    assert len(paragraphs) == 6
+    assert all(part and part == part.strip() and "\n" not in part for part in paragraphs)
+    # the file's paragraphs, less the header and dateline on the first
+    assert paragraphs[1:] == SEED_PARAGRAPHS[1:]
+    assert SEED_PARAGRAPHS[0].endswith(paragraphs[0])
+    assert article["lead"] == paragraphs[0]
+    assert article["word_count"] == len(article["body"].split()) > 0
+
+
+@pytest.mark.parametrize(
+    "article_id",
+    ["0000000000000000", "FA15ABBC2923D210X", "nope", "x" * 65, "x" * 5000, "%00", "a'; --"],
+)
+def test_unknown_article_is_404_with_detail(client, article_id):
+    response = client.get(f"/api/articles/{article_id}")
+    assert response.status_code == 404
+    assert_error_shape(response)
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+def test_search_finds_the_seed_with_marked_snippet(client):
+    response = client.get("/api/search", params={"q": "Budapest"})
+    assert response.status_code == 200
+    found = response.json()
+    assert found["total"] == 1
+    assert found["page"] == 1 and found["pages"] == 1
+    (item,) = found["items"]
+    assert item["id"] == SEED_ID
+    assert item["url"] == f"/articles/{SEED_ID}"
+    assert item["published"] == "2025-10-17"
+    assert re.search(r"<mark>Budapest</mark>", item["snippet"], re.I)
+
+
+@pytest.mark.parametrize(
+    ("dates", "total"),
+    [
+        ({"from": "2025-10-18"}, 0),
+        ({"to": "2025-10-16"}, 0),
+        ({"from": "2025-10-17", "to": "2025-10-17"}, 1),
+        ({"from": "2025-10-01", "to": "2025-10-31"}, 1),
+        ({"from": "2025-10-17"}, 1),
+        ({"to": "2025-10-17"}, 1),
+    ],
+)
+def test_search_date_filter(client, dates, total):
+    found = client.get("/api/search", params={"q": "Budapest", **dates}).json()
+    assert found["total"] == total
+    assert [item["id"] for item in found["items"]] == [SEED_ID] * total
+
+
+@pytest.mark.parametrize(
+    ("query", "matches"),
+    [
+        ("Putin Trump", True),  # every word required
+        ("Putin Zanzibar", False),
+        ("Budapest OR Vienna", True),
+        ("Budapest NOT Hungary", False),
+        ('"President Putin"', True),
+        ('"Putin President"', False),
+        ("title:meeting", True),
+        ("title:Lavrov", False),  # in the body, not the headline
+        ("place:WASHINGTON", True),
+        ("source:TASS", True),
+        ("meetings", True),  # stemmed
+        ("BUDAPEST", True),
+        ("negotiat*", True),  # the README's and the help page's example: "negotiations"
+        ("prepar*", True),
+    ],
+)
+def test_documented_query_syntax(client, query, matches):
+    found = client.get("/api/search", params={"q": query}).json()
+    assert [item["id"] for item in found["items"]] == ([SEED_ID] if matches else [])
+
+
+def test_accents_are_folded(client, add_stories):
+    add_stories(client.app.state.archive, {"001_00000000000000a1.txt": "Crowds in São Paulo."})
+    for query in ("Sao", "São"):
+        found = client.get("/api/search", params={"q": query}).json()
+        assert [item["id"] for item in found["items"]] == ["00000000000000a1"]
+
+
+# --- Browsing ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sort": "newest"},
+        {"sort": "oldest"},
+        {"place": "MOSCOW"},
+        {"place": "moscow"},  # any case
+        {"place": "United Nations"},
+        {"place": "St. Petersburg"},
+        {"source": "tass"},
+        {"source": "Reuters", "sort": "oldest"},
+        {"from": "2024-01-10"},
+        {"to": "2024-01-10"},
+        {"from": "2024-02-01", "to": "2025-10-17"},
+        {"from": "2025-10-17", "to": "2025-10-17", "sort": "oldest"},
+        {"place": "WASHINGTON", "source": "TASS"},
+        {"place": "NOWHERE"},
+        {"from": "2030-01-01"},
+    ],
+)
+def test_browse_filters_and_order(client, corpus, filters):
+    response = client.get("/api/articles", params={**filters, "per_page": 100})
+    assert response.status_code == 200
+    found = response.json()
+    expected = expected_ids(
+        corpus,
+        place=filters.get("place"),
+        source=filters.get("source"),
+        date_from=date.fromisoformat(filters["from"]) if "from" in filters else None,
+        date_to=date.fromisoformat(filters["to"]) if "to" in filters else None,
+        oldest_first=filters.get("sort") == "oldest",
+    )
+    assert [item["id"] for item in found["items"]] == expected
+    assert found["total"] == len(expected)
+    assert all(item["url"] == f"/articles/{item['id']}" for item in found["items"])
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 8, 100])
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_browse_paging(client, corpus, per_page, sort):
+    everything = expected_ids(corpus, oldest_first=sort == "oldest")
+    pages = math.ceil(len(everything) / per_page)
+    seen = []
+    for number in range(1, pages + 1):
+        found = client.get(
+            "/api/articles", params={"sort": sort, "per_page": per_page, "page": number}
+        ).json()
+        assert (found["total"], found["page"], found["per_page"]) == (
+            len(everything),
+            number,
+            per_page,
+        )
+        assert found["pages"] == pages
+        assert 1 <= len(found["items"]) <= per_page
+        seen += [item["id"] for item in found["items"]]
+    assert seen == everything
+    past_end = client.get(
+        "/api/articles", params={"sort": sort, "per_page": per_page, "page": pages + 1}
+    )
+    assert past_end.status_code == 200
+    assert past_end.json()["items"] == []
+    assert past_end.json()["total"] == len(everything)
+
+
+def test_search_paging_covers_every_match_once(client, corpus):
+    everything = client.get("/api/search", params={"q": "grain", "per_page": 100}).json()
+    ids = [item["id"] for item in everything["items"]]
+    assert everything["total"] == len(ids) == 5
+    paged = []
+    for number in (1, 2, 3):
+        found = client.get("/api/search", params={"q": "grain", "per_page": 2, "page": number})
+        assert found.json()["pages"] == 3
+        paged += [item["id"] for item in found.json()["items"]]
+    assert paged == ids
+
+
+def test_default_per_page_and_its_limit(client, add_stories):
+    stories = {f"{n:03d}_{n:016x}.txt": f"Filler story {n}." for n in range(1, 111)}
+    add_stories(client.app.state.archive, stories)
+    default = client.get("/api/articles").json()
+    assert default["total"] == 111
+    assert len(default["items"]) == default["per_page"] < 111
+    most = client.get("/api/articles", params={"per_page": 100}).json()
+    assert len(most["items"]) == 100
+    assert client.get("/api/articles", params={"per_page": 101}).status_code in (400, 422)
+
+
+# --- Stats -------------------------------------------------------------------------------------
+
+
+def test_stats_of_the_seed(client):
+    stats = client.get("/api/stats").json()
+    assert stats == {
+        "articles": 1,
+        "first_published": "2025-10-17",
+        "last_published": "2025-10-17",
+        "by_source": {"TASS": 1},
+        "by_place": {"WASHINGTON": 1},
+    }
+
+
+def test_stats_of_the_corpus(client, corpus):
+    stats = client.get("/api/stats").json()
+    assert stats["articles"] == len(corpus)
+    assert stats["first_published"] == min(row["published"] for row in corpus).isoformat()
+    assert stats["last_published"] == max(row["published"] for row in corpus).isoformat()
+    assert stats["by_source"] == dict(counts(corpus, "source"))
+    assert stats["by_place"] == dict(counts(corpus, "place"))
+    # most first
+    assert list(stats["by_source"].values()) == sorted(stats["by_source"].values(), reverse=True)
+
+
+# --- Documentation and error shape over every route -------------------------------------------
+
+
+def all_routes(routes) -> list[APIRoute]:
+    """Every APIRoute, looking inside included routers (however FastAPI wraps them)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if inner is not None and hasattr(inner, "routes"):
+            found += all_routes(inner.routes)
+    return found
+
+
+def api_routes(client) -> list[APIRoute]:
+    return [r for r in all_routes(client.app.routes) if r.path.startswith("/api/")]
+
+
+def test_openapi_lists_every_api_route(client):
+    schema = client.get("/openapi.json").json()
+    routes = api_routes(client)
+    assert {r.path for r in routes} >= {
+        "/api/search",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/stats",
+    }
+    assert set(schema["paths"]) == {r.path for r in routes}  # and no HTML page
+    for route in routes:
+        for method in route.methods:
+            operation = schema["paths"][route.path][method.lower()]
+            assert operation.get("summary") and operation.get("description"), route.path
+
+
+def test_docs_page(client):
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "/openapi.json" in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/nope", 404),
+        ("POST", "/api/search", 405),
+        ("DELETE", f"/api/articles/{SEED_ID}", 405),
+        ("GET", "/api/search?per_page=x", 422),
+    ],
+)
+def test_error_shape_outside_the_routes(client, method, path, status):
+    response = client.request(method, path)
+    assert response.status_code == status
+    assert_error_shape(response)
+
+
+def test_every_api_route_answers_bad_input_in_the_error_shape(client):
+    """Each route, fed junk in every parameter it declares, answers 4xx in the one shape."""
+    routes = [r for r in api_routes(client) if r.dependant.query_params or r.dependant.path_params]
+    assert len(routes) >= 3
+    for route in routes:
+        path = route.path.replace("{article_id}", "no-such-id")
+        junk = {param.alias: "*" for param in route.dependant.query_params}
+        response = client.get(path, params=junk)
+        assert 400 <= response.status_code < 500, route.path
+        assert_error_shape(response)
+
+
+# --- No input makes a 500 ----------------------------------------------------------------------
+
+
+def check_answer(response) -> None:
+    assert response.status_code in (200, 400, 422), response.text
+    if response.status_code == 200:
+        found = response.json()
+        assert found["total"] >= len(found["items"])
+        assert len(found["items"]) <= found["per_page"]
+    else:
+        assert_error_shape(response)
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES.values(), ids=ODD_QUERIES.keys())
+def test_search_odd_queries_never_500(client, query):
+    response = client.get("/api/search", params={"q": query})
+    check_answer(response)
+    if response.status_code != 200:
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith("q:")
+
+
+def test_overlong_query_is_refused_naming_q(client):
+    response = client.get("/api/search", params={"q": "x" * 5000})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("q:")
+
+
+@pytest.mark.parametrize("query", ["*", "a*", "*x*", "?", "*a"])
+def test_runaway_wildcards_are_refused(client, query):
+    response = client.get("/api/search", params={"q": query})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("q:")
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles"])
+@pytest.mark.parametrize(
+    ("params", "parameter"), BAD_FILTERS.values(), ids=list(BAD_FILTERS.keys())
+)
+def test_bad_filters_are_refused_naming_the_parameter(client, path, params, parameter):
+    response = client.get(path, params={"q": "Budapest", **params})
+    assert response.status_code in (400, 422), response.text
+    assert_error_shape(response)
+    assert refusal_names(response.status_code, response.json()["detail"], parameter), (
+        response.json()
+    )
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest", " oldest ", ""])
+def test_every_sort_is_served(client, sort):
+    response = client.get("/api/search", params={"q": "Budapest", "sort": sort})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == [SEED_ID]
+
+
+def test_deepest_page_is_served_and_one_deeper_refused(client):
+    deepest = client.get("/api/articles", params={"per_page": 100, "page": 100})
+    assert deepest.status_code == 200
+    assert deepest.json()["items"] == []
+    too_deep = client.get("/api/articles", params={"per_page": 100, "page": 101})
+    assert too_deep.status_code == 400
+    assert too_deep.json()["detail"].startswith("page:")
+
+
+# --- Articles holding HTML ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def html_articles(client, add_stories):
+    """Stories whose text holds HTML; returns {id: payload}."""
+    stories = {}
+    for number, payload in enumerate(XSS_PAYLOADS, start=1):
+        body = f"Zebra{number} {payload} zebra{number} tail.\n\nSecond {payload} paragraph."
+        stories[f"{number:03d}_{number:016x}.txt"] = body
+    report = add_stories(client.app.state.archive, stories)
+    assert report.added == len(XSS_PAYLOADS)
+    return {f"{number:016x}": payload for number, payload in enumerate(XSS_PAYLOADS, start=1)}
+
+
+def test_json_returns_html_text_as_data(client, html_articles):
+    for article_id, payload in html_articles.items():
+        article = client.get(f"/api/articles/{article_id}").json()
+        assert payload in article["body"]
+        assert payload in article["title"]
+
+
+def assert_safe_snippet(snippet: str) -> None:
+    assert "<script" not in snippet.lower()
+    assert "<img" not in snippet.lower()
+    assert "<svg" not in snippet.lower()
+    assert "<a " not in snippet.lower()
+    tags = re.findall(r"<[^>]*>", snippet)
+    assert all(ONLY_MARK_TAGS.fullmatch(tag) for tag in tags), tags
+
+
+@pytest.mark.parametrize("number", range(1, len(XSS_PAYLOADS) + 1))
+def test_snippets_escape_html_and_mark_only_matches(client, html_articles, number):
+    payload = XSS_PAYLOADS[number - 1]
+    for params in ({"q": f"zebra{number}"}, {"q": "alert"}, {"q": "paragraph"}):
+        found = client.get("/api/search", params=params).json()
+        assert found["items"], params
+        for item in found["items"]:
+            assert_safe_snippet(item["snippet"])
+    found = client.get("/api/search", params={"q": f"zebra{number}"}).json()
+    (item,) = found["items"]
+    assert "<mark>" in item["snippet"]
+    assert "&lt;" in item["snippet"]  # the payload is there, escaped
+    assert item["title"].startswith(f"Zebra{number} {payload}")  # JSON data: not escaped
+
+
+def test_browse_snippets_are_escaped(client, html_articles):
+    found = client.get("/api/articles", params={"per_page": 100}).json()
+    by_id = {item["id"]: item for item in found["items"]}
+    for article_id in html_articles:
+        assert_safe_snippet(by_id[article_id]["snippet"])
+        assert "<mark>" not in by_id[article_id]["snippet"]  # nothing was searched
+        assert "&lt;" in by_id[article_id]["snippet"]

@@ -1,0 +1,307 @@
+"""The `newsarchive` command (app/cli.py): help for everything, exit codes, what it prints.
+
+Commands run in-process through typer's CliRunner against a data directory in
+tmp_path (settings come from NEWSARCHIVE_* variables, so the cached settings are
+cleared around each test); the console script itself runs as a subprocess.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from conftest import ROOT, SEED, SEED_ID, story, write_story
+from typer.testing import CliRunner
+
+from app.archive import Archive
+from app.cli import cli
+from app.parse import ParseError, parse_article
+from app.search import build_params, search
+from app.settings import get_settings
+
+COMMANDS = {"serve", "ingest", "reindex", "check", "stats"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """NEWSARCHIVE_* pointing into tmp_path, with the settings cache cleared around the test."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv("NEWSARCHIVE_DATA_DIR", str(directory))
+    monkeypatch.setenv("NEWSARCHIVE_SEEDS_DIR", str(ROOT / "seeds"))
+    monkeypatch.setenv("NEWSARCHIVE_MAX_ARTICLE_BYTES", str(64 * 1024))
+    monkeypatch.delenv("NEWSARCHIVE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("NEWSARCHIVE_INDEX_DIR", raising=False)
+    get_settings.cache_clear()
+    yield directory
+    get_settings.cache_clear()
+
+
+def run(*args: str, code: int = 0):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, (args, result.output, result.exception)
+    return result
+
+
+def good_files(directory: Path, count: int) -> list[Path]:
+    return [
+        write_story(directory, f"{n:03d}_{n:016x}.txt", f"Good story number {n} about kestrels.")
+        for n in range(1, count + 1)
+    ]
+
+
+def stats_lines(result) -> list[str]:
+    return result.stdout.splitlines()
+
+
+# --- Help ----------------------------------------------------------------------------------------
+
+
+def test_every_command_and_option_has_help():
+    group = typer.main.get_command(cli)
+    assert hasattr(group, "commands")  # a group (typer may vendor its own click)
+    assert (group.help or "").strip()
+    assert set(group.commands) >= COMMANDS
+    for name, command in group.commands.items():
+        assert (command.help or "").strip(), f"command {name} has no help"
+        for param in command.params:
+            assert (getattr(param, "help", None) or "").strip(), f"{name} {param.name}: no help"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_of_each_command(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    help_text = typer.main.get_command(cli).commands[command].help
+    assert help_text.split(";")[0].split(".")[0] in " ".join(result.output.split())
+
+
+def test_no_arguments_shows_help():
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code in (0, 2)
+    for command in COMMANDS:
+        assert command in result.output
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+def test_ingest_good_files(data_dir, tmp_path):
+    files = good_files(tmp_path / "in", 3)
+    result = run("ingest", *map(str, files))
+    assert "added 3, updated 0, unchanged 0, rejected 0" in result.stderr
+    assert "articles\t3" in stats_lines(run("stats"))
+
+
+def test_ingest_a_directory(data_dir, tmp_path):
+    good_files(tmp_path / "in" / "nested", 2)
+    result = run("ingest", str(tmp_path / "in"))
+    assert "added 2, updated 0, unchanged 0, rejected 0" in result.stderr
+
+
+def test_ingest_twice_is_unchanged(data_dir, tmp_path):
+    files = good_files(tmp_path / "in", 2)
+    run("ingest", *map(str, files))
+    again = run("ingest", *map(str, files))
+    assert "added 0, updated 0, unchanged 2, rejected 0" in again.stderr
+
+
+def test_ingest_a_changed_file_updates(data_dir, tmp_path):
+    (path,) = good_files(tmp_path / "in", 1)
+    run("ingest", str(path))
+    path.write_text(story("An amended text about kestrels."), encoding="utf-8")
+    result = run("ingest", str(path))
+    assert "added 0, updated 1, unchanged 0, rejected 0" in result.stderr
+
+
+@pytest.fixture
+def mixed_directory(tmp_path: Path) -> tuple[Path, Path]:
+    """Two good files and one without a date header; returns (directory, bad file)."""
+    directory = tmp_path / "mixed"
+    good_files(directory, 2)
+    bad = directory / "002_bad.txt"
+    bad.write_text("No header and no dateline, just words.", encoding="utf-8")
+    return directory, bad
+
+
+def rejection_reason(path: Path) -> str:
+    with pytest.raises(ParseError) as reason:
+        parse_article(path.read_bytes(), filename=path.name)
+    return str(reason.value)
+
+
+def test_ingest_with_a_bad_file_exits_1_and_keeps_the_good(data_dir, mixed_directory):
+    directory, bad = mixed_directory
+    result = run("ingest", str(directory), code=1)
+    assert "added 2, updated 0, unchanged 0, rejected 1" in result.stderr
+    assert bad.name in result.stderr
+    assert rejection_reason(bad) in " ".join(result.stderr.split())
+    assert bad.name not in result.stdout  # messages go to stderr
+    assert "articles\t2" in stats_lines(run("stats"))
+
+
+def test_rejection_names_file_and_reason_on_one_line(data_dir, mixed_directory):
+    """One line a file, whatever the terminal width, so that logs can be grepped."""
+    directory, bad = mixed_directory
+    result = run("ingest", str(directory), code=1)
+    assert f"rejected {bad}: {rejection_reason(bad)}" in result.stderr.splitlines()
+
+
+def test_ingest_a_missing_path(data_dir, tmp_path):
+    missing = tmp_path / "nothing-here.txt"
+    result = run("ingest", str(missing), code=1)
+    assert "nothing-here.txt" in result.stderr
+    assert "rejected 1" in result.stderr
+
+
+def test_ingest_an_oversized_file(data_dir, tmp_path):
+    big = write_story(tmp_path / "in", "big.txt", "word " * (20 * 1024))  # over 64 KiB
+    result = run("ingest", str(big), code=1)
+    assert "big.txt" in result.stderr and "limit" in result.stderr
+
+
+# --- check, reindex, stats -----------------------------------------------------------------------
+
+
+def lag_the_index(tmp_path: Path) -> str:
+    """Store an article without indexing it (as a crash between the two would); its id."""
+    path = write_story(tmp_path / "lag", "001_00000000000000ff.txt", "Lagging ospreys nest.")
+    article = parse_article(path.read_bytes(), filename=path.name)
+    archive = Archive(get_settings())
+    try:
+        archive.store.upsert([article], source_paths=[str(path)])
+    finally:
+        archive.close()
+    return article.id
+
+
+def indexed_ids() -> set[str]:
+    archive = Archive(get_settings())
+    try:
+        return {article_id for article_id, _hash in archive.index.documents()}
+    finally:
+        archive.close()
+
+
+def finds(word: str) -> list[str]:
+    archive = Archive(get_settings())
+    try:
+        return [item.id for item in search(archive, build_params(q=word)).items]
+    finally:
+        archive.close()
+
+
+def test_check_is_ok_after_ingest(data_dir):
+    run("ingest", str(SEED))
+    result = run("check")
+    assert result.stdout.startswith("ok")
+
+
+def test_check_finds_and_repair_mends_a_lagging_index(data_dir, tmp_path):
+    run("ingest", str(SEED))
+    lagging = lag_the_index(tmp_path)
+    assert finds("ospreys") == []
+    found = run("check", code=1)
+    assert f"missing\t{lagging}" in found.stdout.splitlines()
+    assert f"missing\t{SEED_ID}" not in found.stdout
+    repaired = run("check", "--repair")
+    assert f"missing\t{lagging}" in repaired.stdout.splitlines()
+    assert finds("ospreys") == [lagging]
+    assert run("check").stdout.startswith("ok")
+
+
+def test_reindex_rebuilds_the_same_ids(data_dir, tmp_path):
+    files = good_files(tmp_path / "in", 4)
+    run("ingest", str(SEED), *map(str, files))
+    before = indexed_ids()
+    assert len(before) == 5
+    result = run("reindex")
+    assert "5" in result.stdout.split()
+    assert indexed_ids() == before
+    assert finds("kestrels") and set(finds("kestrels")) <= before
+
+
+def test_reindex_drops_what_the_store_lacks_and_adds_what_it_holds(data_dir, tmp_path):
+    run("ingest", str(SEED))
+    lagging = lag_the_index(tmp_path)
+    run("reindex")
+    assert indexed_ids() == {SEED_ID, lagging}
+    assert run("check").stdout.startswith("ok")
+
+
+def test_stats_prints_counts_and_sources(data_dir, tmp_path):
+    run("ingest", str(SEED))
+    write_story(tmp_path / "in", "001_0000000000000001.txt", "Kestrels.", agency="Reuters")
+    write_story(tmp_path / "in", "002_0000000000000002.txt", "Ospreys.", agency="Reuters")
+    run("ingest", str(tmp_path / "in"))
+    lines = stats_lines(run("stats"))
+    assert "articles\t3" in lines
+    assert "source\tReuters\t2" in lines
+    assert "source\tTASS\t1" in lines
+    assert "place\tWASHINGTON\t1" in lines
+    assert "first\t2024-03-05" in lines and "last\t2025-10-17" in lines
+
+
+def test_stats_of_an_empty_archive(data_dir):
+    lines = stats_lines(run("stats"))
+    assert "articles\t0" in lines
+
+
+# --- The console script, as a subprocess -------------------------------------------------------
+
+
+def subprocess_env(tmp_path: Path, **variables: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    env.update(NEWSARCHIVE_DATA_DIR=str(tmp_path / "data"), **variables)
+    return env
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("NEWSARCHIVE_MAX_ARTICLE_BYTES", "0"),
+        ("NEWSARCHIVE_MAX_ARTICLE_BYTES", "-1"),
+        ("NEWSARCHIVE_MAX_ARTICLE_BYTES", "lots"),
+        ("NEWSARCHIVE_DATABASE_URL", "mysql://somewhere/db"),
+    ],
+)
+def test_bad_settings_are_refused_at_start(tmp_path, variable, value):
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "stats"],
+        env=subprocess_env(tmp_path, **{variable: value}),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was opened
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "command",
+    [[sys.executable, "-m", "app"], [str(Path(sys.executable).with_name("newsarchive"))]],
+    ids=["python-m-app", "console-script"],
+)
+def test_console_script_runs(tmp_path, command):
+    help_run = subprocess.run(
+        [*command, "--help"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert help_run.returncode == 0, help_run.stderr
+    for name in COMMANDS:
+        assert name in help_run.stdout
+    ingest = subprocess.run(
+        [*command, "ingest", str(SEED)],
+        env=subprocess_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    assert "added 1, updated 0, unchanged 0, rejected 0" in ingest.stderr

@@ -1,0 +1,287 @@
+"""app.index: what the Whoosh index finds, filters, sorts and pages, how it is rewritten,
+and the HTML-safe snippets it makes.
+
+A real index in tmp_path; queries go through `app.search.parse_query`, as in the app.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from app.index import SearchIndex, day_number, snippet
+from app.parse import Article, new_article
+from app.search import parse_query
+
+
+def make(
+    article_id: str,
+    body: str,
+    day: date = date(2024, 3, 5),
+    *,
+    place: str | None = "MOSCOW",
+    source: str | None = "TASS",
+    title: str | None = None,
+) -> Article:
+    return new_article(
+        id=article_id,
+        title=title,
+        published=day,
+        place=place,
+        region=None,
+        source=source,
+        body=body,
+    )
+
+
+ARTICLES = [
+    make("a1", "Leaders plan a meeting in Budapest.", date(2024, 1, 5), place="BUDAPEST"),
+    make("a2", "Two meetings were held in São Paulo.", date(2024, 1, 5), place="SÃO PAULO"),
+    make("a3", "The summit meeting ended early.", date(2024, 2, 10), source="Reuters"),
+    make("a4", "Markets rose on trade news.", date(2024, 3, 1), title="Harvest festival"),
+    make("a5", "A meeting of ministers opened.", date(2024, 4, 2), place="UNITED NATIONS"),
+]
+MEETING_IDS = {"a1", "a2", "a3", "a5"}
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    opened = SearchIndex(tmp_path / "index")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def filled(index: SearchIndex) -> SearchIndex:
+    assert index.update(ARTICLES) == len(ARTICLES)
+    return index
+
+
+def find(index: SearchIndex, q: str, **options):
+    arguments = {
+        "date_from": None,
+        "date_to": None,
+        "place": None,
+        "source": None,
+        "sort": "newest",
+        "page": 1,
+        "per_page": 20,
+    }
+    arguments.update(options)
+    return index.search(parse_query(q), **arguments)
+
+
+def doc_ids(index: SearchIndex) -> list[str]:
+    return sorted(article_id for article_id, _hash in index.documents())
+
+
+# --- finding ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Budapest", {"a1"}),  # body word
+        ("harvest", {"a4"}),  # title word only
+        ("festival markets", {"a4"}),  # title and body words together
+        ("meeting", MEETING_IDS),  # stemming: meeting finds meetings
+        ("meetings", MEETING_IDS),  # and the other way round
+        ("Sao", {"a2"}),  # accent folding
+        ("São", {"a2"}),
+        ("budap*", {"a1"}),
+        ("zeppelin", set()),
+    ],
+)
+def test_search_finds(filled, q, expected):
+    hits = find(filled, q)
+    assert set(hits.ids) == expected
+    assert hits.total == len(expected)
+
+
+def test_every_word_is_required(filled):
+    assert set(find(filled, "meeting summit").ids) == {"a3"}
+
+
+def test_hits_carry_the_matched_terms_for_highlighting(filled):
+    hits = find(filled, "meetings")
+    assert hits.terms
+    assert all(isinstance(term, str) for term in hits.terms)
+    assert "<mark>" in snippet(ARTICLES[0].body, hits.terms)
+
+
+@pytest.mark.parametrize("q", ["vienna", "Vienna ministers", "vien*"])
+def test_hits_carry_words_found_only_in_the_body(index, q):
+    index.update([make("b1", "Talks began on Monday. Ministers then met in Vienna.")])
+    hits = find(index, q)
+    assert hits.ids == ["b1"]
+    assert "vienna" in hits.terms
+    assert "<mark>Vienna</mark>" in snippet("Ministers then met in Vienna.", hits.terms)
+
+
+def test_title_match_ranks_first(index):
+    index.update(
+        [
+            make("b1", "Oil prices fell again on Monday.", title="Weather report"),
+            make("b2", "Prices were steady.", title="Oil"),
+        ]
+    )
+    assert find(index, "oil", sort="relevance").ids[0] == "b2"
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"date_from": date(2024, 2, 10)}, {"a3", "a5"}),
+        ({"date_to": date(2024, 2, 10)}, {"a1", "a2", "a3"}),
+        ({"date_from": date(2024, 1, 5), "date_to": date(2024, 1, 5)}, {"a1", "a2"}),
+        ({"place": "budapest"}, {"a1"}),
+        ({"place": "United Nations"}, {"a5"}),
+        ({"place": "São Paulo"}, {"a2"}),
+        ({"source": "reuters"}, {"a3"}),
+        ({"source": "TASS", "date_from": date(2024, 2, 1)}, {"a5"}),
+        ({"place": "nowhere"}, set()),
+    ],
+)
+def test_search_filters(filled, filters, expected):
+    hits = find(filled, "meeting", **filters)
+    assert set(hits.ids) == expected
+    assert hits.total == len(expected)
+
+
+# --- order and paging -------------------------------------------------------------------
+
+
+def test_sort_newest_with_id_tie_break(filled):
+    assert find(filled, "meeting", sort="newest").ids == ["a5", "a3", "a2", "a1"]
+
+
+def test_sort_oldest_with_id_tie_break(filled):
+    assert find(filled, "meeting", sort="oldest").ids == ["a1", "a2", "a3", "a5"]
+
+
+def test_paging_walks_the_list_in_order(filled):
+    everything = find(filled, "meeting", sort="oldest").ids
+    first = find(filled, "meeting", sort="oldest", per_page=2, page=1)
+    second = find(filled, "meeting", sort="oldest", per_page=2, page=2)
+    assert first.ids == everything[:2]
+    assert second.ids == everything[2:4]
+    assert first.total == second.total == len(everything)
+
+
+def test_page_past_the_end_is_empty_with_the_total(filled):
+    hits = find(filled, "meeting", per_page=2, page=5)
+    assert hits.ids == []
+    assert hits.total == len(MEETING_IDS)
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def test_update_replaces_a_document(filled):
+    filled.update([make("a1", "Leaders cancel the trip to Vienna.", date(2024, 1, 5))])
+    assert doc_ids(filled).count("a1") == 1
+    assert find(filled, "Vienna").ids == ["a1"]
+    assert find(filled, "Budapest").ids == []
+
+
+def test_update_stores_the_content_hash(filled):
+    changed = make("a1", "A different text.", date(2024, 1, 5))
+    filled.update([changed])
+    assert dict(filled.documents())["a1"] == changed.content_hash
+
+
+def test_delete(filled):
+    filled.delete(["a1", "a3", "not-there"])
+    assert doc_ids(filled) == ["a2", "a4", "a5"]
+    assert set(find(filled, "meeting").ids) == {"a2", "a5"}
+
+
+def test_replace_all_rebuilds_to_exactly_the_given_set(filled):
+    fresh = [make("n1", "Fresh text one."), make("n2", "Fresh text two.")]
+    assert filled.replace_all([fresh[:1], fresh[1:]]) == 2
+    assert doc_ids(filled) == ["n1", "n2"]
+    assert find(filled, "meeting").ids == []
+    assert set(find(filled, "fresh").ids) == {"n1", "n2"}
+
+
+def test_replace_all_with_nothing_empties_the_index(filled):
+    assert filled.replace_all([]) == 0
+    assert filled.documents() == []
+    assert filled.doc_count() == 0
+
+
+def test_documents_lists_ids_with_hashes(filled):
+    assert sorted(filled.documents()) == sorted((a.id, a.content_hash) for a in ARTICLES)
+    assert filled.doc_count() == len(ARTICLES)
+
+
+def test_index_survives_reopening(tmp_path):
+    first = SearchIndex(tmp_path / "index")
+    first.update(ARTICLES[:2])
+    first.close()
+    second = SearchIndex(tmp_path / "index")
+    try:
+        assert doc_ids(second) == ["a1", "a2"]
+    finally:
+        second.close()
+
+
+def test_day_number():
+    assert day_number(date(2025, 10, 17)) == 20251017
+    assert (
+        day_number(date(2024, 1, 5)) < day_number(date(2024, 1, 6)) < day_number(date(2025, 1, 1))
+    )
+
+
+# --- snippets ---------------------------------------------------------------------------
+
+
+def test_snippet_marks_matches_and_escapes_html():
+    text = "<script>alert(1)</script> Budapest"
+    html = snippet(text, ["budapest"])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>Budapest</mark>" in html
+
+
+def test_snippet_marks_words_in_any_case_and_with_accents_folded():
+    html = snippet("Meetings were held in São Paulo.", ["meetings", "sao"])
+    assert "<mark>Meetings</mark>" in html
+    assert "<mark>São</mark>" in html
+
+
+def test_snippet_keeps_the_punctuation_around_matches():
+    html = snippet(
+        "\u201cTalks,\u201d he said, \u201cwill be held in Budapest.\u201d", ["budapest"]
+    )
+    assert html.startswith("\u201cTalks")
+    assert html.endswith("<mark>Budapest</mark>.\u201d")
+
+
+def test_snippet_of_a_long_text_is_around_the_match():
+    text = "filler " * 200 + "Budapest" + " tail" * 200
+    html = snippet(text, ["budapest"], max_chars=120)
+    assert "<mark>Budapest</mark>" in html
+    assert len(html) < len(text) // 4
+
+
+def test_snippet_without_terms_is_the_escaped_start():
+    text = "Tom & Jerry <b>bold</b> " + "word " * 100
+    html = snippet(text, [], max_chars=60)
+    assert html.startswith("Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;")
+    assert "<b>" not in html and "<mark>" not in html
+    assert html.endswith(" …")
+    assert text.startswith(unescape(html.removesuffix(" …")))
+
+
+def test_snippet_of_a_short_text_without_terms_is_all_of_it():
+    assert snippet("Short & sweet.", []) == "Short &amp; sweet."
+
+
+def test_snippet_with_terms_that_do_not_occur_is_the_start():
+    assert snippet("Nothing <here> matches.", ["budapest"]) == "Nothing &lt;here&gt; matches."

@@ -1,0 +1,270 @@
+"""app.store: upsert outcomes and dedup, lookups, browse filters and order, counts, SQLite setup.
+
+Every test opens a real SQLite file under tmp_path; articles are built with
+`app.parse.new_article`, so their hashes and ids are the ones ingest would make.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.parse import Article, new_article
+from app.store import Outcome, Store
+
+
+def make(
+    article_id: str | None,
+    body: str,
+    day: date = date(2024, 3, 5),
+    *,
+    place: str | None = "MOSCOW",
+    source: str | None = "TASS",
+) -> Article:
+    return new_article(
+        id=article_id,
+        title=None,
+        published=day,
+        place=place,
+        region=None,
+        source=source,
+        body=body,
+    )
+
+
+def put(store: Store, *articles: Article) -> list[Outcome]:
+    return store.upsert(articles, source_paths=[f"/src/{a.id}.txt" for a in articles])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+# A small archive: ids, dates, places and sources chosen so filters and ties matter.
+ROWS = [
+    make("a1", "Alpha story.", date(2024, 1, 5), place="MOSCOW", source="TASS"),
+    make("a2", "Bravo story.", date(2024, 1, 5), place="PARIS", source="Reuters"),
+    make("a3", "Charlie story.", date(2024, 2, 10), place="MOSCOW", source="TASS"),
+    make("a4", "Delta story.", date(2024, 2, 29), place="UNITED NATIONS", source="TASS"),
+    make("a5", "Echo story.", date(2025, 1, 1), place=None, source=None),
+]
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    assert put(store, *ROWS) == [Outcome.ADDED] * len(ROWS)
+    return store
+
+
+def ids(rows) -> list[str]:
+    return [row.id for row in rows]
+
+
+# --- upsert -----------------------------------------------------------------------------
+
+
+def test_new_article_is_added_and_readable(store):
+    article = make("x1", "First paragraph here.\n\nSecond one.")
+    assert put(store, article) == [Outcome.ADDED]
+    record = store.get("x1")
+    assert record is not None
+    assert record.to_article() == article
+    assert record.paragraphs == ["First paragraph here.", "Second one."]
+    assert record.source_path == "/src/x1.txt"
+    assert record.ingested_at is not None
+
+
+def test_same_id_same_text_is_unchanged(store):
+    put(store, make("x1", "Same text."))
+    before = store.get("x1")
+    assert put(store, make("x1", "Same   text.")) == [Outcome.UNCHANGED]
+    assert store.get("x1").ingested_at == before.ingested_at
+    assert list(store.hashes_by_id()) == ["x1"]
+
+
+def test_same_id_changed_text_is_updated(store):
+    put(store, make("x1", "Old text."))
+    changed = make("x1", "New text.", date(2024, 4, 1), place="KYIV")
+    assert put(store, changed) == [Outcome.UPDATED]
+    record = store.get("x1")
+    assert record.body == "New text."
+    assert record.published == date(2024, 4, 1)
+    assert record.place == "KYIV"
+    assert record.content_hash == changed.content_hash
+    assert list(store.hashes_by_id()) == ["x1"]
+
+
+def test_same_text_under_a_new_id_is_stored_once(store):
+    put(store, make("x1", "Duplicated wire text."))
+    assert put(store, make("x2", "Duplicated wire text.")) == [Outcome.UNCHANGED]
+    assert store.get("x2") is None
+    assert list(store.hashes_by_id()) == ["x1"]
+
+
+def test_duplicates_inside_one_batch(store):
+    outcomes = put(store, make("x1", "Twice in a batch."), make("x2", "Twice in a batch."))
+    assert outcomes == [Outcome.ADDED, Outcome.UNCHANGED]
+    assert list(store.hashes_by_id()) == ["x1"]
+
+
+def test_upsert_needs_one_path_per_article(store):
+    with pytest.raises(ValueError):
+        store.upsert([make("x1", "Text.")], source_paths=[])
+    assert store.get("x1") is None  # the failed batch left nothing behind
+
+
+# --- lookups ----------------------------------------------------------------------------
+
+
+def test_get_unknown_is_none(filled):
+    assert filled.get("nope") is None
+
+
+def test_get_many_returns_only_known_ids(filled):
+    found = filled.get_many(["a1", "a3", "nope"])
+    assert set(found) == {"a1", "a3"}
+    assert found["a3"].body == "Charlie story."
+
+
+def test_get_many_of_nothing(filled):
+    assert filled.get_many([]) == {}
+
+
+def test_hashes_by_id(filled):
+    assert filled.hashes_by_id() == {a.id: a.content_hash for a in ROWS}
+
+
+# --- browse -----------------------------------------------------------------------------
+
+
+def test_browse_everything_newest_first_with_id_tie_break(filled):
+    total, rows = filled.browse()
+    assert total == len(ROWS)
+    assert ids(rows) == ["a5", "a4", "a3", "a2", "a1"]
+
+
+def test_browse_oldest_first_with_id_tie_break(filled):
+    _total, rows = filled.browse(newest_first=False)
+    assert ids(rows) == ["a1", "a2", "a3", "a4", "a5"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"date_from": date(2024, 2, 10)}, {"a3", "a4", "a5"}),
+        ({"date_to": date(2024, 2, 10)}, {"a1", "a2", "a3"}),
+        ({"date_from": date(2024, 1, 5), "date_to": date(2024, 1, 5)}, {"a1", "a2"}),
+        ({"date_from": date(2024, 2, 1), "date_to": date(2024, 2, 29)}, {"a3", "a4"}),
+        ({"date_from": date(2026, 1, 1)}, set()),
+        ({"place": "moscow"}, {"a1", "a3"}),
+        ({"place": "United Nations"}, {"a4"}),
+        ({"source": "reuters"}, {"a2"}),
+        ({"source": "TASS", "place": "MOSCOW", "date_from": date(2024, 2, 1)}, {"a3"}),
+    ],
+)
+def test_browse_filters(filled, filters, expected):
+    total, rows = filled.browse(**filters)
+    assert set(ids(rows)) == expected
+    assert total == len(expected)
+
+
+@pytest.mark.parametrize("place", ["SÃO PAULO", "São Paulo", "são paulo"])
+def test_browse_place_filter_with_non_ascii_letters(store, place):
+    put(store, make("x1", "Talks in São Paulo.", place="SÃO PAULO"), make("x2", "Talks elsewhere."))
+    total, rows = store.browse(place=place)
+    assert (total, ids(rows)) == (1, ["x1"])
+
+
+def test_browse_pages_with_offset_and_limit(filled):
+    seen = []
+    for offset in range(0, len(ROWS), 2):
+        total, rows = filled.browse(offset=offset, limit=2, newest_first=False)
+        assert total == len(ROWS)
+        assert len(rows) <= 2
+        seen.extend(ids(rows))
+    assert seen == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_browse_past_the_end_is_empty_with_the_total(filled):
+    total, rows = filled.browse(offset=100, limit=10)
+    assert (total, rows) == (len(ROWS), [])
+
+
+# --- counts -----------------------------------------------------------------------------
+
+
+def test_stats(filled):
+    stats = filled.stats()
+    assert stats.articles == len(ROWS)
+    assert stats.first_published == date(2024, 1, 5)
+    assert stats.last_published == date(2025, 1, 1)
+    assert stats.by_source == {"TASS": 3, "Reuters": 1}
+    assert list(stats.by_source) == ["TASS", "Reuters"]  # biggest first
+    assert stats.by_place == {"MOSCOW": 2, "PARIS": 1, "UNITED NATIONS": 1}
+    assert list(stats.by_place)[0] == "MOSCOW"
+
+
+def test_stats_of_an_empty_store(store):
+    stats = store.stats()
+    assert (stats.articles, stats.first_published, stats.last_published) == (0, None, None)
+    assert stats.by_source == {} and stats.by_place == {}
+
+
+def test_month_counts_newest_first(filled):
+    assert filled.month_counts() == [(2025, 1, 1), (2024, 2, 2), (2024, 1, 2)]
+
+
+def test_period_counts_by_month(filled):
+    counts = filled.period_counts(
+        date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), unit="month"
+    )
+    assert [tuple(row) for row in counts] == [(date(2024, 1, 1), 2), (date(2024, 2, 1), 2)]
+
+
+def test_period_counts_by_day(filled):
+    counts = filled.period_counts(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29), unit="day")
+    assert [tuple(row) for row in counts] == [(date(2024, 2, 10), 1), (date(2024, 2, 29), 1)]
+
+
+def test_period_counts_of_an_empty_range(filled):
+    assert (
+        filled.period_counts(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31), unit="day")
+        == []
+    )
+
+
+# --- iteration and engine ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5, 1000])
+def test_iter_all_yields_every_id_once(filled, batch_size):
+    batches = list(filled.iter_all(batch_size=batch_size))
+    assert all(0 < len(batch) <= batch_size for batch in batches)
+    flat = [row.id for batch in batches for row in batch]
+    assert flat == sorted(a.id for a in ROWS)
+
+
+def test_iter_all_of_an_empty_store(store):
+    assert list(store.iter_all()) == []
+
+
+def test_sqlite_runs_in_wal_mode(store):
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_data_survives_reopening(tmp_path):
+    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+    first = Store(url)
+    put(first, make("x1", "Kept across opens."))
+    first.close()
+    second = Store(url)
+    try:
+        assert second.get("x1").body == "Kept across opens."
+    finally:
+        second.close()
