@@ -208,18 +208,22 @@ def snippet(text: str, terms: Iterable[str], *, max_chars: int = 240) -> str:
             1,
         )
         if fragments:
-            return " … ".join(_formatted(fragment, text) for fragment in fragments)
+            for fragment in fragments:
+                _widen_to_words(fragment, text)
+            marked = " … ".join(_MarkFormatter().format_fragment(f) for f in fragments)
+            before = "… " if fragments[0].startchar > 0 else ""
+            after = " …" if fragments[-1].endchar < len(text) else ""
+            return before + marked + after
     if len(text) > max_chars:
         return str(escape(text[:max_chars].rsplit(" ", 1)[0])) + " …"
     return str(escape(text))
 
 
-def _formatted(fragment: highlight.Fragment, text: str) -> str:
-    start = text.rfind(" ", 0, fragment.startchar) + 1
-    end = text.find(" ", fragment.endchar)
-    fragment.startchar, fragment.endchar = start, len(text) if end < 0 else end
-    marked = _MarkFormatter().format_fragment(fragment)
-    return ("… " if start > 0 else "") + marked + (" …" if end >= 0 else "")
+def _widen_to_words(fragment: highlight.Fragment, text: str) -> None:
+    """Move a fragment's ends out to the nearest whitespace (or the ends of the text)."""
+    start = max(text.rfind(space, 0, fragment.startchar) for space in " \n")
+    ends = [end for end in (text.find(space, fragment.endchar) for space in " \n") if end >= 0]
+    fragment.startchar, fragment.endchar = start + 1, min(ends, default=len(text))
 
 
 def _matched_words(query: Query, reader) -> frozenset[str]:
