@@ -12,6 +12,10 @@ from datetime import date
 
 from conftest import SEED_ID
 
+from app.archive import Archive
+from app.parse import Article, new_article
+from app.search import parse_query
+
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -194,3 +198,39 @@ def link(page: str, rel: str) -> str | None:
     """The href of the `rel` link (next, prev), unescaped, or None."""
     found = re.search(rf'<a rel="{rel}" href="([^"]*)"', page)
     return html.unescape(found.group(1)) if found else None
+
+
+def make(
+    article_id: str | None,
+    body: str,
+    day: date = date(2024, 3, 5),
+    *,
+    place: str | None = "MOSCOW",
+    source: str | None = "TASS",
+    title: str | None = None,
+) -> Article:
+    """An article built the way parsing builds one."""
+    return new_article(
+        id=article_id,
+        title=title,
+        published=day,
+        place=place,
+        region=None,
+        source=source,
+        body=body,
+    )
+
+
+def found_ids(archive: Archive, q: str) -> list[str]:
+    """Ids the index finds for `q`, oldest first, unfiltered."""
+    hits = archive.index.search(
+        parse_query(q),
+        date_from=None,
+        date_to=None,
+        place=None,
+        source=None,
+        sort="oldest",
+        page=1,
+        per_page=100,
+    )
+    return hits.ids

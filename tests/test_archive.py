@@ -7,26 +7,13 @@ the SQLite store and the Whoosh index, as a crash or a bug would leave it.
 from datetime import date
 
 import pytest
+from conftest import SEED_ID
+from helpers import found_ids, make
 
 from app.archive import Archive, Differences
 from app.index import day_number
-from app.parse import Article, new_article
-from app.search import parse_query
+from app.parse import Article
 from app.store import Outcome
-from tests.conftest import SEED_ID
-
-
-def make(article_id: str, body: str, day: date = date(2024, 3, 5)) -> Article:
-    return new_article(
-        id=article_id,
-        title=None,
-        published=day,
-        place="MOSCOW",
-        region=None,
-        source="TASS",
-        body=body,
-    )
-
 
 STORIES = [
     make("s1", "Zebra crossing opened downtown."),
@@ -44,20 +31,6 @@ def filled(archive: Archive) -> Archive:
 
 def index_ids(archive: Archive) -> list[str]:
     return sorted(article_id for article_id, _hash in archive.index.documents())
-
-
-def found_ids(archive: Archive, q: str) -> list[str]:
-    hits = archive.index.search(
-        parse_query(q),
-        date_from=None,
-        date_to=None,
-        place=None,
-        source=None,
-        sort="oldest",
-        page=1,
-        per_page=100,
-    )
-    return hits.ids
 
 
 def add_doubled(archive: Archive, article: Article) -> None:

@@ -10,31 +10,10 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from helpers import make
 
 from app.index import SearchIndex, day_number, snippet
-from app.parse import Article, new_article
 from app.search import parse_query
-
-
-def make(
-    article_id: str,
-    body: str,
-    day: date = date(2024, 3, 5),
-    *,
-    place: str | None = "MOSCOW",
-    source: str | None = "TASS",
-    title: str | None = None,
-) -> Article:
-    return new_article(
-        id=article_id,
-        title=title,
-        published=day,
-        place=place,
-        region=None,
-        source=source,
-        body=body,
-    )
-
 
 ARTICLES = [
     make("a1", "Leaders plan a meeting in Budapest.", date(2024, 1, 5), place="BUDAPEST"),

@@ -8,26 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SEED, SEED_ID, SMALL_LIMIT, write_story
+from helpers import found_ids
 
 from app.archive import Archive
 from app.ingest import IngestReport, count_files, ingest_paths, iter_files, read_article
 from app.parse import ParseError
-from app.search import parse_query
-from tests.conftest import SEED, SEED_ID, SMALL_LIMIT, write_story
-
-
-def found_ids(archive: Archive, q: str) -> list[str]:
-    hits = archive.index.search(
-        parse_query(q),
-        date_from=None,
-        date_to=None,
-        place=None,
-        source=None,
-        sort="oldest",
-        page=1,
-        per_page=100,
-    )
-    return hits.ids
 
 
 def stored_count(archive: Archive) -> int:

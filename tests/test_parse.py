@@ -7,6 +7,7 @@ literal string; the property tests check that no input escapes as another except
 from datetime import date
 
 import pytest
+from conftest import SEED, SEED_ID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from app.parse import (
     new_article,
     parse_article,
 )
-from tests.conftest import SEED, SEED_ID
 
 HEADER = "date 2024-03-05 MOSCOW, March 5. /TASS/. "
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import hypothesis
 import pytest
+from conftest import SEED_ID, SMALL_LIMIT, write_story
 from hypothesis import strategies as st
 
 from app.archive import Archive
@@ -32,7 +33,6 @@ from app.search import (
     stats,
 )
 from app.settings import Settings
-from tests.conftest import SEED_ID, SMALL_LIMIT, write_story
 
 # Files whose names carry their ids; dates, places and agencies chosen to exercise filters.
 STORIES = {

@@ -9,29 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import make
 from sqlalchemy import text
 
-from app.parse import Article, new_article
+from app.parse import Article
 from app.store import Outcome, Store
-
-
-def make(
-    article_id: str | None,
-    body: str,
-    day: date = date(2024, 3, 5),
-    *,
-    place: str | None = "MOSCOW",
-    source: str | None = "TASS",
-) -> Article:
-    return new_article(
-        id=article_id,
-        title=None,
-        published=day,
-        place=place,
-        region=None,
-        source=source,
-        body=body,
-    )
 
 
 def put(store: Store, *articles: Article) -> list[Outcome]:
