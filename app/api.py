@@ -1,13 +1,14 @@
 """The JSON API: HTTP in, calls of the query layer, JSON out. No query logic here."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from app import search
-from app.deps import ArchiveDep
+from app.deps import ArchiveDep, WriterDep
+from app.ingest import ingest_records
 from app.store import ArticleRecord
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -133,6 +134,50 @@ def list_articles(
 def read_article(archive: ArchiveDep, article_id: str) -> ArticleOut:
     """One article, whole."""
     return _article_out(search.get_article(archive, article_id))
+
+
+class RejectedOut(BaseModel):
+    item: str = Field(description="Which item of the request (1-based).")
+    reason: str
+
+
+class AddedOut(BaseModel):
+    added: int
+    updated: int
+    unchanged: int = Field(description="Already stored: the same id and text, or the same text.")
+    rejected: list[RejectedOut]
+
+
+ArticlesIn = Annotated[
+    dict[str, Any] | list[dict[str, Any]],
+    Body(
+        description="One article or a list. Fields: id, published (YYYY-MM-DD), title, body "
+        "(paragraphs separated by a blank line), source, place or dateline, url, authors; "
+        "aliases date, date_publish, headline, text, maintext are accepted.",
+        examples=[{"published": "2025-10-17", "title": "Talks in Budapest", "body": "Text."}],
+    ),
+]
+
+
+@router.post(
+    "/articles",
+    response_model=AddedOut,
+    responses={
+        401: {"description": "No valid bearer token."},
+        403: {"description": "Writes are disabled on this server."},
+        413: {"description": "The request body is over the limit."},
+        422: {"description": "No item could be stored; `detail` gives each reason."},
+    },
+)
+def add_articles(archive: ArchiveDep, _writer: WriterDep, articles: ArticlesIn) -> AddedOut:
+    """Add articles, validated and deduplicated as ingest does; needs the API token."""
+    report = ingest_records(archive, articles if isinstance(articles, list) else [articles])
+    rejected = [RejectedOut(item=r.path, reason=r.reason) for r in report.rejected]
+    if rejected and not (report.added or report.updated or report.unchanged):
+        raise HTTPException(422, [item.model_dump() for item in rejected])
+    return AddedOut(
+        added=report.added, updated=report.updated, unchanged=report.unchanged, rejected=rejected
+    )
 
 
 @router.get("/stats", response_model=StatsOut)

@@ -47,14 +47,17 @@ class Archive:
     def add(
         self, articles: Sequence[Article], *, source_paths: Sequence[str | None]
     ) -> list[Outcome]:
-        """Store a batch, then index what it added or changed."""
+        """Store a batch, then index every stored article the index lacks or holds older.
+
+        Unchanged articles are offered to the index too: after an ingest was killed
+        between the two writes, running it again completes it.
+        """
         with self._write_lock:
             outcomes = self.store.upsert(articles, source_paths=source_paths)
-            changed = [
-                a for a, o in zip(articles, outcomes, strict=True) if o is not Outcome.UNCHANGED
+            stored = [
+                a for a, o in zip(articles, outcomes, strict=True) if o is not Outcome.DUPLICATE
             ]
-            if changed:
-                self.index.update(changed)
+            self.index.update(stored)
         return outcomes
 
     def differences(self) -> Differences:

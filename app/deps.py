@@ -1,10 +1,14 @@
 """Request dependencies, as `Annotated` aliases the routes declare."""
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.archive import Archive
+
+bearer = HTTPBearer(auto_error=False, description="NEWSARCHIVE_API_TOKEN, sent as a bearer token.")
 
 
 def get_archive(request: Request) -> Archive:
@@ -12,4 +16,20 @@ def get_archive(request: Request) -> Archive:
     return request.app.state.archive
 
 
+def require_writer(
+    archive: Annotated[Archive, Depends(get_archive)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """Let a request write only with the configured token; with none configured, nobody may."""
+    token = archive.settings.api_token
+    if token is None:
+        raise HTTPException(403, "writes are disabled: the server has no NEWSARCHIVE_API_TOKEN")
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise HTTPException(
+            401, "a valid bearer token is needed to add articles", {"WWW-Authenticate": "Bearer"}
+        )
+
+
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
+WriterDep = Annotated[None, Depends(require_writer)]

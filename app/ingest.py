@@ -1,26 +1,28 @@
-"""Ingest: article files on disk into the archive, every bad file named with its reason.
+"""Ingest: files, directories and URLs into the archive, every bad item named with its reason.
 
-Files are streamed (never all held at once), parsed, and written in batches
-through `Archive.add`, so a large directory costs one transaction and one index
-commit per batch rather than per file. A bad file never stops the good ones.
+Sources are streamed (never all held at once), read by `readers` whatever their
+format, and written in batches through `Archive.add`: one transaction and one
+index commit a batch rather than an article. A bad item never stops the good ones.
 """
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.archive import Archive
-from app.parse import Article, ParseError, parse_article
+from app.parse import Article, ParseError
+from app.readers import Item, has_article_suffix, is_url, read_source, record_article
 from app.store import Outcome
 
-BATCH_SIZE = 500
-ARTICLE_SUFFIXES = (".txt",)
+BATCH_SIZE = 5000  # articles a transaction and an index commit
+Source = Path | str  # a path, or an http(s) URL
+Progress = Callable[[int, int], None]  # (bytes read, articles read), as increments
 
 
 @dataclass(frozen=True)
 class Rejection:
-    path: str
+    path: str  # the file or URL, with the line or entry inside it
     reason: str
 
 
@@ -28,11 +30,12 @@ class Rejection:
 class IngestReport:
     added: int = 0
     updated: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # the same text again, under its id or another
     rejected: list[Rejection] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> None:
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        name = Outcome.UNCHANGED.value if outcome is Outcome.DUPLICATE else outcome.value
+        setattr(self, name, getattr(self, name) + 1)
 
     def summary(self) -> str:
         return (
@@ -40,13 +43,22 @@ class IngestReport:
             f"unchanged {self.unchanged}, rejected {len(self.rejected)}"
         )
 
+    def as_dict(self) -> dict:
+        return asdict(self)
 
-def iter_files(paths: Iterable[Path], on_skip: Callable[[Rejection], None]) -> Iterator[Path]:
-    """Files named, and article files under directories (recursively, sorted, no hidden ones).
+
+def iter_sources(
+    sources: Iterable[Source], on_skip: Callable[[Rejection], None]
+) -> Iterator[Source]:
+    """URLs, files named, and article files under directories (recursive, sorted, not hidden).
 
     Links that lead outside the directory given are not followed; each is reported.
     """
-    for path in paths:
+    for source in sources:
+        if is_url(source):
+            yield source
+            continue
+        path = Path(source)
         if path.is_dir():
             yield from _walk(path, on_skip)
         elif path.exists():
@@ -55,54 +67,77 @@ def iter_files(paths: Iterable[Path], on_skip: Callable[[Rejection], None]) -> I
             on_skip(Rejection(str(path), "no such file or directory"))
 
 
-def count_files(paths: Iterable[Path]) -> int:
-    return sum(1 for _ in iter_files(paths, lambda _rejection: None))
+def total_bytes(sources: Iterable[Source]) -> int:
+    """The size of every file that `ingest` will read (URLs count 0), for a progress bar."""
+    return sum(_size(source) for source in iter_sources(sources, lambda _rejection: None))
 
 
-def ingest_paths(
+def ingest(
     archive: Archive,
-    paths: Iterable[Path],
+    sources: Iterable[Source],
     *,
-    on_file: Callable[[], None] = lambda: None,
+    on_progress: Progress = lambda _bytes, _articles: None,
     batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
-    """Parse and store every file under `paths`; `on_file` is called once per file read."""
+    """Read and store every article under `sources`; returns what happened to each."""
     report = IngestReport()
+    max_bytes = archive.settings.max_article_bytes
+
+    def items() -> Iterator[Item]:
+        for source in iter_sources(sources, report.rejected.append):
+            yield from read_source(
+                source, max_bytes=max_bytes, on_bytes=lambda n: on_progress(n, 0)
+            )
+
+    return ingest_items(
+        archive, items(), report=report, batch_size=batch_size, on_item=lambda: on_progress(0, 1)
+    )
+
+
+def ingest_records(archive: Archive, records: Iterable[object]) -> IngestReport:
+    """Store JSON records (as POSTed to the API), item by item validated like JSON Lines."""
+    return ingest_items(
+        archive, ((f"item {n}", record_article(record)) for n, record in enumerate(records, 1))
+    )
+
+
+def ingest_items(
+    archive: Archive,
+    items: Iterable[Item],
+    *,
+    report: IngestReport | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_item: Callable[[], None] = lambda: None,
+) -> IngestReport:
+    """Store parsed items in batches, rejections noted with where they came from."""
+    report = report or IngestReport()
     batch: dict[str, tuple[Article, str]] = {}
-    for path in iter_files(paths, report.rejected.append):
-        on_file()
-        try:
-            article = read_article(path, max_bytes=archive.settings.max_article_bytes)
-        except ParseError as error:
-            report.rejected.append(Rejection(str(path), str(error)))
+    for where, result in items:
+        on_item()
+        if isinstance(result, ParseError):
+            report.rejected.append(Rejection(where, str(result)))
             continue
-        if article.id in batch or len(batch) >= batch_size:  # one id once per batch
+        if result.id in batch or len(batch) >= batch_size:  # an id once a batch
             _store(archive, batch, report)
             batch = {}
-        batch[article.id] = (article, str(path))
+        batch[result.id] = (result, where)
     _store(archive, batch, report)
     return report
-
-
-def read_article(path: Path, *, max_bytes: int) -> Article:
-    """Read and parse one file; too-large and unreadable files fail before a full read."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ParseError(f"file is {size:,} bytes, over the limit of {max_bytes:,}")
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise ParseError(f"cannot be read ({error.strerror or error})") from error
-    return parse_article(raw, filename=path.name, max_bytes=max_bytes)
 
 
 def _store(archive: Archive, batch: dict[str, tuple[Article, str]], report: IngestReport) -> None:
     if not batch:
         return
-    articles, paths = zip(*batch.values(), strict=True)
-    for outcome in archive.add(articles, source_paths=paths):
+    articles, places = zip(*batch.values(), strict=True)
+    for outcome in archive.add(articles, source_paths=places):
         report.count(outcome)
+
+
+def _size(source: Source) -> int:
+    try:
+        return 0 if is_url(source) else Path(source).stat().st_size
+    except OSError:
+        return 0
 
 
 def _walk(root: Path, on_skip: Callable[[Rejection], None]) -> Iterator[Path]:
@@ -113,7 +148,7 @@ def _walk(root: Path, on_skip: Callable[[Rejection], None]) -> Iterator[Path]:
             _is_inside(Path(directory, name), real_root, on_skip)
         for name in sorted(files):
             path = Path(directory, name)
-            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+            if name.startswith(".") or not has_article_suffix(name):
                 continue
             if _is_inside(path, real_root, on_skip):
                 yield path

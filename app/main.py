@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Search and read an archive of news articles.",
         version="0.1.0",
         lifespan=lifespan,
+        max_body_size=settings.max_request_bytes,
     )
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.include_router(api.router)
@@ -63,7 +64,7 @@ async def _not_found(request: Request, error: Exception) -> Response:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    return _error(request, error.status_code, str(error.detail), error.headers)
+    return _error(request, error.status_code, error.detail, error.headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
@@ -80,7 +81,7 @@ async def _internal_error(request: Request, _exc: Exception) -> Response:
     return _error(request, 500, "internal error: the archive could not answer this request")
 
 
-def _error(request: Request, status: int, detail: str, headers=None) -> Response:
+def _error(request: Request, status: int, detail: object, headers=None) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-    return web.error_page(request, status, detail)
+    return web.error_page(request, status, str(detail))

@@ -7,10 +7,11 @@ that cannot work are refused when the settings are read, not at first use.
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIB = 1024 * 1024
+MIN_TOKEN_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -34,6 +35,20 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(
         5 * MIB, description="Largest article file accepted, in bytes.", gt=0, le=1024 * MIB
     )
+
+    api_token: SecretStr | None = Field(
+        None, description="Bearer token that allows POST /api/articles; unset refuses writes."
+    )
+    max_request_bytes: int = Field(
+        10 * MIB, description="Largest request body accepted, in bytes (413 above).", gt=0
+    )
+
+    @field_validator("api_token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < MIN_TOKEN_CHARS:
+            raise ValueError(f"API_TOKEN must be at least {MIN_TOKEN_CHARS} characters")
+        return token
 
     @field_validator("database_url")
     @classmethod

@@ -87,7 +87,8 @@ class Outcome(enum.StrEnum):
 
     ADDED = "added"
     UPDATED = "updated"
-    UNCHANGED = "unchanged"  # same id and text, or the same text under another id
+    UNCHANGED = "unchanged"  # the same id and text
+    DUPLICATE = "duplicate"  # the same text as a stored article with another id
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def _upsert_one(
         known_hashes.add(article.content_hash)
         return Outcome.UPDATED
     if article.content_hash in known_hashes:
-        return Outcome.UNCHANGED
+        return Outcome.DUPLICATE
     record = ArticleRecord(
         id=article.id,
         **{name: getattr(article, name) for name in _ARTICLE_FIELDS},

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.archive import Archive
-from app.ingest import ingest_paths
+from app.ingest import ingest
 from app.main import create_app
 from app.settings import Settings
 
@@ -55,7 +55,7 @@ def archive(settings: Settings) -> Iterator[Archive]:
 @pytest.fixture
 def seeded(archive: Archive) -> Archive:
     """An archive holding the seed."""
-    report = ingest_paths(archive, [SEED])
+    report = ingest(archive, [SEED])
     assert report.added == 1
     return archive
 
@@ -65,7 +65,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     """A test client over an app whose archive holds the seed."""
     app = create_app(settings)
     with TestClient(app) as test_client:
-        ingest_paths(app.state.archive, [SEED])
+        ingest(app.state.archive, [SEED])
         yield test_client
 
 
@@ -79,6 +79,6 @@ def add_stories(tmp_path: Path):
         for name, value in stories.items():
             body, parts = (value, {}) if isinstance(value, str) else value
             write_story(directory, name, body, **parts)
-        return ingest_paths(archive, [directory])
+        return ingest(archive, [directory])
 
     return add

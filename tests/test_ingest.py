@@ -12,8 +12,9 @@ from conftest import SEED, SEED_ID, SMALL_LIMIT, write_story
 from helpers import found_ids
 
 from app.archive import Archive
-from app.ingest import IngestReport, count_files, ingest_paths, iter_files, read_article
+from app.ingest import IngestReport, ingest, iter_sources, total_bytes
 from app.parse import ParseError
+from app.readers import read_file
 
 
 def stored_count(archive: Archive) -> int:
@@ -22,7 +23,7 @@ def stored_count(archive: Archive) -> int:
 
 def walk(*paths: Path) -> tuple[list[Path], list]:
     skipped: list = []
-    return list(iter_files(paths, skipped.append)), skipped
+    return list(iter_sources(paths, skipped.append)), skipped
 
 
 def reasons(report: IngestReport) -> dict[str, str]:
@@ -54,34 +55,41 @@ def test_a_file_named_directly_is_read_whatever_its_name(tmp_path):
     assert skipped == []
 
 
-def test_count_files_matches_the_walk(tmp_path):
-    for n in range(4):
-        write_story(tmp_path / "in" / f"d{n % 2}", f"{n}.txt", f"Story {n}.")
-    assert count_files([tmp_path / "in"]) == 4
+def test_total_bytes_counts_the_files_of_the_walk(tmp_path):
+    paths = [
+        write_story(tmp_path / "in" / f"d{n % 2}", f"{n}.txt", f"Story {n}.") for n in range(4)
+    ]
+    write_story(tmp_path / "in" / ".hidden", "x.txt", "Not counted.")
+    assert total_bytes([tmp_path / "in"]) == sum(path.stat().st_size for path in paths)
 
 
 def test_ingest_nested_directories(archive, tmp_path):
     write_story(tmp_path / "in", "top.txt", "Top level story.")
     write_story(tmp_path / "in" / "2024" / "03", "deep.txt", "Deeply nested story.")
     write_story(tmp_path / "in" / ".cache", "hidden.txt", "Hidden story.")
-    report = ingest_paths(archive, [tmp_path / "in"])
+    report = ingest(archive, [tmp_path / "in"])
     assert (report.added, report.rejected) == (2, [])
     assert sorted(found_ids(archive, "story")) == sorted(archive.store.hashes_by_id())
     assert found_ids(archive, "hidden") == []
 
 
 def test_ingest_the_seed(archive):
-    report = ingest_paths(archive, [SEED])
+    report = ingest(archive, [SEED])
     assert report.summary() == "added 1, updated 0, unchanged 0, rejected 0"
     assert archive.store.get(SEED_ID).source_path == str(SEED)
 
 
-def test_on_file_is_called_once_per_file(archive, tmp_path):
-    for n in range(3):
-        write_story(tmp_path / "in", f"{n}.txt", f"Story number {n}.")
-    calls = []
-    ingest_paths(archive, [tmp_path / "in"], on_file=lambda: calls.append(1))
-    assert len(calls) == 3
+def test_progress_counts_every_byte_and_article_read(archive, tmp_path):
+    paths = [write_story(tmp_path / "in", f"{n}.txt", f"Story number {n}.") for n in range(3)]
+    (tmp_path / "in" / "bad.txt").write_text("no header")
+    read_bytes, read_articles = [], []
+    ingest(
+        archive,
+        [tmp_path / "in"],
+        on_progress=lambda b, a: (read_bytes.append(b), read_articles.append(a)),
+    )
+    assert sum(read_bytes) == sum(path.stat().st_size for path in paths) + len("no header")
+    assert sum(read_articles) == 4
 
 
 # --- bad files --------------------------------------------------------------------------
@@ -94,7 +102,7 @@ def test_a_bad_file_is_named_with_its_reason_and_good_ones_are_stored(archive, t
     (root / "empty.txt").write_bytes(b"")
     (root / "baddate.txt").write_text("date 2024-13-45 MOSCOW, March 5. /TASS/. Body.")
     write_story(root, "good2.txt", "Second good story.")
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.added == 2
     assert stored_count(archive) == 2
     found = reasons(report)
@@ -108,7 +116,7 @@ def test_a_bad_file_is_named_with_its_reason_and_good_ones_are_stored(archive, t
 def test_a_missing_path_is_reported(archive, tmp_path):
     missing = tmp_path / "not-there"
     write_story(tmp_path / "in", "ok.txt", "A fine story.")
-    report = ingest_paths(archive, [missing, tmp_path / "in"])
+    report = ingest(archive, [missing, tmp_path / "in"])
     assert report.added == 1
     assert [(r.path, r.reason) for r in report.rejected] == [
         (str(missing), "no such file or directory")
@@ -120,7 +128,7 @@ def test_a_file_link_leading_outside_is_not_followed(archive, tmp_path):
     root = tmp_path / "in"
     write_story(root, "inside.txt", "Inside story.")
     (root / "link.txt").symlink_to(outside)
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.added == 1
     assert [Path(r.path).name for r in report.rejected] == ["link.txt"]
     assert "outside" in report.rejected[0].reason
@@ -132,7 +140,7 @@ def test_a_directory_link_leading_outside_is_not_followed_and_is_reported(archiv
     root = tmp_path / "in"
     write_story(root, "inside.txt", "Inside story.")
     (root / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.added == 1
     assert found_ids(archive, "secret") == []
     assert [Path(r.path).name for r in report.rejected] == ["linked"]
@@ -142,7 +150,7 @@ def test_a_link_inside_the_directory_is_followed(archive, tmp_path):
     root = tmp_path / "in"
     target = write_story(root / "real", "story.txt", "Linked inside story.")
     (root / "alias.txt").symlink_to(target)
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.rejected == []
     assert (report.added, report.unchanged) == (1, 1)  # the same text, stored once
 
@@ -153,7 +161,7 @@ def test_an_oversized_file_is_rejected_without_being_read(archive, tmp_path):
     huge = root / "huge.txt"
     with huge.open("wb") as handle:  # sparse: 64 GiB on paper, nothing on disk
         handle.truncate(64 * 1024**3)
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.added == 1
     found = reasons(report)
     assert list(found) == ["huge.txt"]
@@ -161,13 +169,13 @@ def test_an_oversized_file_is_rejected_without_being_read(archive, tmp_path):
     assert f"limit of {SMALL_LIMIT:,}" in found["huge.txt"]
 
 
-def test_read_article_refuses_a_file_just_over_the_limit(tmp_path):
+def test_read_file_refuses_a_file_just_over_the_limit(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"date 2024-03-05 MOSCOW, March 5. /TASS/. " + b"x" * 100)
     size = path.stat().st_size
-    assert read_article(path, max_bytes=size).word_count == 1
+    assert len(read_file(path, max_bytes=size)) == size
     with pytest.raises(ParseError, match="over the limit"):
-        read_article(path, max_bytes=size - 1)
+        read_file(path, max_bytes=size - 1)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -177,7 +185,7 @@ def test_an_unreadable_file_is_reported(archive, tmp_path):
     locked = write_story(root, "locked.txt", "Locked story.")
     locked.chmod(0)
     try:
-        report = ingest_paths(archive, [root])
+        report = ingest(archive, [root])
     finally:
         locked.chmod(0o644)
     assert report.added == 1
@@ -188,7 +196,7 @@ def test_a_broken_link_is_reported(archive, tmp_path):
     root = tmp_path / "in"
     write_story(root, "fine.txt", "Readable story.")
     (root / "dangling.txt").symlink_to(root / "gone.txt")
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.added == 1
     assert "cannot be read" in reasons(report)["dangling.txt"]
 
@@ -200,10 +208,10 @@ def test_ingesting_twice_changes_nothing(archive, tmp_path):
     root = tmp_path / "in"
     for n in range(5):
         write_story(root, f"{n:03d}.txt", f"Story number {n} of five.")
-    first = ingest_paths(archive, [root])
+    first = ingest(archive, [root])
     assert (first.added, first.updated, first.unchanged) == (5, 0, 0)
     documents = sorted(archive.index.documents())
-    second = ingest_paths(archive, [root])
+    second = ingest(archive, [root])
     assert (second.added, second.updated, second.unchanged) == (0, 0, 5)
     assert second.rejected == []
     assert stored_count(archive) == 5
@@ -214,9 +222,9 @@ def test_a_changed_file_updates_store_and_index(archive, tmp_path):
     root = tmp_path / "in"
     name = "001_00000000000000aa.txt"
     write_story(root, name, "The orchestra played Mahler.")
-    assert ingest_paths(archive, [root]).added == 1
+    assert ingest(archive, [root]).added == 1
     write_story(root, name, "The orchestra played Sibelius.")
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
     assert archive.store.get("00000000000000aa").body == "The orchestra played Sibelius."
     assert found_ids(archive, "sibelius") == ["00000000000000aa"]
@@ -238,9 +246,9 @@ def test_a_corrected_dateline_updates_the_article(
     root = tmp_path / "in"
     name = "001_00000000000000cc.txt"
     write_story(root, name, "Dateline story.", **before)
-    ingest_paths(archive, [root])
+    ingest(archive, [root])
     write_story(root, name, "Dateline story.", **after)
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.updated == 1
     assert getattr(archive.store.get("00000000000000cc"), field) == expected
 
@@ -249,9 +257,9 @@ def test_a_capitalisation_correction_updates_the_article(archive, tmp_path):
     root = tmp_path / "in"
     name = "001_00000000000000dd.txt"
     write_story(root, name, "The us president spoke.")
-    ingest_paths(archive, [root])
+    ingest(archive, [root])
     write_story(root, name, "The US President spoke.")
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert report.updated == 1
     assert archive.store.get("00000000000000dd").body == "The US President spoke."
 
@@ -260,7 +268,7 @@ def test_the_same_text_in_two_files_is_stored_once(archive, tmp_path):
     root = tmp_path / "in"
     write_story(root, "a.txt", "Syndicated story.")
     write_story(root, "b.txt", "Syndicated story.")
-    report = ingest_paths(archive, [root])
+    report = ingest(archive, [root])
     assert (report.added, report.unchanged) == (1, 1)
     assert stored_count(archive) == 1
 
@@ -272,7 +280,7 @@ def test_small_batches_store_everything(archive, tmp_path):
     root = tmp_path / "in"
     for n in range(7):
         write_story(root, f"{n:03d}.txt", f"Batched story number {n}.")
-    report = ingest_paths(archive, [root], batch_size=2)
+    report = ingest(archive, [root], batch_size=2)
     assert report.added == 7
     assert stored_count(archive) == 7
     assert len(found_ids(archive, "batched")) == 7
@@ -285,7 +293,7 @@ def test_the_same_id_twice_in_one_run(archive, tmp_path, batch_size):
     write_story(tmp_path / "in" / "a", name, "First version of the story.")
     write_story(tmp_path / "in" / "b", name, "Second version of the story.")
     write_story(tmp_path / "in" / "c", name, "Second version of the story.")
-    report = ingest_paths(archive, [tmp_path / "in"], batch_size=batch_size)
+    report = ingest(archive, [tmp_path / "in"], batch_size=batch_size)
     assert (report.added, report.updated, report.unchanged) == (1, 1, 1)
     assert archive.store.get("00000000000000bb").body == "Second version of the story."
     assert found_ids(archive, "second") == ["00000000000000bb"]

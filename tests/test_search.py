@@ -13,7 +13,7 @@ from conftest import SEED_ID, SMALL_LIMIT, write_story
 from hypothesis import strategies as st
 
 from app.archive import Archive
-from app.ingest import ingest_paths
+from app.ingest import ingest
 from app.search import (
     DEFAULT_PER_PAGE,
     MAX_DEPTH,
@@ -405,7 +405,7 @@ def shared_archive(tmp_path_factory):
     opened = Archive(Settings(data_dir=root / "data", max_article_bytes=SMALL_LIMIT))
     for name, (body, parts) in STORIES.items():
         write_story(root / "in", name, body, **parts)
-    ingest_paths(opened, [root / "in"])
+    ingest(opened, [root / "in"])
     yield opened
     opened.close()
 

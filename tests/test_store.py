@@ -83,14 +83,14 @@ def test_same_id_changed_text_is_updated(store):
 
 def test_same_text_under_a_new_id_is_stored_once(store):
     put(store, make("x1", "Duplicated wire text."))
-    assert put(store, make("x2", "Duplicated wire text.")) == [Outcome.UNCHANGED]
+    assert put(store, make("x2", "Duplicated wire text.")) == [Outcome.DUPLICATE]
     assert store.get("x2") is None
     assert list(store.hashes_by_id()) == ["x1"]
 
 
 def test_duplicates_inside_one_batch(store):
     outcomes = put(store, make("x1", "Twice in a batch."), make("x2", "Twice in a batch."))
-    assert outcomes == [Outcome.ADDED, Outcome.UNCHANGED]
+    assert outcomes == [Outcome.ADDED, Outcome.DUPLICATE]
     assert list(store.hashes_by_id()) == ["x1"]
 
 
