@@ -112,12 +112,19 @@ def stable_id(key: str | None) -> str | None:
 def parse_feed(raw: bytes, *, max_bytes: int) -> Iterator[tuple[str, Article | ParseError]]:
     """Each entry of an RSS 2.0, RSS 1.0 or Atom document as ("entry N", article or error).
 
-    An entry that cannot be an article (no date, no text) is reported, not raised,
-    so the others still count. Input that is not a feed at all raises `ParseError`.
+    Input that is not a feed at all raises `ParseError` here, at the call. An entry
+    that cannot be an article (no date, no text) is yielded as its `ParseError`, so
+    the others still count.
     """
     feed = _read_feed(raw, max_bytes=max_bytes)
     source = _plain(feed.feed.get("title"), feed.feed.get("title_detail")) or None
-    for number, entry in enumerate(feed.entries, start=1):
+    return _entries(feed.entries, source=source)
+
+
+def _entries(
+    entries: list[Any], *, source: str | None
+) -> Iterator[tuple[str, Article | ParseError]]:
+    for number, entry in enumerate(entries, start=1):
         try:
             result: Article | ParseError = _entry_article(entry, source=source)
         except ParseError as error:
@@ -161,7 +168,8 @@ def _entry_date(entry: Any) -> date:
     # with a DeprecationWarning.
     parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if not parsed:
-        raise ParseError("entry has no date")
+        text = dict.get(entry, "published") or dict.get(entry, "updated")
+        raise ParseError(f"entry date {text[:40]!r} is not a date" if text else "entry has no date")
     try:
         return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     except ValueError as error:

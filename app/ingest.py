@@ -30,17 +30,19 @@ class Rejection:
 class IngestReport:
     added: int = 0
     updated: int = 0
-    unchanged: int = 0  # the same text again, under its id or another
+    unchanged: int = 0  # the same id and text again
+    duplicates: int = 0  # the text of a stored article under another id: kept as an alias
     rejected: list[Rejection] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> None:
-        name = Outcome.UNCHANGED.value if outcome is Outcome.DUPLICATE else outcome.value
+        name = "duplicates" if outcome is Outcome.DUPLICATE else outcome.value
         setattr(self, name, getattr(self, name) + 1)
 
     def summary(self) -> str:
+        duplicates = f"duplicates {self.duplicates}, " if self.duplicates else ""
         return (
-            f"added {self.added}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, rejected {len(self.rejected)}"
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"{duplicates}rejected {len(self.rejected)}"
         )
 
     def as_dict(self) -> dict:

@@ -6,17 +6,20 @@ responses here, in one place: `{"detail": ...}` under /api/, a styled page elsew
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import api, web
 from app.archive import Archive
-from app.search import NotFound, QueryError
+from app.search import Moved, NotFound, QueryError
 from app.settings import Settings, get_settings
 
 
@@ -37,17 +40,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Search and read an archive of news articles.",
         version="0.1.0",
         lifespan=lifespan,
-        max_body_size=settings.max_request_bytes,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(web.router)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Moved, _moved)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
     return app
+
+
+class BodyLimit:
+    """Refuses request bodies over `max_bytes` with 413, before they are read whole.
+
+    A declared Content-Length over the limit is answered at once; a body sent
+    without one is counted as it arrives and cut off at the limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return await JSONResponse({"detail": self._reason()}, 413)(scope, receive, send)
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(413, self._reason())  # FastAPI passes it to our handler
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _reason(self) -> str:
+        return f"the request body is over the limit of {self.max_bytes:,} bytes"
 
 
 def _is_api(request: Request) -> bool:
@@ -60,6 +97,13 @@ async def _query_error(request: Request, error: Exception) -> Response:
 
 async def _not_found(request: Request, error: Exception) -> Response:
     return _error(request, 404, str(error))
+
+
+async def _moved(request: Request, error: Exception) -> Response:
+    """A duplicate's id: a permanent redirect to the same kind of page for the stored article."""
+    assert isinstance(error, Moved)
+    parent = request.url.path.rsplit("/", 1)[0]
+    return RedirectResponse(f"{parent}/{quote(error.article_id, safe='')}", status_code=308)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

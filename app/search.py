@@ -49,6 +49,14 @@ class NotFound(LookupError):
     """The thing asked for is not in the archive."""
 
 
+class Moved(LookupError):
+    """The id asked for is a duplicate's: the article is stored under `article_id`."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"stored as {article_id}")
+        self.article_id = article_id
+
+
 @dataclass(frozen=True)
 class SearchParams:
     """A validated search: every field is safe to hand to the store or the index."""
@@ -201,8 +209,13 @@ def parse_query(text: str) -> Query:
 
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:
-    record = archive.store.get(article_id) if len(article_id) <= 64 else None
+    if len(article_id) > 64:
+        raise NotFound("no article has an id that long")
+    record = archive.store.get(article_id)
     if record is None:
+        canonical = archive.store.resolve_alias(article_id)
+        if canonical:
+            raise Moved(canonical)
         raise NotFound(f"no article with id {article_id!r}")
     return record
 

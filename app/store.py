@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
+    ForeignKey,
     Integer,
     String,
     Text,
@@ -82,6 +83,15 @@ class ArticleRecord(Base):
         )
 
 
+class AliasRecord(Base):
+    """The id of a duplicate, kept so that it leads to the article stored under another id."""
+
+    __tablename__ = "aliases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(64), ForeignKey("articles.id"))
+
+
 class Outcome(enum.StrEnum):
     """What storing one article did."""
 
@@ -129,21 +139,19 @@ class Store:
     def upsert(
         self, articles: Sequence[Article], *, source_paths: Sequence[str | None]
     ) -> list[Outcome]:
-        """Store a batch in one transaction; the same text is kept once, a changed one updated."""
-        ids = [article.id for article in articles]
-        hashes = [article.content_hash for article in articles]
-        now = datetime.now(UTC)
-        outcomes = []
+        """Store a batch in one transaction; the same text is kept once, a changed one updated.
+
+        A duplicate's id becomes an alias of the stored article, so that every id a
+        source gave still leads somewhere.
+        """
         with self._sessions.begin() as session:
-            existing = {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
-            known_hashes = set(
-                session.scalars(
-                    select(ArticleRecord.content_hash).where(ArticleRecord.content_hash.in_(hashes))
-                )
-            )
-            for article, path in zip(articles, source_paths, strict=True):
-                outcomes.append(_upsert_one(session, article, path, now, existing, known_hashes))
-        return outcomes
+            batch = _Upsert(session, articles)
+            return [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
+
+    def resolve_alias(self, alias: str) -> str | None:
+        """The id of the article an alias (a duplicate's id) stands for."""
+        with self._sessions() as session:
+            return session.scalar(select(AliasRecord.article_id).where(AliasRecord.id == alias))
 
     def get(self, article_id: str) -> ArticleRecord | None:
         with self._sessions() as session:
@@ -233,37 +241,43 @@ class Store:
             return list(session.execute(query))
 
 
-def _upsert_one(
-    session: Session,
-    article: Article,
-    path: str | None,
-    now: datetime,
-    existing: dict[str, ArticleRecord],
-    known_hashes: set[str],
-) -> Outcome:
-    record = existing.get(article.id)
-    if record is not None:
-        if record.content_hash == article.content_hash:
+class _Upsert:
+    """One batch's upsert: what is stored already is read once, then kept up to date."""
+
+    def __init__(self, session: Session, articles: Sequence[Article]) -> None:
+        ids = [article.id for article in articles]
+        hashes = [article.content_hash for article in articles]
+        self.session = session
+        self.now = datetime.now(UTC)
+        self.existing = {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
+        by_hash = select(ArticleRecord.content_hash, ArticleRecord.id)
+        rows = session.execute(by_hash.where(ArticleRecord.content_hash.in_(hashes)))
+        self.owner_of_hash = {digest: article_id for digest, article_id in rows}
+        aliases = select(AliasRecord.id).where(AliasRecord.id.in_(ids))
+        self.aliases = set(session.scalars(aliases))
+
+    def one(self, article: Article, path: str | None) -> Outcome:
+        record = self.existing.get(article.id)
+        if record is not None and record.content_hash == article.content_hash:
             return Outcome.UNCHANGED
+        if record is None and article.content_hash in self.owner_of_hash:
+            self._alias(article.id, self.owner_of_hash[article.content_hash])
+            return Outcome.DUPLICATE
+        if record is None:
+            record = ArticleRecord(id=article.id)
+            self.session.add(record)
+            self.existing[article.id] = record
         for name in (*_ARTICLE_FIELDS, "word_count", "content_hash"):
             setattr(record, name, getattr(article, name))
-        record.source_path, record.ingested_at = path, now
-        known_hashes.add(article.content_hash)
-        return Outcome.UPDATED
-    if article.content_hash in known_hashes:
-        return Outcome.DUPLICATE
-    record = ArticleRecord(
-        id=article.id,
-        **{name: getattr(article, name) for name in _ARTICLE_FIELDS},
-        word_count=article.word_count,
-        content_hash=article.content_hash,
-        source_path=path,
-        ingested_at=now,
-    )
-    session.add(record)
-    existing[article.id] = record
-    known_hashes.add(article.content_hash)
-    return Outcome.ADDED
+        record.source_path, record.ingested_at = path, self.now
+        self.owner_of_hash[article.content_hash] = article.id
+        return Outcome.ADDED if record in self.session.new else Outcome.UPDATED
+
+    def _alias(self, alias: str, article_id: str) -> None:
+        if alias not in self.aliases:
+            self.session.flush()  # the article may be new in this batch: insert it first
+            self.session.add(AliasRecord(id=alias, article_id=article_id))
+            self.aliases.add(alias)
 
 
 def _year_month():

@@ -1,6 +1,8 @@
 """Shared fixtures: every test gets its own data directory under tmp_path, with small limits."""
 
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,29 @@ def add_stories(tmp_path: Path):
         return ingest(archive, [directory])
 
     return add
+
+
+@pytest.fixture
+def web_server() -> Iterator[tuple[str, dict[str, tuple[str, bytes]]]]:
+    """A real HTTP server on 127.0.0.1: `(base_url, routes)`; put `path: (type, body)` in routes."""
+    routes: dict[str, tuple[str, bytes]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            content_type, body = routes.get(self.path, ("text/plain", b""))
+            self.send_response(200 if self.path in routes else 404)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", routes
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -22,6 +22,7 @@ from helpers import (
     expected_ids,
     refusal_names,
 )
+from pydantic import SecretStr
 
 SEED_PARAGRAPHS = [
     " ".join(part.split()) for part in re.split(r"\n\s*\n", SEED.read_text("utf-8").strip())
@@ -453,3 +454,110 @@ def test_browse_snippets_are_escaped(client, html_articles):
         assert_safe_snippet(by_id[article_id]["snippet"])
         assert "<mark>" not in by_id[article_id]["snippet"]  # nothing was searched
         assert "&lt;" in by_id[article_id]["snippet"]
+
+
+# --- adding articles: POST /api/articles ------------------------------------------------------
+
+TOKEN = "a-test-token-of-some-length"
+NEW = {
+    "id": "post-1",
+    "published": "2024-06-01",
+    "title": "Posted story",
+    "body": "Zanzibar ferry.",
+}
+
+
+@pytest.fixture
+def writable(settings):
+    """A client over an app that accepts writes with TOKEN, and a small body limit."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    limited = settings.model_copy(update={"api_token": SecretStr(TOKEN), "max_request_bytes": 4096})
+    with TestClient(create_app(limited)) as test_client:
+        yield test_client
+
+
+def post(client, payload, token: str | None = TOKEN, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/api/articles", json=payload, headers=headers, **kwargs)
+
+
+def test_writes_are_refused_when_no_token_is_configured(client):
+    response = post(client, NEW)
+    assert response.status_code == 403
+    assert "NEWSARCHIVE_API_TOKEN" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token-of-some-length", TOKEN + "x"])
+def test_a_missing_or_wrong_token_is_refused(writable, token):
+    response = post(writable, NEW, token=token)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert writable.get("/api/articles/post-1").status_code == 404
+
+
+def test_a_posted_article_is_stored_and_found_at_once(writable):
+    response = post(writable, NEW)
+    assert response.json() == {"added": 1, "updated": 0, "unchanged": 0, "rejected": []}
+    assert writable.get("/api/articles/post-1").json()["title"] == "Posted story"
+    found = writable.get("/api/search", params={"q": "zanzibar"}).json()
+    assert [item["id"] for item in found["items"]] == ["post-1"]
+
+
+def test_a_list_is_stored_with_dedup_and_each_bad_item_named(writable):
+    again = {**NEW, "id": "post-2"}  # the same text under another id
+    bad = {"id": "post-3", "published": "2024-02-30", "body": "x"}
+    response = post(writable, [NEW, again, bad, {**NEW, "body": "Zanzibar ferry, corrected."}])
+    body = response.json()
+    assert (body["added"], body["updated"], body["unchanged"]) == (1, 1, 0)
+    assert body["rejected"] == [{"item": "item 3", "reason": "date 2024-02-30 does not exist"}]
+    assert writable.get("/api/articles/post-1").json()["body"] == "Zanzibar ferry, corrected."
+
+
+def test_nothing_storable_is_a_422_naming_each_item(writable):
+    response = post(writable, [{"body": "no date"}, {"published": "2024-01-01"}])
+    assert response.status_code == 422
+    assert [item["item"] for item in response.json()["detail"]] == ["item 1", "item 2"]
+
+
+def test_a_body_over_the_limit_is_refused_with_413(writable):
+    response = post(writable, {**NEW, "body": "word " * 2000})
+    assert response.status_code == 413
+    assert "detail" in response.json()
+    assert writable.get("/api/articles/post-1").status_code == 404
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(writable):
+    def endless():
+        yield b'{"body": "'
+        raise AssertionError("the body was read past the declared length")
+
+    response = writable.post(
+        "/api/articles",
+        content=endless(),
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Length": "100000000"},
+    )
+    assert response.status_code == 413
+
+
+def test_a_body_without_a_length_is_cut_off_at_the_limit(writable):
+    def chunks():  # a generator: sent chunked, with no Content-Length
+        for _ in range(100):
+            yield b" " * 1024
+
+    response = writable.post(
+        "/api/articles", content=chunks(), headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 413
+    assert "over the limit of 4,096 bytes" in response.json()["detail"]
+
+
+def test_a_duplicates_id_redirects_to_the_stored_article(writable):
+    post(writable, [NEW, {**NEW, "id": "post-2"}])
+    response = writable.get("/api/articles/post-2", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (308, "/api/articles/post-1")
+    assert writable.get("/api/articles/post-2").json()["id"] == "post-1"
+    page = writable.get("/articles/post-2", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (308, "/articles/post-1")

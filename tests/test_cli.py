@@ -5,6 +5,7 @@ tmp_path (settings come from NEWSARCHIVE_* variables, so the cached settings are
 cleared around each test); the console script itself runs as a subprocess.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -139,6 +140,14 @@ def test_ingest_with_a_bad_file_exits_1_and_keeps_the_good(data_dir, mixed_direc
     assert rejection_reason(bad) in " ".join(result.stderr.split())
     assert bad.name not in result.stdout  # messages go to stderr
     assert "articles\t2" in stats_lines(run("stats"))
+
+
+def test_ingest_json_gives_counts_and_each_rejection(data_dir, mixed_directory):
+    directory, bad = mixed_directory
+    result = run("ingest", "--json", str(directory), code=1)
+    report = json.loads(result.stdout)
+    assert (report["added"], report["updated"], report["unchanged"]) == (2, 0, 0)
+    assert report["rejected"] == [{"path": str(bad), "reason": rejection_reason(bad)}]
 
 
 def test_rejection_names_file_and_reason_on_one_line(data_dir, mixed_directory):

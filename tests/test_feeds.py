@@ -24,9 +24,14 @@ def sha16(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def outcomes(raw: bytes) -> list[Article | ParseError]:
+    """What parse_feed yields for each entry, without the locations."""
+    return [result for _, result in parse_feed(raw, max_bytes=LIMIT)]
+
+
 def articles(raw: bytes) -> list[Article]:
     """The entries of a feed, all of which must be articles."""
-    results = [result for _, result in parse_feed(raw, max_bytes=LIMIT)]
+    results = outcomes(raw)
     assert all(isinstance(result, Article) for result in results), results
     return results
 
@@ -195,8 +200,14 @@ def test_entry_without_date_is_an_error_and_the_others_are_articles():
     assert isinstance(third, Article) and third.title == "Third"
 
 
+def test_entry_with_an_unreadable_date_says_so():
+    (result,) = outcomes(rss(rss_item(date_line="<pubDate>soon</pubDate>")))
+    assert isinstance(result, ParseError)
+    assert str(result) == "entry date 'soon' is not a date"
+
+
 def test_entry_without_text_is_an_error():
-    (result,) = [result for _, result in parse_feed(rss(rss_item(description="")), max_bytes=LIMIT)]
+    (result,) = outcomes(rss(rss_item(description="")))
     assert isinstance(result, ParseError)
     assert "no text" in str(result)
 
@@ -243,9 +254,9 @@ NOT_FEEDS = {
 
 
 @pytest.mark.parametrize("raw", NOT_FEEDS.values(), ids=NOT_FEEDS.keys())
-def test_input_that_is_not_a_feed_is_refused(raw):
+def test_input_that_is_not_a_feed_is_refused_at_the_call(raw):
     with pytest.raises(ParseError, match="not an RSS or Atom feed"):
-        list(parse_feed(raw, max_bytes=LIMIT))
+        parse_feed(raw, max_bytes=LIMIT)  # before any entry is asked for
 
 
 def test_bytes_naming_a_file_are_not_read_from_disk(tmp_path):
@@ -259,7 +270,7 @@ def test_bytes_naming_a_file_are_not_read_from_disk(tmp_path):
 def test_feed_over_the_limit_is_refused():
     feed = rss(rss_item())
     with pytest.raises(ParseError, match="over the limit"):
-        list(parse_feed(feed, max_bytes=len(feed) - 1))
+        parse_feed(feed, max_bytes=len(feed) - 1)
 
 
 # --- html_to_paragraphs ---------------------------------------------------------------------
