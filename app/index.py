@@ -17,7 +17,14 @@ from pathlib import Path
 
 from markupsafe import escape
 from whoosh import highlight, index, sorting, writing
-from whoosh.analysis import CharsetFilter, IDTokenizer, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    IDTokenizer,
+    LowercaseFilter,
+    RegexTokenizer,
+    Token,
+)
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.query import And, AndNot, Not, NumericRange, Query, Term
 from whoosh.searching import Searcher
@@ -31,9 +38,21 @@ BULK_DOCUMENTS = 1000  # from this many documents a commit, index on every core
 CORES = os.cpu_count() or 1
 TEXT_FIELDS = ("title", "body")
 
+
+class AcronymFilter(Filter):
+    """U.S. and U.K. are indexed as us and uk, so that `US` and `U.S.` find each other."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            parts = token.text.split(".")
+            if len(parts) > 1 and all(len(part) == 1 and part.isalpha() for part in parts):
+                token.text = "".join(parts)
+            yield token
+
+
 # Words are indexed as written (any case, accents folded): wildcards and "did you mean" then
 # work on real words, and word forms come from the query side (`Variations` in search.py).
-ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilter(accent_map)
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
     content_hash=ID(stored=True),

@@ -13,7 +13,7 @@ from math import ceil
 from markupsafe import Markup
 from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.common import QueryParserError
-from whoosh.query import Every, NullQuery, Prefix, Query, Variations, Wildcard
+from whoosh.query import AndMaybe, Every, NullQuery, Prefix, Query, Variations, Wildcard
 
 from app.archive import Archive
 from app.index import SCHEMA, TEXT_FIELDS, snippet
@@ -28,13 +28,22 @@ MAX_FILTER_CHARS = 200
 MIN_WILDCARD_LETTERS = 2
 MAX_WILDCARDS = 5
 
-# A plain word also finds its forms (meeting: meetings, met), as stemming would, without
-# giving up exact words in the index; words in "quotes" are matched as written.
-_PARSER = MultifieldParser(list(TEXT_FIELDS), SCHEMA, termclass=Variations)
+TITLE_BONUS = 4.0  # weight of "every word is in the headline" in the ranking
 # -word excludes, as on the big engines (a hyphen inside a word stays part of it); "+" is
 # left out: every word is required already, and Whoosh's +word would make the others optional
 _EXCLUDE = r"(?<![^\s(])-(?=\S)"
-_PARSER.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=_EXCLUDE))
+
+
+def _parser(fields: list[str]) -> MultifieldParser:
+    """A plain word also finds its forms (meeting: meetings, met), as stemming would, without
+    giving up exact words in the index; words in "quotes" are matched as written."""
+    parser = MultifieldParser(fields, SCHEMA, termclass=Variations)
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=_EXCLUDE))
+    return parser
+
+
+_PARSER = _parser(list(TEXT_FIELDS))
+_TITLE_PARSER = _parser(["title"])
 
 
 class QueryError(ValueError):
@@ -189,11 +198,12 @@ def search(archive: Archive, params: SearchParams) -> SearchPage:
 
 
 def parse_query(text: str) -> Query:
-    """Whoosh query syntax, every word required, guarded against runaway wildcards."""
-    try:
-        query = _PARSER.parse(text)
-    except (QueryParserError, ValueError, TypeError) as error:
-        raise QueryError("q", f"cannot be parsed ({error})") from error
+    """Whoosh query syntax, every word required, guarded against runaway wildcards.
+
+    Stories whose headline holds the words rank first: the query matches title or
+    body, and the same query on the title alone adds to the score where it matches.
+    """
+    query = _parse(_PARSER, text)
     if query is NullQuery:
         raise QueryError("q", "has no words to search for")
     wildcards = [leaf for leaf in query.leaves() if isinstance(leaf, Wildcard | Prefix | Every)]
@@ -205,7 +215,15 @@ def parse_query(text: str) -> Query:
             raise QueryError(
                 "q", f"a wildcard needs at least {MIN_WILDCARD_LETTERS} letters besides * and ?"
             )
-    return query
+    in_title = _parse(_TITLE_PARSER, text)
+    return query if in_title is NullQuery else AndMaybe(query, in_title.with_boost(TITLE_BONUS))
+
+
+def _parse(parser: MultifieldParser, text: str) -> Query:
+    try:
+        return parser.parse(text)
+    except (QueryParserError, ValueError, TypeError) as error:
+        raise QueryError("q", f"cannot be parsed ({error})") from error
 
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:
