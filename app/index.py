@@ -7,8 +7,14 @@ per thread (they are not thread-safe) and reopened, never `refresh()`ed, when
 another writer has committed: refresh after a merge returns duplicates.
 """
 
+import ctypes
+import gc
+import logging
 import os
+import signal
+import sys
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,16 +32,20 @@ from whoosh.analysis import (
     Token,
 )
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.query import And, AndNot, Not, NumericRange, Query, Term
+from whoosh.query import AndNot, Not, Query
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
+from app.matching import FilteringCollector, MatchFilter, Tally, top_collector
 from app.parse import Article
+
+logger = logging.getLogger(__name__)
 
 WRITE_TIMEOUT_SECONDS = 60.0
 WRITER_MEMORY_MB = 128  # a process
 BULK_DOCUMENTS = 1000  # from this many documents a commit, index on every core
 CORES = os.cpu_count() or 1
+PR_SET_PDEATHSIG = 1  # prctl(2), Linux
 TEXT_FIELDS = ("title", "body")
 
 
@@ -59,18 +69,19 @@ SCHEMA = Schema(
     title=TEXT(analyzer=ANALYZER, field_boost=2.0, phrase=True),
     body=TEXT(analyzer=ANALYZER, phrase=True),
     published=NUMERIC(int, bits=32, sortable=True, signed=False),
-    place=ID(analyzer=IDTokenizer() | LowercaseFilter()),
-    source=ID(analyzer=IDTokenizer() | LowercaseFilter()),
+    place=ID(analyzer=IDTokenizer() | LowercaseFilter(), sortable=True),  # column: as written
+    source=ID(analyzer=IDTokenizer() | LowercaseFilter(), sortable=True),
 )
 
 
 @dataclass(frozen=True)
 class Hits:
-    """One page of matches: ids in rank order, the total, and the words to highlight."""
+    """One page of matches: ids in rank order, the total, the words to highlight, the tally."""
 
     total: int
     ids: list[str]
     terms: frozenset[str]
+    tally: Tally
 
 
 def day_number(day: date) -> int:
@@ -78,15 +89,36 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def _die_with_parent() -> None:
+    """In a forked process (a bulk writer's worker): die when the process that forked it does.
+
+    Workers inherit the Whoosh write lock's descriptor. When the ingest is killed
+    (kill -9, the OOM killer, a plain SIGTERM) they would live on, blocked on their job
+    queue, and hold the lock for ever: every later writer would fail with LockError.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != _forked_by:
+        os._exit(1)  # the parent is already gone (or cannot be followed): go with it
+
+
+_forked_by = os.getpid()
+
+
+def _before_fork() -> None:
+    global _forked_by
+    _forked_by = os.getpid()
+
+
+if sys.platform.startswith("linux"):
+    os.register_at_fork(before=_before_fork, after_in_child=_die_with_parent)
+
+
 class SearchIndex:
     """One Whoosh index directory: writes under a lock, reads through per-thread searchers."""
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
-        if index.exists_in(str(path)):
-            self._ix = index.open_dir(str(path))
-        else:
-            self._ix = index.create_in(str(path), SCHEMA)
+        self._ix = _open_or_create(path)
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._searchers: list[Searcher] = []
@@ -169,25 +201,25 @@ class SearchIndex:
         self,
         query: Query,
         *,
-        date_from: date | None,
-        date_to: date | None,
-        place: str | None,
-        source: str | None,
+        match_filter: MatchFilter,
         sort: str,
         page: int,
         per_page: int,
+        facets: bool = False,
+        deadline: float = float("inf"),
     ) -> Hits:
-        """Run a parsed query with filters; `sort` is relevance, newest or oldest."""
+        """One page of a query's matches; `sort` is relevance, newest or oldest.
+
+        Raises `SearchTimeout` past `deadline` (a `time.monotonic()` value).
+        """
         searcher = self.searcher()
         offset = (page - 1) * per_page
-        results = searcher.search(
-            query,
-            limit=offset + per_page,
-            filter=_filter(date_from, date_to, place, source),
-            sortedby=_sort_facet(sort),
-        )
-        ids = [hit["id"] for hit in results[offset:]]
-        return Hits(total=len(results), ids=ids, terms=_matched_words(query, searcher.reader()))
+        child = top_collector(limit=offset + per_page, sortedby=_sort_facet(sort))
+        collector = FilteringCollector(child, match_filter, facets=facets, deadline=deadline)
+        searcher.search_with_collector(query, collector)
+        ids = [hit["id"] for hit in collector.results()[offset:]]
+        terms = _matched_words(query, searcher.reader())
+        return Hits(total=collector.tally.total, ids=ids, terms=terms, tally=collector.tally)
 
     @contextmanager
     def _writer(self, *, bulk: bool = False, mergetype=None) -> Iterator[writing.IndexWriter]:
@@ -207,6 +239,26 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit(**({"mergetype": mergetype} if mergetype else {}))
+
+
+def _open_or_create(path: Path) -> index.Index:
+    """The index in `path`; an unreadable one is replaced by an empty one.
+
+    The index is derived: an empty one is refilled from the store by `Archive.repair`,
+    which the server runs at start, so a damaged index costs time, never articles.
+    """
+    if index.exists_in(str(path)):
+        with warnings.catch_warnings():  # Whoosh leaves a damaged file open: closed below
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                opened = index.open_dir(str(path))
+                opened.doc_count()  # reads the segments, not only the table of contents
+                return opened
+            except Exception as error:  # noqa: BLE001 - any damage means the same: rebuild
+                reason = str(error)
+            gc.collect()
+        logger.warning("search index in %s cannot be read (%s); starting it anew", path, reason)
+    return index.create_in(str(path), SCHEMA)
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -293,17 +345,16 @@ def _document(article: Article) -> dict:
     }
 
 
-def _filter(date_from, date_to, place, source) -> Query | None:
-    parts: list[Query] = []
-    if date_from or date_to:
-        low = day_number(date_from) if date_from else None
-        high = day_number(date_to) if date_to else None
-        parts.append(NumericRange("published", low, high))
-    if place:
-        parts.append(Term("place", place.lower()))
-    if source:
-        parts.append(Term("source", source.lower()))
-    return And(parts) if parts else None
+def match_filter(
+    *, date_from: date | None, date_to: date | None, place: str | None, source: str | None
+) -> MatchFilter:
+    """The filter part of a search, in the terms the index stores."""
+    return MatchFilter(
+        first_day=day_number(date_from) if date_from else 0,
+        last_day=day_number(date_to) if date_to else 99_999_999,
+        place=place.lower() if place else None,
+        source=source.lower() if source else None,
+    )
 
 
 def _sort_facet(sort: str) -> sorting.FacetType | None:

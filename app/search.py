@@ -6,6 +6,7 @@ parameter). Matching is the index's job, rows come from the store.
 """
 
 import calendar
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -16,7 +17,9 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.query import AndMaybe, Every, NullQuery, Prefix, Query, Variations, Wildcard
 
 from app.archive import Archive
-from app.index import SCHEMA, TEXT_FIELDS, snippet
+from app.facets import Facets, build_facets, day_from_number
+from app.index import SCHEMA, TEXT_FIELDS, match_filter, snippet
+from app.matching import SearchTimeout
 from app.store import ArticleRecord, Stats
 
 SORTS = ("relevance", "newest", "oldest")
@@ -100,6 +103,7 @@ class SearchPage:
     params: SearchParams
     total: int
     items: list[ResultItem] = field(default_factory=list)
+    facets: Facets | None = None  # when asked for
 
     @property
     def pages(self) -> int:
@@ -169,32 +173,58 @@ def build_params(
     )
 
 
-def search(archive: Archive, params: SearchParams) -> SearchPage:
+def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> SearchPage:
     """Matches for `params.q` under the filters, or the filtered archive when q is empty."""
     if not params.q:
-        total, rows = archive.store.browse(
-            date_from=params.date_from,
-            date_to=params.date_to,
-            place=params.place or None,
-            source=params.source or None,
-            newest_first=params.sort != "oldest",
-            offset=params.offset,
-            limit=params.per_page,
+        return _browse(archive, params, facets=facets)
+    query = parse_query(params.q)
+    deadline = time.monotonic() + archive.settings.search_seconds
+    try:
+        hits = archive.index.search(
+            query,
+            match_filter=match_filter(
+                date_from=params.date_from,
+                date_to=params.date_to,
+                place=params.place or None,
+                source=params.source or None,
+            ),
+            sort=params.sort,
+            page=params.page,
+            per_page=params.per_page,
+            facets=facets,
+            deadline=deadline,
         )
-        return SearchPage(params, total, [_item(row, frozenset()) for row in rows])
-    hits = archive.index.search(
-        parse_query(params.q),
-        date_from=params.date_from,
-        date_to=params.date_to,
-        place=params.place or None,
-        source=params.source or None,
-        sort=params.sort,
-        page=params.page,
-        per_page=params.per_page,
-    )
+    except SearchTimeout:
+        limit = archive.settings.search_seconds
+        raise QueryError("q", f"took longer than {limit:g} s: add words or filters") from None
     rows = archive.store.get_many(hits.ids)
     items = [_item(rows[article_id], hits.terms) for article_id in hits.ids if article_id in rows]
-    return SearchPage(params, hits.total, items)
+    found = None
+    if facets:
+        tally = hits.tally
+        days = {day_from_number(number): count for number, count in tally.days.items()}
+        found = build_facets(days=days, places=tally.places, sources=tally.sources)
+    return SearchPage(params, hits.total, items, found)
+
+
+def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPage:
+    filters = {
+        "date_from": params.date_from,
+        "date_to": params.date_to,
+        "place": params.place or None,
+        "source": params.source or None,
+    }
+    total, rows = archive.store.browse(
+        **filters,
+        newest_first=params.sort != "oldest",
+        offset=params.offset,
+        limit=params.per_page,
+    )
+    found = None
+    if facets:
+        days, places, sources = archive.store.facet_counts(**filters)
+        found = build_facets(days=days, places=places, sources=sources)
+    return SearchPage(params, total, [_item(row, frozenset()) for row in rows], found)
 
 
 def parse_query(text: str) -> Query:

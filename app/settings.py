@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         5 * MIB, description="Largest article file accepted, in bytes.", gt=0, le=1024 * MIB
     )
 
+    search_seconds: float = Field(
+        2.0, description="Longest a search may run before it is stopped with a 400.", gt=0, le=60
+    )
     api_token: SecretStr | None = Field(
         None, description="Bearer token that allows POST /api/articles; unset refuses writes."
     )

@@ -201,6 +201,22 @@ class Store:
             query = select(ArticleRecord).where(*where).order_by(*order).offset(offset).limit(limit)
             return total or 0, list(session.scalars(query))
 
+    def facet_counts(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        place: str | None = None,
+        source: str | None = None,
+    ) -> tuple[dict[date, int], dict[str, int], dict[str, int]]:
+        """Articles under the filters, counted by day, by place and by source."""
+        with self._sessions() as session:
+            where = _conditions(session, date_from, date_to, place, source)
+            return tuple(  # type: ignore[return-value]
+                dict(session.execute(select(column, func.count()).where(*where).group_by(column)))
+                for column in (ArticleRecord.published, ArticleRecord.place, ArticleRecord.source)
+            )
+
     def stats(self) -> Stats:
         with self._sessions() as session:
             total, first, last = session.execute(

@@ -13,6 +13,7 @@ from datetime import date
 from conftest import SEED_ID
 
 from app.archive import Archive
+from app.index import match_filter
 from app.parse import Article, new_article
 from app.search import parse_query
 
@@ -223,14 +224,8 @@ def make(
 
 def found_ids(archive: Archive, q: str) -> list[str]:
     """Ids the index finds for `q`, oldest first, unfiltered."""
+    unfiltered = match_filter(date_from=None, date_to=None, place=None, source=None)
     hits = archive.index.search(
-        parse_query(q),
-        date_from=None,
-        date_to=None,
-        place=None,
-        source=None,
-        sort="oldest",
-        page=1,
-        per_page=100,
+        parse_query(q), match_filter=unfiltered, sort="oldest", page=1, per_page=100
     )
     return hits.ids

@@ -214,3 +214,15 @@ def test_reopened_archive_keeps_both_parts(settings):
         assert_in_step(second)
     finally:
         second.close()
+
+
+def test_a_damaged_index_is_started_anew_and_refilled_from_the_store(filled, settings):
+    filled.close()
+    for segment in settings.index_path.glob("*.seg"):
+        segment.write_bytes(b"damaged")
+    reopened = Archive(settings)
+    assert sorted(reopened.differences().missing) == sorted(s.id for s in STORIES)
+    reopened.repair()
+    assert not reopened.differences()
+    assert found_ids(reopened, "zebra") == [s.id for s in STORIES]
+    reopened.close()

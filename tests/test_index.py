@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import make
 
-from app.index import SearchIndex, day_number, snippet
+from app.index import SearchIndex, day_number, match_filter, snippet
 from app.search import parse_query
 
 ARTICLES = [
@@ -39,17 +39,11 @@ def filled(index: SearchIndex) -> SearchIndex:
 
 
 def find(index: SearchIndex, q: str, **options):
-    arguments = {
-        "date_from": None,
-        "date_to": None,
-        "place": None,
-        "source": None,
-        "sort": "newest",
-        "page": 1,
-        "per_page": 20,
+    filters = {
+        name: options.pop(name, None) for name in ("date_from", "date_to", "place", "source")
     }
-    arguments.update(options)
-    return index.search(parse_query(q), **arguments)
+    arguments = {"sort": "newest", "page": 1, "per_page": 20, **options}
+    return index.search(parse_query(q), match_filter=match_filter(**filters), **arguments)
 
 
 def doc_ids(index: SearchIndex) -> list[str]:

@@ -1,0 +1,49 @@
+"""Facets: how the matches of a search divide by source, place, year, month and day.
+
+Both the index (for a query) and the store (for browsing) hand over plain counts;
+this module turns them into the ordered lists the pages and the API show, so
+that the two faces always agree.
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+TOP_NAMES = 20  # places and sources listed, the most frequent first
+
+
+@dataclass(frozen=True)
+class Facets:
+    sources: list[tuple[str, int]]
+    places: list[tuple[str, int]]
+    years: list[tuple[int, int]]  # oldest first
+    months: list[tuple[date, int]]  # the first day of each month, oldest first
+    days: dict[date, int]  # every day with matches: the timeline's data
+
+
+def build_facets(
+    *, days: Mapping[date, int], places: Mapping[str, int], sources: Mapping[str, int]
+) -> Facets:
+    years: Counter = Counter()
+    months: Counter = Counter()
+    for day, count in days.items():
+        years[day.year] += count
+        months[day.replace(day=1)] += count
+    return Facets(
+        sources=_top(sources),
+        places=_top(places),
+        years=sorted(years.items()),
+        months=sorted(months.items()),
+        days=dict(sorted(days.items())),
+    )
+
+
+def day_from_number(number: int) -> date:
+    """The date of a yyyymmdd integer, as the index stores it."""
+    return date(number // 10000, number // 100 % 100, number % 100)
+
+
+def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    named = ((name, count) for name, count in counts.items() if name)
+    return sorted(named, key=lambda pair: (-pair[1], pair[0]))[:TOP_NAMES]

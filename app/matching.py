@@ -1,0 +1,93 @@
+"""One pass over a query's matches: filter, count, facet, and stop at a deadline.
+
+Whoosh's own filters (`search(filter=...)`) first build the set of every document
+in the filter, which is what makes a date range cost more than the query itself
+(we measured 36 ms at 20k and 280 ms at 100k articles against 5–8 ms without).
+Here each match is checked against the date and place columns as it is found, so
+a filter costs a lookup a match; the same pass counts the exact total and the
+facets, and gives up with `SearchTimeout` when the time is up.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh import collectors
+
+DEADLINE_CHECK_EVERY = 256  # matches between two looks at the clock
+
+
+class SearchTimeout(Exception):
+    """The search ran out of time."""
+
+
+@dataclass(frozen=True)
+class MatchFilter:
+    """What a match must satisfy besides the query: days as yyyymmdd, names lower-cased."""
+
+    first_day: int = 0
+    last_day: int = 99_999_999
+    place: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Tally:
+    """Counts over every match that passed the filter."""
+
+    total: int = 0
+    days: Counter = field(default_factory=Counter)  # yyyymmdd → matches
+    places: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)
+
+
+class FilteringCollector(collectors.WrappingCollector):
+    """Passes to its child only the matches `match_filter` allows, tallying them."""
+
+    def __init__(
+        self,
+        child: collectors.Collector,
+        match_filter: MatchFilter,
+        *,
+        facets: bool,
+        deadline: float,
+    ) -> None:
+        super().__init__(child)
+        self.match_filter = match_filter
+        self.facets = facets
+        self.deadline = deadline
+        self.tally = Tally()
+
+    def set_subsearcher(self, subsearcher, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        reader = subsearcher.reader()
+        self._days = reader.column_reader("published")
+        self._places = reader.column_reader("place")
+        self._sources = reader.column_reader("source")
+
+    def collect(self, sub_docnum: int):
+        wanted = self.match_filter
+        day = self._days[sub_docnum]
+        if not wanted.first_day <= day <= wanted.last_day:
+            return None
+        place, source = self._places[sub_docnum], self._sources[sub_docnum]
+        if wanted.place is not None and place.lower() != wanted.place:
+            return None
+        if wanted.source is not None and source.lower() != wanted.source:
+            return None
+        tally = self.tally
+        tally.total += 1
+        if self.facets:
+            tally.days[day] += 1
+            tally.places[place] += 1
+            tally.sources[source] += 1
+        if tally.total % DEADLINE_CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise SearchTimeout()
+        return self.child.collect(sub_docnum)
+
+
+def top_collector(*, limit: int, sortedby) -> collectors.Collector:
+    """A child that sees every match (no block-skipping), so that the tally is exact."""
+    if sortedby is None:
+        return collectors.TopCollector(limit=limit, usequality=False, replace=0)
+    return collectors.SortingCollector(sortedby, limit=limit)
