@@ -1,15 +1,27 @@
 """The JSON API: HTTP in, calls of the query layer, JSON out. No query logic here."""
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi.responses import StreamingResponse
 
-from app import search
+from app import discover, export, search
 from app.deps import ArchiveDep, WriterDep
 from app.ingest import ingest_records
-from app.store import ArticleRecord
+from app.schemas import (
+    AddedOut,
+    ArticleOut,
+    RejectedOut,
+    RelatedOut,
+    SearchOut,
+    StatsOut,
+    TimelineOut,
+    article_out,
+    result_out,
+    search_out,
+    stats_out,
+    timeline_out,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -17,79 +29,32 @@ ERRORS = {
     400: {"description": "A parameter cannot be served; `detail` says which and why."},
     422: {"description": "A parameter has the wrong type."},
 }
-
-DateFrom = Annotated[
-    str | None, Query(alias="from", description="Earliest date, inclusive (YYYY-MM-DD).")
-]
-DateTo = Annotated[
-    str | None, Query(alias="to", description="Latest date, inclusive (YYYY-MM-DD).")
-]
-Place = Annotated[str | None, Query(description="Dateline place, any case (e.g. WASHINGTON).")]
-Source = Annotated[str | None, Query(description="Agency or source, any case (e.g. TASS).")]
-Sort = Annotated[
-    str | None, Query(description="relevance (default with q), newest (default) or oldest.")
-]
-Page = Annotated[int, Query(ge=1, le=search.MAX_DEPTH, description="Page number, from 1.")]
-PerPage = Annotated[
-    int, Query(ge=1, le=search.MAX_PER_PAGE, description="Results a page (at most 100).")
-]
+NOT_FOUND = {
+    404: {"description": "No article has this id."},
+    308: {"description": "The id is a duplicate's: the article is stored under another id."},
+}
 
 
-class ResultOut(BaseModel):
-    id: str
-    title: str
-    published: date
-    place: str | None
-    source: str | None
-    snippet: str = Field(description="HTML-safe excerpt; matched words are in <mark>.")
-    url: str
-
-
-class SearchOut(BaseModel):
-    total: int = Field(description="How many articles match, over all pages.")
-    page: int
-    per_page: int
-    pages: int
-    items: list[ResultOut]
-
-
-class ArticleOut(BaseModel):
-    id: str
-    title: str
-    published: date
-    place: str | None
-    region: str | None
-    source: str | None
-    lead: str
-    body: str = Field(description="Paragraphs separated by a blank line.")
-    word_count: int
-    authors: str | None
-    source_url: str | None = Field(description="Where the source published it, when known.")
-    url: str = Field(description="The article's page in this archive.")
-
-
-class StatsOut(BaseModel):
-    articles: int
-    first_published: date | None
-    last_published: date | None
-    by_source: dict[str, int]
-    by_place: dict[str, int]
-
-
-@router.get("/search", response_model=SearchOut, responses=ERRORS)
-def search_articles(
-    archive: ArchiveDep,
-    q: Annotated[str | None, Query(description="Words to find (Whoosh query syntax).")] = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    place: Place = None,
-    source: Source = None,
-    sort: Sort = None,
-    page: Page = 1,
-    per_page: PerPage = search.DEFAULT_PER_PAGE,
-) -> SearchOut:
-    """Full-text search with date, place and source filters."""
-    params = search.build_params(
+def search_params(
+    q: Annotated[str | None, Query(description="Words to find (see /help).")] = None,
+    date_from: Annotated[
+        str | None, Query(alias="from", description="Earliest date, inclusive (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[
+        str | None, Query(alias="to", description="Latest date, inclusive (YYYY-MM-DD).")
+    ] = None,
+    place: Annotated[str | None, Query(description="Dateline place, any case.")] = None,
+    source: Annotated[str | None, Query(description="Agency or source, any case.")] = None,
+    sort: Annotated[
+        str | None, Query(description="relevance (default with q), newest (default) or oldest.")
+    ] = None,
+    page: Annotated[int, Query(ge=1, le=search.MAX_DEPTH, description="From 1.")] = 1,
+    per_page: Annotated[
+        int, Query(ge=1, le=search.MAX_PER_PAGE, description="Results a page.")
+    ] = search.DEFAULT_PER_PAGE,
+) -> search.SearchParams:
+    """The search parameters every list endpoint takes, validated by the query layer."""
+    return search.build_params(
         q=q,
         date_from=date_from,
         date_to=date_to,
@@ -99,53 +64,56 @@ def search_articles(
         page=page,
         per_page=per_page,
     )
-    return _search_out(search.search(archive, params))
+
+
+Params = Annotated[search.SearchParams, Depends(search_params)]
+
+
+@router.get("/search", response_model=SearchOut, responses=ERRORS)
+def search_articles(archive: ArchiveDep, params: Params) -> SearchOut:
+    """Full-text search with date, place and source filters, facets and "did you mean"."""
+    found = search.search(archive, params, facets=True)
+    return search_out(found, suggestion=discover.suggestion(archive, found))
 
 
 @router.get("/articles", response_model=SearchOut, responses=ERRORS)
-def list_articles(
+def list_articles(archive: ArchiveDep, params: Params) -> SearchOut:
+    """Browse the archive by the filters (q, if given, searches as /api/search does)."""
+    return search_out(search.search(archive, params, facets=True))
+
+
+@router.get("/timeline", response_model=TimelineOut, responses=ERRORS)
+def search_timeline(archive: ArchiveDep, params: Params) -> TimelineOut:
+    """How many articles match a day, week, month or year, as /api/search's total divides."""
+    found = search.search(archive, params, facets=True)
+    unit, buckets = search.timeline(found)
+    return timeline_out(found.total, buckets, unit)
+
+
+@router.get("/export", responses={**ERRORS, 200: {"content": dict.fromkeys(export.FORMATS, {})}})
+def export_articles(
     archive: ArchiveDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    place: Place = None,
-    source: Source = None,
-    sort: Sort = None,
-    page: Page = 1,
-    per_page: PerPage = search.DEFAULT_PER_PAGE,
-) -> SearchOut:
-    """Browse the archive by the filters, newest first unless sorted otherwise."""
-    params = search.build_params(
-        date_from=date_from,
-        date_to=date_to,
-        place=place,
-        source=source,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-    )
-    return _search_out(search.search(archive, params))
+    params: Params,
+    format: Annotated[str, Query(pattern="^(csv|ndjson)$", description="csv or ndjson.")] = "csv",
+) -> StreamingResponse:
+    """Every match of the search (no page limit), streamed as CSV or NDJSON."""
+    records = export.matching_articles(archive, params)
+    chunks = export.csv_chunks(records) if format == "csv" else export.ndjson_chunks(records)
+    headers = {"Content-Disposition": f'attachment; filename="articles.{format}"'}
+    return StreamingResponse(chunks, media_type=export.FORMATS[format], headers=headers)
 
 
-@router.get(
-    "/articles/{article_id}",
-    response_model=ArticleOut,
-    responses={404: {"description": "No article has this id."}},
-)
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=NOT_FOUND)
 def read_article(archive: ArchiveDep, article_id: str) -> ArticleOut:
     """One article, whole."""
-    return _article_out(search.get_article(archive, article_id))
+    return article_out(search.get_article(archive, article_id))
 
 
-class RejectedOut(BaseModel):
-    item: str = Field(description="Which item of the request (1-based).")
-    reason: str
-
-
-class AddedOut(BaseModel):
-    added: int
-    updated: int
-    unchanged: int = Field(description="Already stored: the same id and text, or the same text.")
-    rejected: list[RejectedOut]
+@router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=NOT_FOUND)
+def related_articles(archive: ArchiveDep, article_id: str) -> RelatedOut:
+    """The five stories most like this one."""
+    record = search.get_article(archive, article_id)
+    return RelatedOut(items=[result_out(item) for item in discover.related(archive, record.id)])
 
 
 ArticlesIn = Annotated[
@@ -183,20 +151,4 @@ def add_articles(archive: ArchiveDep, _writer: WriterDep, articles: ArticlesIn) 
 @router.get("/stats", response_model=StatsOut)
 def archive_stats(archive: ArchiveDep) -> StatsOut:
     """How many articles, their date span, and counts by source and by place."""
-    found = search.stats(archive)
-    return StatsOut(**vars(found))
-
-
-def _search_out(found: search.SearchPage) -> SearchOut:
-    return SearchOut(
-        total=found.total,
-        page=found.params.page,
-        per_page=found.params.per_page,
-        pages=found.pages,
-        items=[ResultOut(**{**vars(item), "snippet": str(item.snippet)}) for item in found.items],
-    )
-
-
-def _article_out(record: ArticleRecord) -> ArticleOut:
-    fields = {name: getattr(record, name) for name in ArticleOut.model_fields if name != "url"}
-    return ArticleOut(**fields, url=search.article_url(record.id))
+    return stats_out(search.stats(archive))

@@ -47,6 +47,7 @@ BULK_DOCUMENTS = 1000  # from this many documents a commit, index on every core
 CORES = os.cpu_count() or 1
 PR_SET_PDEATHSIG = 1  # prctl(2), Linux
 TEXT_FIELDS = ("title", "body")
+SUGGESTION_STEPS = ((1, 1), (2, 1), (1, 0))  # (edits, letters that must match at the start)
 
 
 class AcronymFilter(Filter):
@@ -63,6 +64,7 @@ class AcronymFilter(Filter):
 # Words are indexed as written (any case, accents folded): wildcards and "did you mean" then
 # work on real words, and word forms come from the query side (`Variations` in search.py).
 ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilter(accent_map)
+SCHEMA_VERSION = 3  # raise it with any change to SCHEMA or ANALYZER: older indexes are rebuilt
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
     content_hash=ID(stored=True),
@@ -221,6 +223,45 @@ class SearchIndex:
         terms = _matched_words(query, searcher.reader())
         return Hits(total=collector.tally.total, ids=ids, terms=terms, tally=collector.tally)
 
+    def all_ids(
+        self, query: Query, *, match_filter: MatchFilter, sort: str, deadline: float
+    ) -> list[str]:
+        """Every match's id, in order (for export: no page limit)."""
+        searcher = self.searcher()
+        child = top_collector(limit=None, sortedby=_sort_facet(sort))
+        collector = FilteringCollector(child, match_filter, facets=False, deadline=deadline)
+        searcher.search_with_collector(query, collector)
+        return [hit["id"] for hit in collector.results()]
+
+    def more_like(self, article: Article, *, count: int) -> list[str]:
+        """Ids of the articles closest to `article` by their key words, it excluded."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article.id)
+        if docnum is None:
+            return []
+        text = f"{article.title}\n{article.body}"
+        hits = searcher.more_like(docnum, "body", text=text, top=count, numterms=12)
+        return [hit["id"] for hit in hits]
+
+    def suggest(self, word: str) -> str | None:
+        """The likeliest indexed word near `word`, or None.
+
+        Nearest first (one edit, then two), and with the same first letter first:
+        people seldom mistype that, and the most frequent word two edits away
+        from "cocao" is "local", not "cocoa".
+        """
+        corrector = self.searcher().corrector("body")
+        for maxdist, prefix in SUGGESTION_STEPS:
+            found = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
+            if found:
+                return found[0]
+        return None
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` occurs in any title or body."""
+        reader = self.searcher().reader()
+        return any((field, word) in reader for field in TEXT_FIELDS)
+
     @contextmanager
     def _writer(self, *, bulk: bool = False, mergetype=None) -> Iterator[writing.IndexWriter]:
         """A writer under the in-process lock (Whoosh's file lock covers other processes).
@@ -253,12 +294,20 @@ def _open_or_create(path: Path) -> index.Index:
             try:
                 opened = index.open_dir(str(path))
                 opened.doc_count()  # reads the segments, not only the table of contents
-                return opened
+                if _version_file(path).read_text().strip() == str(SCHEMA_VERSION):
+                    return opened
+                reason = "it was built for another schema"
             except Exception as error:  # noqa: BLE001 - any damage means the same: rebuild
                 reason = str(error)
             gc.collect()
         logger.warning("search index in %s cannot be read (%s); starting it anew", path, reason)
-    return index.create_in(str(path), SCHEMA)
+    created = index.create_in(str(path), SCHEMA)
+    _version_file(path).write_text(f"{SCHEMA_VERSION}\n")
+    return created
+
+
+def _version_file(path: Path) -> Path:
+    return path / "SCHEMA_VERSION"
 
 
 class _MarkFormatter(highlight.Formatter):

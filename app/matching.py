@@ -86,7 +86,7 @@ class FilteringCollector(collectors.WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-def top_collector(*, limit: int, sortedby) -> collectors.Collector:
+def top_collector(*, limit: int | None, sortedby) -> collectors.Collector:
     """A child that sees every match (no block-skipping), so that the tally is exact."""
     if sortedby is None:
         return collectors.TopCollector(limit=limit, usequality=False, replace=0)

@@ -21,6 +21,7 @@ from app.facets import Facets, build_facets, day_from_number
 from app.index import SCHEMA, TEXT_FIELDS, match_filter, snippet
 from app.matching import SearchTimeout
 from app.store import ArticleRecord, Stats
+from app.timeline import Bucket, buckets, choose_unit
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 20
@@ -198,7 +199,9 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
         limit = archive.settings.search_seconds
         raise QueryError("q", f"took longer than {limit:g} s: add words or filters") from None
     rows = archive.store.get_many(hits.ids)
-    items = [_item(rows[article_id], hits.terms) for article_id in hits.ids if article_id in rows]
+    items = [
+        result_item(rows[article_id], hits.terms) for article_id in hits.ids if article_id in rows
+    ]
     found = None
     if facets:
         tally = hits.tally
@@ -224,7 +227,16 @@ def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPa
     if facets:
         days, places, sources = archive.store.facet_counts(**filters)
         found = build_facets(days=days, places=places, sources=sources)
-    return SearchPage(params, total, [_item(row, frozenset()) for row in rows], found)
+    return SearchPage(params, total, [result_item(row, frozenset()) for row in rows], found)
+
+
+def timeline(found: SearchPage) -> tuple[str | None, list[Bucket]]:
+    """The search's matches a day, week, month or year (the unit), first match to last."""
+    days = found.facets.days if found.facets else {}
+    if not days:
+        return None, []
+    unit = choose_unit(min(days), max(days))
+    return unit, buckets(days, unit=unit)
 
 
 def parse_query(text: str) -> Query:
@@ -310,7 +322,7 @@ def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date,
         raise NotFound(f"no such date in the calendar ({error})") from error
 
 
-def _item(row: ArticleRecord, terms: frozenset[str]) -> ResultItem:
+def result_item(row: ArticleRecord, terms: frozenset[str]) -> ResultItem:
     return ResultItem(
         id=row.id,
         title=row.title,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     extract,
     func,
     select,
+    tuple_,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -191,15 +192,37 @@ class Store:
         limit: int = 20,
     ) -> tuple[int, list[ArticleRecord]]:
         """Articles matching the filters, by date then id, with the total count."""
-        if newest_first:
-            order = (ArticleRecord.published.desc(), ArticleRecord.id.desc())
-        else:
-            order = (ArticleRecord.published.asc(), ArticleRecord.id.asc())
+        order = _keyset_order(newest_first)
         with self._sessions() as session:
             where = _conditions(session, date_from, date_to, place, source)
             total = session.scalar(select(func.count()).select_from(ArticleRecord).where(*where))
             query = select(ArticleRecord).where(*where).order_by(*order).offset(offset).limit(limit)
             return total or 0, list(session.scalars(query))
+
+    def iter_browse(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        place: str | None = None,
+        source: str | None = None,
+        newest_first: bool = True,
+        batch_size: int = 500,
+    ) -> Iterator[ArticleRecord]:
+        """Every article `browse` would list, in its order, a batch at a time (keyset paging)."""
+        key = tuple_(ArticleRecord.published, ArticleRecord.id)
+        after = None
+        while True:
+            with self._sessions() as session:
+                where = _conditions(session, date_from, date_to, place, source)
+                if after is not None:
+                    where.append(key < after if newest_first else key > after)
+                query = select(ArticleRecord).where(*where).order_by(*_keyset_order(newest_first))
+                batch = list(session.scalars(query.limit(batch_size)))
+            yield from batch
+            if len(batch) < batch_size:
+                return
+            after = tuple_(batch[-1].published, batch[-1].id)
 
     def facet_counts(
         self,
@@ -212,10 +235,12 @@ class Store:
         """Articles under the filters, counted by day, by place and by source."""
         with self._sessions() as session:
             where = _conditions(session, date_from, date_to, place, source)
-            return tuple(  # type: ignore[return-value]
-                dict(session.execute(select(column, func.count()).where(*where).group_by(column)))
+            counts = [
+                session.execute(select(column, func.count()).where(*where).group_by(column)).all()
                 for column in (ArticleRecord.published, ArticleRecord.place, ArticleRecord.source)
-            )
+            ]
+        days, places, sources = ({value: n for value, n in rows} for rows in counts)
+        return days, places, sources
 
     def stats(self) -> Stats:
         with self._sessions() as session:
@@ -294,6 +319,12 @@ class _Upsert:
             self.session.flush()  # the article may be new in this batch: insert it first
             self.session.add(AliasRecord(id=alias, article_id=article_id))
             self.aliases.add(alias)
+
+
+def _keyset_order(newest_first: bool) -> tuple:
+    if newest_first:
+        return (ArticleRecord.published.desc(), ArticleRecord.id.desc())
+    return (ArticleRecord.published.asc(), ArticleRecord.id.asc())
 
 
 def _year_month():
