@@ -6,6 +6,7 @@ parameter). Matching is the index's job, rows come from the store.
 """
 
 import calendar
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,7 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200
 MIN_WILDCARD_LETTERS = 2
 MAX_WILDCARDS = 5
+MAX_QUERY_WORDS = 64
 
 TITLE_BONUS = 4.0  # weight of "every word is in the headline" in the ranking
 # -word excludes, as on the big engines (a hyphen inside a word stays part of it); "+" is
@@ -245,6 +247,9 @@ def parse_query(text: str) -> Query:
     Stories whose headline holds the words rank first: the query matches title or
     body, and the same query on the title alone adds to the score where it matches.
     """
+    words = len(re.findall(r"\w+", text))
+    if words > MAX_QUERY_WORDS:
+        raise QueryError("q", f"has {words} words; the limit is {MAX_QUERY_WORDS}")
     query = _parse(_PARSER, text)
     if query is NullQuery:
         raise QueryError("q", "has no words to search for")

@@ -4,6 +4,8 @@ Templates autoescape everything; the only markup passed through is snippets,
 which the index builds from escaped text (see `index.snippet`).
 """
 
+import calendar
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -11,9 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
-from app import search
+from app import discover, search
+from app.atom import atom_feed
 from app.deps import ArchiveDep
+from app.timeline import svg
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
@@ -24,8 +29,9 @@ templates = Jinja2Templates(env=environment)
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
-def search_url(params: search.SearchParams, **changes: object) -> str:
-    """The /search URL for `params` with some changed; default values are left out."""
+def search_url(params: search.SearchParams, path: str = "/search", **changes: object) -> str:
+    """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
+    changed; default values are left out."""
     values = {
         "q": params.q,
         "from": params.date_from.isoformat() if params.date_from else "",
@@ -38,14 +44,19 @@ def search_url(params: search.SearchParams, **changes: object) -> str:
     }
     values.update(changes)
     query = urlencode({key: value for key, value in values.items() if value not in ("", None)})
-    return f"/search?{query}" if query else "/search"
+    return f"{path}?{query}" if query else path
 
 
-def long_date(day) -> str:
+def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def month_end(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
 templates.env.globals["search_url"] = search_url
+templates.env.globals["month_end"] = month_end
 templates.env.filters["long_date"] = long_date
 
 
@@ -61,27 +72,46 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     """Takes the query string as typed, so that a bad value is shown back, not refused blind."""
     raw = dict(request.query_params)
     try:
-        params = search.build_params(
-            q=raw.get("q"),
-            date_from=raw.get("from"),
-            date_to=raw.get("to"),
-            place=raw.get("place"),
-            source=raw.get("source"),
-            sort=raw.get("sort"),
-            page=raw.get("page"),
-            per_page=raw.get("per_page"),
-        )
-        found = search.search(archive, params)
+        found = search.search(archive, _params(raw), facets=True)
     except search.QueryError as error:
         context = {"raw": raw, "error": str(error)}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
-    return templates.TemplateResponse(request, "search.html", {"raw": raw, "found": found})
+    context = {
+        "raw": raw,
+        "found": found,
+        "suggestion": discover.suggestion(archive, found),
+        "chart": _timeline_chart(found),
+    }
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+@router.get("/search.atom")
+def search_feed(request: Request, archive: ArchiveDep) -> Response:
+    """The newest matches of any search, as an Atom feed."""
+    params = _params({**request.query_params, "sort": "newest", "page": "1", "per_page": "50"})
+    found = search.search(archive, params)
+    base = str(request.base_url).rstrip("/")
+    feed = atom_feed(
+        items=found.items,
+        feed_title=f"News Archive: {params.q or 'all articles'}",
+        feed_id=base + search_url(params, sort=""),
+        self_url=base + search_url(params, path="/search.atom", sort=""),
+        alternate_url=base + search_url(params, sort=""),
+        base_url=base,
+    )
+    return Response(feed, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/help")
+def help_page(request: Request) -> Response:
+    return templates.TemplateResponse(request, "help.html", {"limits": search})
 
 
 @router.get("/articles/{article_id}")
 def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
     article = search.get_article(archive, article_id)
-    return templates.TemplateResponse(request, "article.html", {"article": article})
+    context = {"article": article, "related": discover.related(archive, article.id)}
+    return templates.TemplateResponse(request, "article.html", context)
 
 
 @router.get("/archive/{year:int}")
@@ -104,6 +134,31 @@ def day_page(
 ) -> Response:
     found = search.period(archive, year=year, month=month, day=day, page=page)
     return _period_page(request, found)
+
+
+def _params(raw: dict) -> search.SearchParams:
+    return search.build_params(
+        q=raw.get("q"),
+        date_from=raw.get("from"),
+        date_to=raw.get("to"),
+        place=raw.get("place"),
+        source=raw.get("source"),
+        sort=raw.get("sort"),
+        page=raw.get("page"),
+        per_page=raw.get("per_page"),
+    )
+
+
+def _timeline_chart(found: search.SearchPage) -> tuple[list, Markup]:
+    """The timeline's buckets and its SVG, whose bars narrow the search to their dates."""
+    _unit, buckets = search.timeline(found)
+
+    def narrowed(bucket) -> str:
+        dates = {"from": bucket.start.isoformat(), "to": bucket.end.isoformat()}
+        return search_url(found.params, page="", **dates)
+
+    title = f"Matches over time, {found.total:,} in all"
+    return buckets, svg(buckets, href=narrowed, title=title)
 
 
 def _period_page(request: Request, period: search.Period) -> Response:
