@@ -88,6 +88,8 @@ class FilteringCollector(collectors.WrappingCollector):
 
 def top_collector(*, limit: int | None, sortedby) -> collectors.Collector:
     """A child that sees every match (no block-skipping), so that the tally is exact."""
+    if sortedby is None and limit is None:
+        return collectors.UnlimitedCollector()
     if sortedby is None:
         return collectors.TopCollector(limit=limit, usequality=False, replace=0)
     return collectors.SortingCollector(sortedby, limit=limit)

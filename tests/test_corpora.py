@@ -7,6 +7,7 @@ import random
 import re
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,3 +88,56 @@ def test_a_search_for_a_headline_finds_that_story_first(reuters, records):
         if not found.items or found.items[0].id != canonical(archive, record["id"]):
             misses.append(record["title"])
     assert misses == []
+
+
+# --- search features on the whole corpus (issue 4's acceptance) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(reuters):
+    archive, _report = reuters
+    with TestClient(create_app(archive.settings)) as test_client:
+        yield test_client
+
+
+def test_the_month_facets_of_cocoa_sum_to_its_total(client):
+    found = client.get("/api/search", params={"q": "cocoa"}).json()
+    assert found["total"] > 50
+    assert sum(month["count"] for month in found["facets"]["month"]) == found["total"]
+
+
+def test_the_timeline_of_oil_sums_to_its_total(client):
+    timeline = client.get("/api/timeline", params={"q": "oil"}).json()
+    total = client.get("/api/search", params={"q": "oil"}).json()["total"]
+    assert timeline["total"] == total > 1000
+    assert sum(bucket["count"] for bucket in timeline["buckets"]) == total
+
+
+def test_the_ndjson_export_of_oil_has_one_line_a_match(client):
+    total = client.get("/api/search", params={"q": "oil"}).json()["total"]
+    export = client.get("/api/export", params={"q": "oil", "format": "ndjson"})
+    lines = export.text.splitlines()
+    assert len(lines) == total
+    assert len({json.loads(line)["id"] for line in lines}) == total
+
+
+def test_did_you_mean_turns_cofee_into_coffee(client):
+    assert client.get("/api/search", params={"q": "cofee"}).json()["suggestion"] == "coffee"
+
+
+def test_the_related_stories_of_a_cocoa_story_are_about_cocoa(client):
+    related = client.get("/api/articles/reuters-1/related").json()["items"]
+    assert len(related) == 5
+    for item in related:
+        article = client.get(item["url"].replace("/articles/", "/api/articles/")).json()
+        assert "cocoa" in (article["title"] + article["body"]).lower()
+
+
+def test_the_atom_feed_of_gold_parses(client):
+    feed = client.get("/search.atom", params={"q": "gold"})
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(feed.content)
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 50
+    dates = [entry.findtext("{http://www.w3.org/2005/Atom}published") for entry in entries]
+    assert dates == sorted(dates, reverse=True)
