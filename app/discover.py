@@ -20,7 +20,10 @@ def suggestion(archive: Archive, found: SearchPage) -> str | None:
     query = found.params.q
     if not query or found.total >= SUGGEST_BELOW or query.count('"') % 2:
         return None
-    respelt = _PLAIN_WORD.sub(lambda word: _respell(archive, word.group(1)), query)
+    parts = query.split('"')  # the even parts are outside quotes: phrases stay as written
+    for index in range(0, len(parts), 2):
+        parts[index] = _PLAIN_WORD.sub(lambda word: _respell(archive, word.group(1)), parts[index])
+    respelt = '"'.join(parts)
     if respelt == query:
         return None
     better = search(archive, build_params(q=respelt, per_page=1))

@@ -36,7 +36,11 @@ EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time
 
 
 def matching_articles(archive: Archive, params: SearchParams) -> Iterator[ArticleRecord]:
-    """Every article the search `params` matches, in its order."""
+    """Every article the search `params` matches, in its order.
+
+    The query runs now, so that a bad one fails before any response is sent; only
+    the rows are read as the export goes.
+    """
     filters = {
         "date_from": params.date_from,
         "date_to": params.date_to,
@@ -44,14 +48,15 @@ def matching_articles(archive: Archive, params: SearchParams) -> Iterator[Articl
         "source": params.source or None,
     }
     if not params.q:
-        yield from archive.store.iter_browse(**filters, newest_first=params.sort != "oldest")
-        return
-    ids = _all_ids(archive, params, filters)
+        return archive.store.iter_browse(**filters, newest_first=params.sort != "oldest")
+    return _rows_in_order(archive, _all_ids(archive, params, filters))
+
+
+def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:
     for start in range(0, len(ids), BATCH):
-        rows = archive.store.get_many(ids[start : start + BATCH])
-        yield from (
-            rows[article_id] for article_id in ids[start : start + BATCH] if article_id in rows
-        )
+        batch = ids[start : start + BATCH]
+        rows = archive.store.get_many(batch)
+        yield from (rows[article_id] for article_id in batch if article_id in rows)
 
 
 def csv_chunks(records: Iterable[ArticleRecord]) -> Iterator[str]:

@@ -45,5 +45,15 @@ def day_from_number(number: int) -> date:
 
 
 def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
-    named = ((name, count) for name, count in counts.items() if name)
+    """The most frequent names, spellings that differ only in case counted as one.
+
+    The filters ignore case, so the facets must too; each shows its commonest spelling.
+    """
+    totals: Counter = Counter()
+    spellings: dict[str, Counter] = {}
+    for name, count in counts.items():
+        if name:
+            totals[name.lower()] += count
+            spellings.setdefault(name.lower(), Counter())[name] += count
+    named = [(spellings[key].most_common(1)[0][0], total) for key, total in totals.items()]
     return sorted(named, key=lambda pair: (-pair[1], pair[0]))[:TOP_NAMES]

@@ -102,8 +102,9 @@ async def _not_found(request: Request, error: Exception) -> Response:
 async def _moved(request: Request, error: Exception) -> Response:
     """A duplicate's id: a permanent redirect to the same kind of page for the stored article."""
     assert isinstance(error, Moved)
-    parent = request.url.path.rsplit("/", 1)[0]
-    return RedirectResponse(f"{parent}/{quote(error.article_id, safe='')}", status_code=308)
+    canonical = quote(error.article_id, safe="")
+    parts = [canonical if part == error.alias else part for part in request.url.path.split("/")]
+    return RedirectResponse("/".join(parts), status_code=308)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -61,6 +61,9 @@ class FilteringCollector(collectors.WrappingCollector):
     def set_subsearcher(self, subsearcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
         reader = subsearcher.reader()
+        if not reader.has_column("published"):  # an empty index has no columns, nor matches
+            self._days = self._places = self._sources = {}
+            return
         self._days = reader.column_reader("published")
         self._places = reader.column_reader("place")
         self._sources = reader.column_reader("source")

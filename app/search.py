@@ -65,10 +65,11 @@ class NotFound(LookupError):
 
 
 class Moved(LookupError):
-    """The id asked for is a duplicate's: the article is stored under `article_id`."""
+    """The id asked for (`alias`) is a duplicate's: the article is stored under `article_id`."""
 
-    def __init__(self, article_id: str) -> None:
-        super().__init__(f"stored as {article_id}")
+    def __init__(self, alias: str, article_id: str) -> None:
+        super().__init__(f"{alias} is stored as {article_id}")
+        self.alias = alias
         self.article_id = article_id
 
 
@@ -280,7 +281,7 @@ def get_article(archive: Archive, article_id: str) -> ArticleRecord:
     if record is None:
         canonical = archive.store.resolve_alias(article_id)
         if canonical:
-            raise Moved(canonical)
+            raise Moved(article_id, canonical)
         raise NotFound(f"no article with id {article_id!r}")
     return record
 

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         5 * MIB, description="Largest article file accepted, in bytes.", gt=0, le=1024 * MIB
     )
 
+    public_url: str = Field(
+        "",
+        description="The archive's address as readers reach it (https://news.example); "
+        "feeds' links use it. Empty means the address each request was sent to.",
+        pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$",
+    )
     search_seconds: float = Field(
         2.0, description="Longest a search may run before it is stopped with a 400.", gt=0, le=60
     )

@@ -90,7 +90,7 @@ def search_feed(request: Request, archive: ArchiveDep) -> Response:
     """The newest matches of any search, as an Atom feed."""
     params = _params({**request.query_params, "sort": "newest", "page": "1", "per_page": "50"})
     found = search.search(archive, params)
-    base = str(request.base_url).rstrip("/")
+    base = (archive.settings.public_url or str(request.base_url)).rstrip("/")
     feed = atom_feed(
         items=found.items,
         feed_title=f"News Archive: {params.q or 'all articles'}",

@@ -7,22 +7,29 @@ from the seed file or from the stories a test adds, never written down blind.
 
 import math
 import re
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from conftest import SEED, SEED_ID
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from helpers import (
     BAD_FILTERS,
     CORPUS,
     ODD_QUERIES,
+    SEED_SPEC,
     corpus_rows,
     corpus_stories,
     counts,
     expected_ids,
+    make,
     refusal_names,
 )
 from pydantic import SecretStr
+
+from app.main import create_app
+from app.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 
 SEED_PARAGRAPHS = [
     " ".join(part.split()) for part in re.split(r"\n\s*\n", SEED.read_text("utf-8").strip())
@@ -561,3 +568,345 @@ def test_a_duplicates_id_redirects_to_the_stored_article(writable):
     assert writable.get("/api/articles/post-2").json()["id"] == "post-1"
     page = writable.get("/articles/post-2", follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (308, "/articles/post-1")
+
+
+# --- Facets and case-blind filters ---------------------------------------------------------------
+
+# id, published, place, source, body: stories whose counts the tests below work out
+NEWS = [
+    ("n01", "2023-11-02", "ACCRA", "Reuters", "Cocoa harvest starts early."),
+    ("n02", "2023-11-20", "ACCRA", "AP", "Cocoa prices rise again."),
+    ("n03", "2023-12-05", "ABIDJAN", "Reuters", "Cocoa exports slow down."),
+    ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
+    ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
+    ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+    ("n07", "2023-11-02", "ACCRA", "Reuters", "Oil tanker docks."),
+    ("n08", "2024-01-15", "SÃO PAULO", "AP", "Oil refinery opens in Brazil."),
+]
+# the same place and source in other letter cases, as another wire writes them
+NEWS_LOWER = ("n09", "2024-01-17", "são paulo", "reuters", "Cocoa beans reach Brazil.")
+
+
+def add_news(client, rows) -> None:
+    """Stores (id, published, place, source, body) rows in the client's archive."""
+    articles = [
+        make(key, body, date.fromisoformat(day), place=place, source=source)
+        for key, day, place, source, body in rows
+    ]
+    client.app.state.archive.add(articles, source_paths=[None] * len(articles))
+
+
+def news_rows(rows, word: str | None) -> list[dict]:
+    """The rows a search for `word` finds; without a word, every row and the seed."""
+    kept = [
+        {"id": key, "published": date.fromisoformat(day), "place": place, "source": source}
+        for key, day, place, source, body in rows
+        if word is None or word in body.lower()
+    ]
+    return kept if word else [dict(SEED_SPEC), *kept]
+
+
+def tally(rows: list[dict], key) -> dict[str, int]:
+    return dict(Counter(key(row) for row in rows))
+
+
+@pytest.mark.parametrize(("path", "word"), [("/api/search", "cocoa"), ("/api/articles", None)])
+def test_facets_count_the_matches(client, path, word):
+    add_news(client, NEWS)
+    found = client.get(path, params={"q": word} if word else {}).json()
+    rows = news_rows(NEWS, word)
+    assert found["total"] == len(rows)
+    facets = found["facets"]
+    as_dict = {name: {c["value"]: c["count"] for c in facets[name]} for name in facets}
+    assert as_dict["source"] == tally(rows, lambda row: row["source"])
+    assert as_dict["place"] == tally(rows, lambda row: row["place"])
+    assert as_dict["year"] == tally(rows, lambda row: str(row["published"].year))
+    assert as_dict["month"] == tally(rows, lambda row: f"{row['published']:%Y-%m}")
+    for name in ("year", "month"):
+        assert sum(as_dict[name].values()) == found["total"]
+        assert list(as_dict[name]) == sorted(as_dict[name])  # oldest first
+    for name in ("source", "place"):
+        ranked = [c["count"] for c in facets[name]]
+        assert ranked == sorted(ranked, reverse=True)  # most frequent first
+
+
+@pytest.mark.parametrize("word", [None, "cocoa", "brazil"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"place": "SÃO PAULO"},
+        {"place": "são paulo"},
+        {"place": "São Paulo"},
+        {"source": "REUTERS"},
+        {"place": "são paulo", "source": "ap"},
+    ],
+)
+def test_place_and_source_filters_ignore_case_beyond_ascii(client, word, filters):
+    add_news(client, [*NEWS, NEWS_LOWER])
+    expected = [
+        row
+        for row in news_rows([*NEWS, NEWS_LOWER], word)
+        if all(row[name].lower() == value.lower() for name, value in filters.items())
+    ]
+    params = {**filters, **({"q": word} if word else {})}
+    totals = {
+        path: client.get(path, params=params).json()["total"]
+        for path in ("/api/search", "/api/articles", "/api/timeline")
+    }
+    assert set(totals.values()) == {len(expected)}, totals
+    assert expected
+    if len(filters) == 1:
+        (name,) = filters
+        assert len({row[name] for row in expected}) == 2  # both stored spellings are found
+
+
+# --- Timeline ------------------------------------------------------------------------------------
+
+# days of matches whose span picks each unit: a few days, months, years, decades
+SPANS = {
+    "day": ["2024-03-01", "2024-03-02", "2024-03-02", "2024-03-05"],
+    "week": ["2024-01-01", "2024-02-14", "2024-06-30"],
+    "month": ["2020-01-15", "2022-06-01", "2022-06-02", "2024-06-30"],
+    "year": ["2000-05-05", "2009-12-31", "2015-01-01"],
+}
+
+
+def add_days(client, days: list[str], word: str = "wheat") -> None:
+    rows = [(f"{word}{n}", day, "ACCRA", "AP", f"{word} story {n}.") for n, day in enumerate(days)]
+    add_news(client, rows)
+
+
+def assert_buckets_cover(buckets: list[dict], days: list[date]) -> None:
+    """Consecutive, non-overlapping buckets from the first day to the last, each counting
+    the days in it."""
+    starts = [date.fromisoformat(b["start"]) for b in buckets]
+    ends = [date.fromisoformat(b["end"]) for b in buckets]
+    assert (starts[0], ends[-1]) == (min(days), max(days))
+    assert all(start <= end for start, end in zip(starts, ends, strict=True))
+    assert all(
+        end + timedelta(days=1) == start for end, start in zip(ends[:-1], starts[1:], strict=True)
+    )
+    for bucket, start, end in zip(buckets, starts, ends, strict=True):
+        assert bucket["count"] == sum(start <= day <= end for day in days), bucket
+        assert bucket["label"]
+    assert sum(bucket["count"] for bucket in buckets) == len(days)
+
+
+@pytest.mark.parametrize("unit", SPANS)
+def test_timeline_of_a_query_divides_its_total(client, unit):
+    add_days(client, SPANS[unit])
+    add_days(client, ["1990-01-01", "2030-01-01"], word="barley")  # not matched: no effect
+    timeline = client.get("/api/timeline", params={"q": "wheat"}).json()
+    total = client.get("/api/search", params={"q": "wheat"}).json()["total"]
+    assert timeline["total"] == total == len(SPANS[unit])
+    assert timeline["unit"] == unit
+    assert_buckets_cover(timeline["buckets"], [date.fromisoformat(d) for d in SPANS[unit]])
+
+
+@pytest.mark.parametrize(
+    ("params", "unit"),
+    [({}, "month"), ({"source": "AP"}, "month"), ({"from": "2024-01-01"}, "week")],
+)
+def test_timeline_of_browsing_divides_its_total(client, params, unit):
+    add_days(client, SPANS["month"])
+    days = [date.fromisoformat(d) for d in SPANS["month"]]
+    days = [day for day in days if day.isoformat() >= params.get("from", "")]
+    if "source" not in params:
+        days.append(SEED_SPEC["published"])  # the seed, from TASS
+    timeline = client.get("/api/timeline", params=params).json()
+    assert timeline["total"] == client.get("/api/articles", params=params).json()["total"]
+    assert timeline["total"] == len(days)
+    assert timeline["unit"] == unit
+    assert_buckets_cover(timeline["buckets"], days)
+
+
+def test_timeline_of_nothing_has_no_unit_and_no_buckets(client):
+    timeline = client.get("/api/timeline", params={"q": "zzqqxx"})
+    assert timeline.status_code == 200
+    assert timeline.json() == {"total": 0, "unit": None, "buckets": []}
+
+
+# --- Sort ----------------------------------------------------------------------------------------
+
+# the headline holds "cocoa" in every NEWS story but this one, the newest
+BODY_ONLY = ("r01", "2024-12-31", "ACCRA", "AP", "Markets were calm.\n\nTraders spoke of cocoa.")
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles"])
+@pytest.mark.parametrize("word", ["cocoa", None])
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_sorts_order_by_date_then_id(client, path, word, sort):
+    add_news(client, [*NEWS, BODY_ONLY])
+    params = {"sort": sort, "per_page": 100, **({"q": word} if word else {})}
+    found = client.get(path, params=params).json()
+    expected = expected_ids(news_rows([*NEWS, BODY_ONLY], word), oldest_first=sort == "oldest")
+    assert [item["id"] for item in found["items"]] == expected
+
+
+def test_relevance_puts_headline_matches_first(client):
+    add_news(client, [*NEWS, BODY_ONLY])
+    for params in ({"q": "cocoa"}, {"q": "cocoa", "sort": "relevance"}):
+        ids = [item["id"] for item in client.get("/api/search", params=params).json()["items"]]
+        assert len(ids) == 7 and ids[-1] == "r01"
+    newest = client.get("/api/search", params={"q": "cocoa", "sort": "newest"}).json()
+    assert newest["items"][0]["id"] == "r01"
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/timeline"])
+@pytest.mark.parametrize("sort", ["best", "NEWEST"])
+@pytest.mark.parametrize("word", ["cocoa", None])
+def test_an_unknown_sort_is_refused_naming_sort(client, path, sort, word):
+    response = client.get(path, params={"sort": sort, **({"q": word} if word else {})})
+    assert response.status_code == 400
+    assert_error_shape(response)
+    assert response.json()["detail"].startswith("sort: must be one of relevance, newest, oldest")
+
+
+# --- Did you mean --------------------------------------------------------------------------------
+
+COFFEE = [
+    ("k01", "2024-02-01", "SANTOS", "AP", "Coffee exports rose in March."),
+    ("k02", "2024-02-02", "SANTOS", "AP", "Roasted coffee prices fell."),
+    ("k03", "2024-02-03", "SANTOS", "AP", "Coffee growers fear a frost."),
+]
+
+
+def test_a_misspelt_query_is_offered_the_stored_spelling(client):
+    add_news(client, COFFEE)
+    found = client.get("/api/search", params={"q": "cofee"}).json()
+    assert found["total"] == 0
+    assert found["suggestion"] == "coffee"
+    assert client.get("/api/search", params={"q": "coffee"}).json()["total"] == 3
+
+
+@pytest.mark.parametrize("q", ["coffee", "title:cofee", "cofe*", "Budapest", "zzqqxx"])
+def test_no_suggestion_for_plenty_qualified_wildcard_or_unknown_words(client, q):
+    add_news(client, COFFEE)
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 200
+    assert response.json()["suggestion"] is None
+
+
+# --- Related stories -----------------------------------------------------------------------------
+
+TOPICS = {
+    "cocoa": "Cocoa beans: {}. Chocolate makers buy cocoa beans after the cocoa harvest.",
+    "oil": "Crude oil: {}. Refinery buyers want crude oil barrels as OPEC meets.",
+}
+DETAILS = ["arrivals slow", "prices set", "demand grows", "rains help", "ships sail", "a strike"]
+
+
+@pytest.fixture
+def topics(client) -> dict[str, list[str]]:
+    """Six stories on each of two topics; their ids by topic."""
+    rows, ids = [], {}
+    for topic, text in TOPICS.items():
+        ids[topic] = [f"{topic}{n}" for n in range(len(DETAILS))]
+        for n, detail in enumerate(DETAILS):
+            rows.append((f"{topic}{n}", f"2024-04-{n + 1:02d}", "ACCRA", "AP", text.format(detail)))
+    add_news(client, rows)
+    return ids
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_related_are_five_others_on_the_same_topic(client, topics, topic):
+    for article_id in topics[topic]:
+        response = client.get(f"/api/articles/{article_id}/related")
+        assert response.status_code == 200
+        items = response.json()["items"]
+        ids = [item["id"] for item in items]
+        assert len(ids) == len(set(ids)) == 5
+        assert article_id not in ids
+        assert set(ids) <= set(topics[topic]), (article_id, ids)
+        assert all(item["url"] == f"/articles/{item['id']}" for item in items)
+
+
+def test_the_most_similar_story_is_related_first(client, topics):
+    """A third topic of two stories: each is the other's first related story."""
+    add_news(
+        client,
+        [
+            ("t1", "2024-05-01", "ACCRA", "AP", "Tea auctions: Kenyan tea leaves sell."),
+            ("t2", "2024-05-02", "ACCRA", "AP", "Tea auctions: Assam tea leaves fetch more."),
+        ],
+    )
+    for article_id, other in (("t1", "t2"), ("t2", "t1")):
+        items = client.get(f"/api/articles/{article_id}/related").json()["items"]
+        assert items[0]["id"] == other
+        assert article_id not in [item["id"] for item in items]
+
+
+@pytest.mark.parametrize("article_id", ["0000000000000000", "nope", "x" * 65])
+def test_related_of_an_unknown_article_is_404(client, article_id):
+    response = client.get(f"/api/articles/{article_id}/related")
+    assert response.status_code == 404
+    assert_error_shape(response)
+
+
+def test_related_of_a_duplicates_id_redirects_to_the_stored_articles_related(client, topics):
+    add_news(client, [("copy", "2024-04-01", "ACCRA", "AP", TOPICS["cocoa"].format(DETAILS[0]))])
+    assert client.get("/api/articles/copy", follow_redirects=False).status_code == 308
+    response = client.get("/api/articles/copy/related", follow_redirects=False)
+    assert response.status_code == 308
+    assert response.headers["location"] == "/api/articles/cocoa0/related"
+
+
+# --- Query guards ---------------------------------------------------------------------------------
+
+# query: words the refusal must hold, saying which limit the query is over
+GUARDS = {
+    "chars": ("x" * (MAX_QUERY_CHARS + 1), f"the limit is {MAX_QUERY_CHARS}"),
+    "words-in-a-phrase": (
+        '"' + " ".join(["w"] * 200) + '"',
+        f"has 200 words; the limit is {MAX_QUERY_WORDS}",
+    ),
+    "ten-wildcards": (
+        " ".join(f"*{letter * 2}*" for letter in "bcdefghijk"),
+        f"more than {MAX_WILDCARDS} wildcard terms",
+    ),
+    "ten-x-infixes": (" ".join(["*x*"] * 10), f"at least {MIN_WILDCARD_LETTERS} letters"),
+    "star": ("*", f"at least {MIN_WILDCARD_LETTERS} letters"),
+    "one-letter-prefix": ("a*", f"at least {MIN_WILDCARD_LETTERS} letters"),
+}
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/timeline"])
+@pytest.mark.parametrize(("q", "limit"), GUARDS.values(), ids=list(GUARDS))
+def test_query_guards_refuse_naming_q_and_the_limit(client, path, q, limit):
+    response = client.get(path, params={"q": q})
+    assert response.status_code == 400
+    assert_error_shape(response)
+    detail = response.json()["detail"]
+    assert detail.startswith("q: ") and limit in detail, detail
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [
+        (" ".join(["w"] * MAX_QUERY_WORDS), 200),
+        (" ".join(["w"] * (MAX_QUERY_WORDS + 1)), 400),
+        (" ".join(f"*{letter * 2}*" for letter in "bcdefghijk"[:MAX_WILDCARDS]), 200),
+        (" ".join(f"{letter * 2}*" for letter in "bcdefghijk"[: MAX_WILDCARDS + 1]), 400),
+        ("ab*", 200),
+    ],
+)
+def test_a_query_at_a_limit_is_served(client, q, status):
+    assert client.get("/api/search", params={"q": q}).status_code == status
+
+
+def test_a_search_past_the_time_limit_is_refused(settings):
+    slow = settings.model_copy(update={"search_seconds": 1e-9})
+    with TestClient(create_app(slow)) as client:
+        add_days(client, [(date(2020, 1, 1) + timedelta(days=n)).isoformat() for n in range(600)])
+        for path in ("/api/search", "/api/articles", "/api/timeline"):
+            response = client.get(path, params={"q": "wheat"})
+            assert response.status_code == 400, path
+            assert response.json()["detail"].startswith("q: took longer than"), path
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/timeline"])
+def test_a_search_of_an_empty_archive_finds_nothing(settings, path):
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get(path, params={"q": "coffee"})
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == 0

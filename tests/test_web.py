@@ -4,12 +4,17 @@ Each page is checked against its JSON twin where it has one: the same query
 layer answers both, so the ids listed, their order and the totals must agree.
 """
 
+import csv
 import html
+import io
 import re
-from datetime import date
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import SEED_ID
+from conftest import SEED, SEED_ID
+from fastapi.testclient import TestClient
 from helpers import (
     BAD_FILTERS,
     CORPUS,
@@ -18,9 +23,14 @@ from helpers import (
     corpus_stories,
     link,
     listed_ids,
+    make,
     shown_total,
 )
 from markupsafe import escape
+
+from app.ingest import ingest
+from app.main import create_app
+from app.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 
 STYLESHEET = '<link rel="stylesheet" href="/static/style.css">'
 
@@ -422,3 +432,436 @@ def test_period_page_agrees_with_api(client, corpus, url, first, last):
     api = client.get("/api/articles", params={"from": first, "to": last, "sort": "oldest"}).json()
     assert listed_ids(page) == [item["id"] for item in api["items"]]
     assert shown_total(page) == api["total"] > 0
+
+
+# --- Stories for the search features below ------------------------------------------------------
+
+# id, published, place, source, body
+NEWS = [
+    ("n01", "2023-11-02", "ACCRA", "Reuters", "Cocoa harvest starts early."),
+    ("n02", "2023-11-20", "ACCRA", "AP", "Cocoa prices rise again."),
+    ("n03", "2023-12-05", "ABIDJAN", "Reuters", "Cocoa exports slow down."),
+    ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
+    ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
+    ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+    ("n07", "2024-03-04", "ACCRA", "Reuters", "Markets were calm.\n\nTraders spoke of cocoa."),
+    ("n08", "2024-01-15", "SÃO PAULO", "AP", "Oil refinery opens in Brazil."),
+]
+
+
+def add_news(client, rows) -> None:
+    """Stores (id, published, place, source, body) rows in the client's archive."""
+    articles = [
+        make(key, body, date.fromisoformat(day), place=place, source=source)
+        for key, day, place, source, body in rows
+    ]
+    client.app.state.archive.add(articles, source_paths=[None] * len(articles))
+
+
+@pytest.fixture
+def news(client):
+    add_news(client, NEWS)
+
+
+def follow(client, href: str) -> str:
+    """The page an href of a page leads to."""
+    return get_page(client, html.unescape(href))
+
+
+def api_twin(params: dict) -> str:
+    return "/api/search" if params.get("q") else "/api/articles"
+
+
+# --- Facets --------------------------------------------------------------------------------------
+
+_FACET = re.compile(r'<details class="facet" open>\s*<summary>(\w+)</summary>(.*?)</details>', re.S)
+_FACET_LINK = re.compile(
+    r'<li><a href="([^"]*)">([^<]*)</a> <span class="count">([\d,]+)</span></li>'
+)
+_REMOVAL = re.compile(r'<a href="([^"]*)" aria-label="Remove the (\w+) filter">')
+
+
+def facets_shown(page: str) -> dict[str, list[tuple[str, str, int]]]:
+    """{"Source": [(href, value, count), ...], ...}, as the page lists them."""
+    return {
+        name: [
+            (href, html.unescape(value), int(count.replace(",", "")))
+            for href, value, count in _FACET_LINK.findall(block)
+        ]
+        for name, block in _FACET.findall(page)
+    }
+
+
+def facets_expected(api: dict, params: dict) -> dict[str, list[tuple[str, int]]]:
+    """What the page should list of the JSON's facets: a chosen filter and a facet of one
+    value are not offered; years when the matches span years, else months."""
+    facets = api["facets"]
+    expected = {}
+    for label, name in (("Source", "source"), ("Place", "place")):
+        if not params.get(name) and len(facets[name]) > 1:
+            expected[label] = [(c["value"], c["count"]) for c in facets[name]]
+    if len(facets["year"]) > 1:
+        expected["Year"] = [(c["value"], c["count"]) for c in facets["year"]]
+    elif len(facets["month"]) > 1:
+        months = [(date.fromisoformat(c["value"] + "-01"), c["count"]) for c in facets["month"]]
+        expected["Month"] = [(f"{month:%B %Y}", count) for month, count in months]
+    return expected
+
+
+FACET_PARAMS = [
+    {"q": "cocoa"},
+    {},
+    {"q": "cocoa", "from": "2024-01-01", "to": "2024-12-31"},
+    {"q": "cocoa", "place": "accra"},
+    {"source": "AP"},
+]
+
+
+@pytest.mark.parametrize("params", FACET_PARAMS)
+def test_facets_on_the_page_are_the_jsons(client, news, params):
+    page = get_page(client, "/search", **params)
+    api = client.get(api_twin(params), params=params).json()
+    shown = {name: [(v, n) for _, v, n in values] for name, values in facets_shown(page).items()}
+    assert shown == facets_expected(api, params)
+    assert shown  # every one of these searches has something to narrow by
+
+
+@pytest.mark.parametrize("params", FACET_PARAMS[:2])
+def test_a_facet_link_narrows_to_its_count_and_its_removal_restores(client, news, params):
+    page = get_page(client, "/search", **params)
+    total = shown_total(page)
+    shown = facets_shown(page)
+    assert {"Source", "Place", "Year"} <= set(shown)
+    for name, values in shown.items():
+        for href, value, count in values:
+            narrowed = follow(client, href)
+            assert shown_total(narrowed) == count, (name, value)
+            assert len(listed_ids(narrowed)) == min(count, 20)
+            removals = {what: href for href, what in _REMOVAL.findall(narrowed)}
+            what = name.lower() if name in ("Source", "Place") else "date"
+            assert what in removals, (name, value)
+            assert shown_total(follow(client, removals[what])) == total
+
+
+# --- Timeline ------------------------------------------------------------------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def timeline_chart(page: str) -> ET.Element:
+    found = re.search(r'<svg [^>]*class="timeline" role="group".*?</svg>', page, re.S)
+    assert found, "the page has no timeline chart"
+    return ET.fromstring(found.group(0))
+
+
+def timeline_table(page: str) -> list[tuple[str, int]]:
+    found = re.search(r'<details class="timeline-table">.*?<tbody>(.*?)</tbody>', page, re.S)
+    assert found, "the page has no timeline table"
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([\d,]+)</td></tr>", found.group(1))
+    return [(html.unescape(label), int(count.replace(",", ""))) for label, count in rows]
+
+
+@pytest.mark.parametrize("params", [{"q": "cocoa"}, {}, {"q": "cocoa", "source": "reuters"}])
+def test_timeline_bars_link_to_their_matches_and_a_table_repeats_them(client, news, params):
+    page = get_page(client, "/search", **params)
+    timeline = client.get("/api/timeline", params=params).json()
+    filled = [bucket for bucket in timeline["buckets"] if bucket["count"]]
+    assert len(timeline["buckets"]) > 1 and filled
+    links = timeline_chart(page).findall(f"{SVG_NS}a")
+    assert len(links) == len(filled)
+    for bar, bucket in zip(links, filled, strict=True):
+        narrowed = get_page(client, bar.get("href"))
+        assert shown_total(narrowed) == bucket["count"], bucket
+    assert timeline_table(page) == [(bucket["label"], bucket["count"]) for bucket in filled]
+
+
+def test_a_search_in_one_day_has_no_chart(client, news):
+    page = get_page(client, "/search", q="cocoa", **{"from": "2024-01-15", "to": "2024-01-15"})
+    assert shown_total(page) == 1
+    assert 'class="timeline"' not in page
+
+
+# --- Sort ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["", "relevance", "newest", "oldest"])
+@pytest.mark.parametrize("q", ["cocoa", ""])
+def test_every_sort_lists_as_the_json_does(client, news, q, sort):
+    params = {"q": q, "sort": sort}
+    page = get_page(client, "/search", **params)
+    api = client.get("/api/search", params=params).json()
+    assert listed_ids(page) == [item["id"] for item in api["items"]]
+    assert shown_total(page) == api["total"] > 1
+    if sort == "oldest":
+        newest = client.get("/api/search", params={"q": q, "sort": "newest"}).json()
+        assert listed_ids(page) == [item["id"] for item in reversed(newest["items"])]
+
+
+def test_relevance_and_date_orders_differ(client, news):
+    """n07 has "cocoa" only in its body: last by relevance, first by date."""
+    assert listed_ids(get_page(client, "/search", q="cocoa"))[-1] == "n07"
+    assert listed_ids(get_page(client, "/search", q="cocoa", sort="newest"))[0] == "n07"
+
+
+# --- Did you mean --------------------------------------------------------------------------------
+
+COFFEE = [
+    ("k01", "2024-02-01", "SANTOS", "AP", "Coffee exports rose in March."),
+    ("k02", "2024-02-02", "SANTOS", "AP", "Roasted coffee prices fell."),
+    ("k03", "2024-02-03", "SANTOS", "Reuters", "Coffee growers fear a frost."),
+]
+_DID_YOU_MEAN = re.compile(r'Did you mean <a href="([^"]*)">([^<]*)</a>\?')
+
+
+@pytest.mark.parametrize(
+    ("params", "href", "total"),
+    [
+        ({"q": "cofee"}, "/search?q=coffee", 3),
+        ({"q": "cofee", "source": "AP"}, "/search?q=coffee&source=AP", 2),
+    ],
+)
+def test_did_you_mean_links_the_respelt_search(client, params, href, total):
+    add_news(client, COFFEE)
+    page = get_page(client, "/search", **params)
+    assert shown_total(page) == 0
+    offer = _DID_YOU_MEAN.search(page)
+    assert offer, "no Did you mean"
+    assert (html.unescape(offer.group(1)), offer.group(2)) == (href, "coffee")
+    assert shown_total(follow(client, offer.group(1))) == total
+
+
+@pytest.mark.parametrize("q", ["coffee", "title:cofee", "cofe*"])
+def test_no_did_you_mean_when_the_query_is_right_qualified_or_a_wildcard(client, q):
+    add_news(client, COFFEE)
+    assert "Did you mean" not in get_page(client, "/search", q=q)
+
+
+# --- Related stories -----------------------------------------------------------------------------
+
+
+def test_the_article_page_links_its_related_stories(client):
+    text = "Cocoa beans: {}. Chocolate makers buy cocoa beans after the cocoa harvest."
+    details = ["arrivals slow", "prices set", "demand grows", "rains help", "ships sail", "strikes"]
+    add_news(
+        client,
+        [
+            (f"c{n}", f"2024-04-{n + 1:02d}", "ACCRA", "AP", text.format(detail))
+            for n, detail in enumerate(details)
+        ],
+    )
+    page = get_page(client, "/articles/c0")
+    section = re.search(r'<section class="related"[^>]*>(.*?)</section>', page, re.S)
+    assert section and '<h2 id="related-heading">Related stories</h2>' in section.group(1)
+    linked = re.findall(r'<a href="/articles/([^"]+)">', section.group(1))
+    api = client.get("/api/articles/c0/related").json()["items"]
+    assert linked == [item["id"] for item in api]
+    assert len(linked) == 5 and "c0" not in linked
+
+
+def test_an_article_with_nothing_related_has_no_section(client):
+    page = get_page(client, f"/articles/{SEED_ID}")  # the seed is the only article
+    assert "Related stories" not in page
+
+
+# --- Query guards and the time limit -------------------------------------------------------------
+
+GUARDED = {
+    "chars": "x" * (MAX_QUERY_CHARS + 1),
+    "words-in-a-phrase": '"' + " ".join(["w"] * 200) + '"',
+    "ten-wildcards": " ".join(f"*{letter * 2}*" for letter in "bcdefghijk"),
+    "ten-x-infixes": " ".join(["*x*"] * 10),
+    "star": "*",
+    "one-letter-prefix": "a*",
+}
+
+
+@pytest.mark.parametrize("q", GUARDED.values(), ids=list(GUARDED))
+def test_a_guarded_query_is_a_400_page_saying_which_limit(client, q):
+    detail = client.get("/api/search", params={"q": q}).json()["detail"]
+    page = get_page(client, "/search", status=400, q=q)
+    assert f"<p>{escape(detail)}</p>" in page  # the API's words, which name q and the limit
+    assert detail.startswith("q: ")
+
+
+def test_a_search_past_the_time_limit_is_a_400_page(settings):
+    slow = settings.model_copy(update={"search_seconds": 1e-9})
+    with TestClient(create_app(slow)) as client:
+        rows = [
+            (f"w{n}", (date(2020, 1, 1) + timedelta(days=n)).isoformat(), "ACCRA", "AP", "Wheat.")
+            for n in range(600)
+        ]
+        add_news(client, rows)
+        page = get_page(client, "/search", status=400, q="wheat")
+    assert "took longer than" in page
+
+
+@pytest.mark.parametrize("url", ["/search?q=coffee", "/search.atom?q=coffee"])
+def test_a_search_of_an_empty_archive_finds_nothing(settings, url):
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get(url)
+    assert response.status_code == 200, response.text[:300]
+
+
+# --- Atom feed -----------------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed(client, url: str, **params) -> ET.Element:
+    response = client.get(url, params=params or None)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def entry_ids(root: ET.Element) -> list[str]:
+    """The article ids of the entries, in order; every link absolute, to its article."""
+    ids = []
+    for entry in root.findall(f"{ATOM}entry"):
+        href = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        assert href.startswith("http://testserver/articles/"), href
+        assert entry.findtext(f"{ATOM}id") == href
+        ids.append(href.rsplit("/articles/", 1)[1])
+    return ids
+
+
+@pytest.mark.parametrize(("matches", "entries"), [(60, 50), (7, 7)])
+def test_the_feed_holds_the_newest_matches_up_to_50(client, matches, entries):
+    rows = [
+        (f"g{n:02d}", (date(2024, 1, 1) + timedelta(days=n)).isoformat(), "ACCRA", "AP", "Gold.")
+        for n in range(matches)
+    ]
+    add_news(client, [*rows, ("s1", "2030-01-01", "ACCRA", "AP", "Silver.")])
+    root = feed(client, "/search.atom", q="gold")
+    ids = entry_ids(root)
+    assert len(ids) == entries
+    newest = client.get("/api/search", params={"q": "gold", "sort": "newest", "per_page": 50})
+    assert ids == [item["id"] for item in newest.json()["items"]]
+    published = [entry.findtext(f"{ATOM}published") for entry in root.findall(f"{ATOM}entry")]
+    assert published == sorted(published, reverse=True)
+
+
+def test_the_feed_keeps_the_filters(client, news):
+    ids = entry_ids(feed(client, "/search.atom", q="cocoa", place="são paulo"))
+    api = client.get("/api/search", params={"q": "cocoa", "place": "são paulo", "sort": "newest"})
+    assert ids == [item["id"] for item in api.json()["items"]] and len(ids) == 2
+
+
+@pytest.mark.parametrize("params", [{"q": "cocoa"}, {"q": "cocoa", "source": "AP"}, {}])
+def test_the_search_page_links_its_feed(client, news, params):
+    page = get_page(client, "/search", **params)
+    alternate = re.search(
+        r'<link rel="alternate" type="application/atom\+xml" [^>]*href="([^"]*)">', page
+    )
+    assert alternate, "no feed link in <head>"
+    href = html.unescape(alternate.group(1))
+    assert urlsplit(href).path == "/search.atom"
+    assert f'href="{alternate.group(1)}" type="application/atom+xml">Atom feed</a>' in page
+    ids = entry_ids(feed(client, href))
+    newest = client.get(api_twin(params), params={**params, "sort": "newest", "per_page": 50})
+    assert ids == [item["id"] for item in newest.json()["items"]] and ids
+
+
+@pytest.mark.parametrize("number", HOSTILE)
+def test_hostile_text_round_trips_through_the_feed(client, hostile, number):
+    root = feed(client, "/search.atom", q=f"zebra{number}")
+    (entry,) = root.findall(f"{ATOM}entry")
+    article = client.get(f"/api/articles/{hostile[number]}").json()
+    assert entry.findtext(f"{ATOM}title") == article["title"]
+    category = entry.find(f"{ATOM}category")
+    assert category is not None and category.get("term") == article["place"]
+    summary = entry.findtext(f"{ATOM}summary")  # HTML, as type="html" says: escaped once
+    assert "<script" not in summary.lower() and "<img" not in summary.lower()
+    assert "<svg" not in summary.lower()
+    assert set(re.findall(r"<[^>]*>", summary)) <= {"<mark>", "</mark>"}
+
+
+# --- Download CSV --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "cocoa"},
+        {"q": "cocoa", "place": "accra", "from": "2023-01-01", "sort": "oldest"},
+        {"source": "reuters", "to": "2024-01-31"},
+    ],
+)
+def test_download_csv_exports_what_the_page_finds(client, news, params):
+    page = get_page(client, "/search", **params)
+    found = re.search(r'<a href="([^"]*)" download>Download CSV</a>', page)
+    assert found, "no Download CSV link"
+    href = html.unescape(found.group(1))
+    assert urlsplit(href).path == "/api/export"
+    query = {key: values[0] for key, values in parse_qs(urlsplit(href).query).items()}
+    assert query == {**params, "format": "csv"}
+    response = client.get(href)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) == shown_total(page) + 1
+    assert [row[0] for row in rows[1:21]] == listed_ids(page)
+
+
+# --- JSON twins of every list page ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/search",
+        "/search?q=grain",
+        "/search?q=grain&sort=oldest&per_page=2&page=2",
+        "/search?place=moscow&source=tass",
+        "/archive/2024",
+        "/archive/2024/01",
+        "/archive/2024/01/10",
+    ],
+)
+def test_every_list_page_links_its_json_twin(client, corpus, url):
+    page = get_page(client, url)
+    twins = re.findall(r'<a href="([^"]*)" type="application/json">', page)
+    assert len(twins) == 1, twins
+    response = client.get(html.unescape(twins[0]))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    twin = response.json()
+    assert [item["id"] for item in twin["items"]] == listed_ids(page)
+    assert twin["total"] == shown_total(page)
+    assert listed_ids(page)
+
+
+# --- Help ----------------------------------------------------------------------------------------
+
+
+def test_help_page_and_every_example_answer(client):
+    page = get_page(client, "/help")
+    article = re.search(r'<article class="help">(.*?)</article>', page, re.S)
+    assert article
+    examples = [html.unescape(href) for href in re.findall(r'href="([^"]*)"', article.group(1))]
+    assert len([href for href in examples if href.startswith("/search?")]) >= 10
+    for href in examples:
+        response = client.get(href)
+        assert response.status_code == 200, href
+    found = get_page(client, "/search?q=Putin+Trump")
+    assert listed_ids(found) == [SEED_ID]  # the first example finds the seed
+
+
+def test_help_states_the_limits_the_search_enforces(client):
+    text = " ".join(get_page(client, "/help").split())
+    assert f"at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words" in text
+    assert f"at most {MAX_WILDCARDS} wildcards" in text
+    assert f"at least {MIN_WILDCARD_LETTERS} letters" in text
+
+
+def test_feed_links_use_the_configured_public_address(settings):
+    public = settings.model_copy(update={"public_url": "https://news.example/archive"})
+    with TestClient(create_app(public)) as test_client:
+        ingest(test_client.app.state.archive, [SEED])
+        feed = test_client.get(
+            "/search.atom", params={"q": "Budapest"}, headers={"Host": "evil.example"}
+        )
+    assert "evil.example" not in feed.text
+    assert f"https://news.example/archive/articles/{SEED_ID}" in feed.text
