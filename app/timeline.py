@@ -151,11 +151,6 @@ def _day_label(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def text_alternative(buckets: list[Bucket]) -> list[tuple[str, int]]:
-    """(label, count) for each bucket, in order: rows of a visually hidden table."""
-    return [(bucket.label, bucket.count) for bucket in buckets]
-
-
 def summary(buckets: list[Bucket]) -> str:
     """One sentence for the chart's <desc>, e.g.
     "42 matches from 1 Jan 1987 to 31 Oct 1987; peak: Mar 1987 (12)."."""
