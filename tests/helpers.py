@@ -229,3 +229,13 @@ def found_ids(archive: Archive, q: str) -> list[str]:
         parse_query(q), match_filter=unfiltered, sort="oldest", page=1, per_page=100
     )
     return hits.ids
+
+
+COCOA_NEWS = [  # id, published, place, source, body: stories whose counts tests work out
+    ("n01", "2023-11-02", "ACCRA", "Reuters", "Cocoa harvest starts early."),
+    ("n02", "2023-11-20", "ACCRA", "AP", "Cocoa prices rise again."),
+    ("n03", "2023-12-05", "ABIDJAN", "Reuters", "Cocoa exports slow down."),
+    ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
+    ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
+    ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+]

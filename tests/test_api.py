@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from helpers import (
     BAD_FILTERS,
+    COCOA_NEWS,
     CORPUS,
     ODD_QUERIES,
     SEED_SPEC,
@@ -574,12 +575,7 @@ def test_a_duplicates_id_redirects_to_the_stored_article(writable):
 
 # id, published, place, source, body: stories whose counts the tests below work out
 NEWS = [
-    ("n01", "2023-11-02", "ACCRA", "Reuters", "Cocoa harvest starts early."),
-    ("n02", "2023-11-20", "ACCRA", "AP", "Cocoa prices rise again."),
-    ("n03", "2023-12-05", "ABIDJAN", "Reuters", "Cocoa exports slow down."),
-    ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
-    ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
-    ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+    *COCOA_NEWS,
     ("n07", "2023-11-02", "ACCRA", "Reuters", "Oil tanker docks."),
     ("n08", "2024-01-15", "SÃO PAULO", "AP", "Oil refinery opens in Brazil."),
 ]

@@ -17,6 +17,7 @@ from conftest import SEED, SEED_ID
 from fastapi.testclient import TestClient
 from helpers import (
     BAD_FILTERS,
+    COCOA_NEWS,
     CORPUS,
     ODD_QUERIES,
     corpus_rows,
@@ -438,12 +439,7 @@ def test_period_page_agrees_with_api(client, corpus, url, first, last):
 
 # id, published, place, source, body
 NEWS = [
-    ("n01", "2023-11-02", "ACCRA", "Reuters", "Cocoa harvest starts early."),
-    ("n02", "2023-11-20", "ACCRA", "AP", "Cocoa prices rise again."),
-    ("n03", "2023-12-05", "ABIDJAN", "Reuters", "Cocoa exports slow down."),
-    ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
-    ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
-    ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+    *COCOA_NEWS,
     ("n07", "2024-03-04", "ACCRA", "Reuters", "Markets were calm.\n\nTraders spoke of cocoa."),
     ("n08", "2024-01-15", "SÃO PAULO", "AP", "Oil refinery opens in Brazil."),
 ]
