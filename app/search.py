@@ -302,11 +302,12 @@ def period(
     month: int | None = None,
     day: int | None = None,
     page: int | str | None = None,
+    sort: str | None = None,
 ) -> Period:
-    """The articles of one year, month or day, oldest first, and its months or days."""
+    """The articles of one year, month or day (oldest first unless sorted), and its parts."""
     first, last = _period_bounds(year, month, day)
     params = build_params(
-        date_from=first.isoformat(), date_to=last.isoformat(), sort="oldest", page=page
+        date_from=first.isoformat(), date_to=last.isoformat(), sort=sort or "oldest", page=page
     )
     unit = "day" if month else "month"
     parts = [] if day else archive.store.period_counts(date_from=first, date_to=last, unit=unit)

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app import discover, search
+from app.archive import Archive
 from app.atom import atom_feed
 from app.deps import ArchiveDep
 from app.timeline import svg
@@ -115,25 +116,18 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
 
 
 @router.get("/archive/{year:int}")
-def year_page(
-    request: Request, archive: ArchiveDep, year: int, page: str | None = None
-) -> Response:
-    return _period_page(request, search.period(archive, year=year, page=page))
+def year_page(request: Request, archive: ArchiveDep, year: int) -> Response:
+    return _period_page(request, archive, year=year)
 
 
 @router.get("/archive/{year:int}/{month:int}")
-def month_page(
-    request: Request, archive: ArchiveDep, year: int, month: int, page: str | None = None
-) -> Response:
-    return _period_page(request, search.period(archive, year=year, month=month, page=page))
+def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> Response:
+    return _period_page(request, archive, year=year, month=month)
 
 
 @router.get("/archive/{year:int}/{month:int}/{day:int}")
-def day_page(
-    request: Request, archive: ArchiveDep, year: int, month: int, day: int, page: str | None = None
-) -> Response:
-    found = search.period(archive, year=year, month=month, day=day, page=page)
-    return _period_page(request, found)
+def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
+    return _period_page(request, archive, year=year, month=month, day=day)
 
 
 def _params(raw: dict) -> search.SearchParams:
@@ -161,7 +155,9 @@ def _timeline_chart(found: search.SearchPage) -> tuple[list, Markup]:
     return buckets, svg(buckets, href=narrowed, title=title)
 
 
-def _period_page(request: Request, period: search.Period) -> Response:
+def _period_page(request: Request, archive: Archive, **when: int) -> Response:
+    raw = request.query_params
+    period = search.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
     return templates.TemplateResponse(request, "period.html", {"period": period})
 
 

@@ -861,3 +861,19 @@ def test_feed_links_use_the_configured_public_address(settings):
         )
     assert "evil.example" not in feed.text
     assert f"https://news.example/archive/articles/{SEED_ID}" in feed.text
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_a_period_page_sorts_both_ways_and_its_json_twin_agrees(client, add_stories, sort):
+    stories = {
+        f"{n:03d}_{n:016x}.txt": (f"Story {n} of the day.", {"day": f"2024-03-0{n}"})
+        for n in range(1, 6)
+    }
+    add_stories(client.app.state.archive, stories)
+    page = client.get("/archive/2024/03", params={"sort": sort}).text
+    ids = listed_ids(page)
+    expected = [f"{n:016x}" for n in (range(1, 6) if sort == "oldest" else range(5, 0, -1))]
+    assert ids == expected
+    [twin_url] = re.findall(r'<a href="([^"]*)" type="application/json">', page)
+    twin = client.get(html.unescape(twin_url)).json()
+    assert [item["id"] for item in twin["items"]] == ids
