@@ -41,15 +41,9 @@ def matching_articles(archive: Archive, params: SearchParams) -> Iterator[Articl
     The query runs now, so that a bad one fails before any response is sent; only
     the rows are read as the export goes.
     """
-    filters = {
-        "date_from": params.date_from,
-        "date_to": params.date_to,
-        "place": params.place or None,
-        "source": params.source or None,
-    }
     if not params.q:
-        return archive.store.iter_browse(**filters, newest_first=params.sort != "oldest")
-    return _rows_in_order(archive, _all_ids(archive, params, filters))
+        return archive.store.iter_browse(**params.filters, newest_first=params.sort != "oldest")
+    return _rows_in_order(archive, _all_ids(archive, params))
 
 
 def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:
@@ -75,12 +69,12 @@ def ndjson_chunks(records: Iterable[ArticleRecord]) -> Iterator[str]:
         yield json.dumps(_row(record), ensure_ascii=False) + "\n"
 
 
-def _all_ids(archive: Archive, params: SearchParams, filters: dict) -> list[str]:
+def _all_ids(archive: Archive, params: SearchParams) -> list[str]:
     limit = archive.settings.search_seconds * EXPORT_SECONDS_FACTOR
     try:
         return archive.index.all_ids(
             parse_query(params.q),
-            match_filter=match_filter(**filters),
+            match_filter=match_filter(**params.filters),
             sort=params.sort,
             deadline=time.monotonic() + limit,
         )

@@ -90,6 +90,16 @@ class SearchParams:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
+    @property
+    def filters(self) -> dict:
+        """The filters as the store and the index take them (keywords, None for "any")."""
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "place": self.place or None,
+            "source": self.source or None,
+        }
+
 
 @dataclass(frozen=True)
 class ResultItem:
@@ -186,12 +196,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
     try:
         hits = archive.index.search(
             query,
-            match_filter=match_filter(
-                date_from=params.date_from,
-                date_to=params.date_to,
-                place=params.place or None,
-                source=params.source or None,
-            ),
+            match_filter=match_filter(**params.filters),
             sort=params.sort,
             page=params.page,
             per_page=params.per_page,
@@ -214,12 +219,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
 
 
 def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPage:
-    filters = {
-        "date_from": params.date_from,
-        "date_to": params.date_to,
-        "place": params.place or None,
-        "source": params.source or None,
-    }
+    filters = params.filters
     total, rows = archive.store.browse(
         **filters,
         newest_first=params.sort != "oldest",
