@@ -23,9 +23,7 @@ read from the column). Progress goes to stderr, the tables to stdout.
 
 import argparse
 import gzip
-import hashlib
 import json
-import math
 import random
 import statistics
 import sys
@@ -38,6 +36,7 @@ from itertools import islice
 from pathlib import Path
 
 import corpus
+from measure import percentile, say
 from whoosh.analysis import STOP_WORDS
 from whoosh.query import NumericRange, Query
 
@@ -77,24 +76,6 @@ class Case:
 
     def median_ms(self, variant: str) -> float:
         return statistics.median(self.seconds[variant]) * 1000
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def corpus_file(count: int, seed: int) -> Path:
-    """The corpus for (count, seed), built once and kept in the temp directory."""
-    builder = hashlib.sha256(Path(corpus.__file__).read_bytes()).hexdigest()[:10]
-    path = Path(tempfile.gettempdir()) / f"newsarchive-bench-{count}-{seed}-{builder}.jsonl.gz"
-    if path.exists():
-        say(f"corpus: reusing {path}")
-        return path
-    say(f"corpus: building {count:,} articles (seed {seed}) into {path}")
-    started = time.perf_counter()
-    corpus.write(path, count, seed)
-    say(f"corpus: built in {time.perf_counter() - started:.1f} s")
-    return path
 
 
 def ingest_corpus(archive: Archive, path: Path, count: int) -> tuple[float, int]:
@@ -232,12 +213,6 @@ def check_totals(index: SearchIndex, cases: list[Case]) -> int:
     return checked
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (share 0.5 is the median's rank, 0.95 the p95)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered) - 1e-9) - 1)]
-
-
 def summary(cases: list[Case]) -> dict[str, dict[str, float]]:
     figures = {}
     for variant in VARIANTS:
@@ -309,7 +284,7 @@ def main() -> None:
     if not all((corpus.CORPORA / name).exists() for name in corpus.SOURCES):
         sys.exit(f"needs {', '.join(corpus.SOURCES)} in {corpus.CORPORA}")
     started = time.perf_counter()
-    path = corpus_file(options.articles, options.seed)
+    path = corpus.cached(options.articles, options.seed)
     with tempfile.TemporaryDirectory(prefix="bench-date-filter-") as data:
         archive = Archive(Settings(data_dir=Path(data), database_url="", index_dir=None))
         try:

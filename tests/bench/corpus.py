@@ -14,10 +14,12 @@ wires. The same --seed gives the same file, byte for byte.
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -169,6 +171,23 @@ def write(path: Path | str, count: int, seed: int) -> int:
             written += 1
     partial.replace(path)
     return written
+
+
+def cached(count: int, seed: int) -> Path:
+    """The corpus for (count, seed), built once and kept in the temp directory.
+
+    The name carries a hash of this file, so that a changed builder makes a new corpus.
+    """
+    builder = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+    path = Path(tempfile.gettempdir()) / f"newsarchive-bench-{count}-{seed}-{builder}.jsonl.gz"
+    if path.exists():
+        print(f"corpus: reusing {path}", file=sys.stderr)
+        return path
+    print(f"corpus: building {count:,} articles (seed {seed}) into {path}", file=sys.stderr)
+    started = time.perf_counter()
+    write(path, count, seed)
+    print(f"corpus: built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return path
 
 
 def _open_text(path: Path, *, gzipped: bool) -> TextIO:

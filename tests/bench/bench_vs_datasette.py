@@ -1,0 +1,587 @@
+"""Benchmark: the archive side by side with SQLite FTS5 and Datasette, on one corpus.
+
+One run, one corpus (`corpus.py`, real sentences), the same queries for everyone:
+
+    ingest     `newsarchive ingest` from nothing to searchable (a subprocess, end to end)
+               against the same rows written with plain sqlite3 into a table + FTS5
+    in process the query layer (`search.search` with facets and snippets, then "did you
+               mean", as /api/search does) against FTS5 in sqlite3: the page of 20 ranked
+               by bm25 with snippet(), and the exact count
+    over HTTP  `/api/search` on `newsarchive serve` (uvicorn) against Datasette serving the
+               FTS5 table (`/fts/articles.json?_search=`, 20 rows), both on loopback
+    pages      `/search` and `/articles/{id}` against Datasette's table and row pages
+    load       wrk, a bounded run on loopback with concurrent clients, over the queries'
+               URLs in turn; each server's peak resident memory (VmHWM) after it
+
+Queries (--queries, at least 200), five kinds in equal shares: a single word, two
+words of a real headline, the same two as a phrase, a single word with a one-year
+date range (the single words' own, so "filtered ÷ unfiltered" compares like with
+like), and a single word sorted newest first. Each query's time is the median of
+--rounds runs, ours and the baseline's interleaved; p50/p95/p99 are over queries.
+
+    python3 tests/bench/bench_vs_datasette.py [--articles 100000] [--json out.json]
+
+Needs ../shared/corpora, `datasette` (pip) and `wrk` (apt); prints the Markdown
+table on stdout and progress on stderr.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import islice, pairwise
+from pathlib import Path
+from urllib.parse import urlencode
+
+import corpus
+import httpx
+from measure import percentile, say
+from whoosh.analysis import STOP_WORDS
+
+from app import discover, search
+from app.archive import Archive
+from app.schemas import search_out
+from app.settings import Settings
+
+PER_PAGE = 20
+WINDOW_DAYS = 365
+HEADLINES = 20_000
+KINDS = ("word", "two words", "phrase", "word + dates", "word, newest")
+WARM_UP = 10
+LOAD_SECONDS = 15
+LOAD_CONNECTIONS = 20
+SNIPPET_TOKENS = 24
+
+
+@dataclass
+class Case:
+    """One query as both sides ask it, and the seconds each took."""
+
+    kind: str
+    words: str  # what a person types: `cocoa`, `cocoa prices`, `"cocoa prices"`
+    first: date | None = None
+    last: date | None = None
+    newest: bool = False
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+
+    def ours(self) -> dict[str, str]:
+        params = {"q": self.words, "per_page": str(PER_PAGE)}
+        if self.first and self.last:
+            params |= {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        if self.newest:
+            params["sort"] = "newest"
+        return params
+
+    def datasette(self) -> dict[str, str]:
+        params = {"_search": self.words, "_searchmode": "raw", "_size": str(PER_PAGE)}
+        if self.first and self.last:
+            params |= {
+                "published__gte": self.first.isoformat(),
+                "published__lte": self.last.isoformat(),
+            }
+        if self.newest:
+            params["_sort_desc"] = "published"
+        return params
+
+    def record(self, what: str, seconds: float) -> None:
+        self.seconds.setdefault(what, []).append(seconds)
+
+    def median_ms(self, what: str) -> float:
+        return statistics.median(self.seconds[what]) * 1000
+
+
+# --- ingest ---------------------------------------------------------------------------
+
+
+def ingest_ours(corpus_path: Path, data: Path) -> float:
+    """Seconds for the CLI to store and index the corpus in an empty data directory."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "app", "ingest", str(corpus_path)],
+        env=archive_env(data),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def ingest_fts5(corpus_path: Path, database: Path) -> float:
+    """Seconds to write the same rows with sqlite3 into a table, its FTS5 index and a date index."""
+    started = time.perf_counter()
+    db = sqlite3.connect(database)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(
+        "CREATE TABLE articles (id TEXT PRIMARY KEY, published TEXT, title TEXT, body TEXT,"
+        " place TEXT, source TEXT)"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles',"
+        " content_rowid='rowid')"
+    )
+    with gzip.open(corpus_path, "rt", encoding="utf-8") as lines, db:
+        rows = (json.loads(line) for line in lines)
+        db.executemany(
+            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (r["id"], r["published"], r["title"], r["body"], r.get("place"), r["source"])
+                for r in rows
+            ),
+        )
+        db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        db.execute("CREATE INDEX articles_published ON articles(published)")
+    db.close()
+    return time.perf_counter() - started
+
+
+def archive_env(data: Path) -> dict[str, str]:
+    return {**os.environ, "NEWSARCHIVE_DATA_DIR": str(data), "NEWSARCHIVE_SEEDS_DIR": str(data)}
+
+
+# --- queries --------------------------------------------------------------------------
+
+
+def draw_cases(db: sqlite3.Connection, corpus_path: Path, count: int, seed: int) -> list[Case]:
+    """`count` queries, the five kinds in equal shares, from the corpus's own words."""
+    rng = random.Random(seed)
+    words = vocabulary(db)
+    share = max(1, count // len(KINDS))
+    singles = rng.sample(sorted(words), share)
+    pairs = headline_pairs(rng, corpus_path, words, share)
+    cases = [Case("word", word) for word in singles]
+    cases += [Case("two words", " ".join(pair)) for pair in pairs]
+    cases += [Case("phrase", f'"{" ".join(pair)}"') for pair in pairs]
+    for word in singles:
+        first = corpus.FIRST_DAY + timedelta(days=rng.randrange(corpus.DAYS - WINDOW_DAYS + 1))
+        cases.append(Case("word + dates", word, first, first + timedelta(days=WINDOW_DAYS - 1)))
+    cases += [Case("word, newest", word, newest=True) for word in rng.sample(singles, share)]
+    rng.shuffle(cases)
+    return cases
+
+
+def vocabulary(db: sqlite3.Connection) -> dict[str, int]:
+    """Body words in 0.01 % to 20 % of articles (letters only, not stop words): the searchable."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, articles_fts, row)"
+    )
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return {
+        term: docs
+        for term, docs in db.execute("SELECT term, doc FROM temp.vocab")
+        if term.isalpha()
+        and term.isascii()
+        and len(term) >= 3
+        and term not in STOP_WORDS
+        and articles / 10_000 <= docs <= articles / 5
+    }
+
+
+def headline_pairs(
+    rng: random.Random, corpus_path: Path, words: dict[str, int], count: int
+) -> list[tuple[str, str]]:
+    """Two neighbouring searchable words of one real headline, `count` headlines."""
+    with gzip.open(corpus_path, "rt", encoding="utf-8") as lines:
+        titles = [json.loads(line)["title"] for line in islice(lines, HEADLINES)]
+    pairs: list[tuple[str, str]] = []
+    while len(pairs) < count:
+        title = [word.strip(".,:;'\"()").lower() for word in rng.choice(titles).split()]
+        neighbours = [(a, b) for a, b in pairwise(title) if a in words and b in words]
+        if neighbours:
+            pairs.append(rng.choice(neighbours))
+    return pairs
+
+
+# --- the faces --------------------------------------------------------------------------
+
+
+def in_process_ours(archive: Archive) -> Callable[[Case], int]:
+    """What /api/search computes for a case, minus HTTP: returns the total."""
+
+    def run(case: Case) -> int:
+        params = search.build_params(**_layer_names(case.ours()))
+        found = search.search(archive, params, facets=True)
+        search_out(found, suggestion=discover.suggestion(archive, found))
+        return found.total
+
+    return run
+
+
+def _layer_names(params: dict[str, str]) -> dict[str, str]:
+    renamed = {"from": "date_from", "to": "date_to"}
+    return {renamed.get(name, name): value for name, value in params.items()}
+
+
+def in_process_fts5(db: sqlite3.Connection) -> Callable[[Case], int]:
+    """The page of 20 (bm25 or newest first) with snippets, and the exact count, in sqlite3."""
+
+    def run(case: Case) -> int:
+        where, args = "articles_fts MATCH ?", [case.words]
+        if case.first and case.last:
+            where += " AND a.published BETWEEN ? AND ?"
+            args += [case.first.isoformat(), case.last.isoformat()]
+        order = "a.published DESC" if case.newest else "articles_fts.rank"
+        source = "articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid"
+        db.execute(
+            f"SELECT a.id, a.title, a.published, a.place, a.source, snippet(articles_fts, 1,"
+            f" '<mark>', '</mark>', '…', {SNIPPET_TOKENS}) FROM {source} WHERE {where}"
+            f" ORDER BY {order} LIMIT {PER_PAGE}",
+            args,
+        ).fetchall()
+        return db.execute(f"SELECT count(*) FROM {source} WHERE {where}", args).fetchone()[0]
+
+    return run
+
+
+def over_http(client: httpx.Client, path: str, params: Callable[[Case], dict]):
+    def run(case: Case) -> int:
+        response = client.get(f"{path}?{urlencode(params(case))}")
+        if response.status_code != 200:
+            raise AssertionError(f"{response.url}: {response.status_code} {response.text[:200]}")
+        return 0
+
+    return run
+
+
+def measure(cases: list[Case], faces: dict[str, Callable[[Case], int]], rounds: int) -> None:
+    """Every case through every face, `rounds` times, the order of faces alternating."""
+    names = list(faces)
+    for case in cases[:WARM_UP]:
+        for name in names:
+            faces[name](case)
+    for round_number in range(rounds):
+        for number, case in enumerate(cases):
+            order = names if (number + round_number) % 2 == 0 else names[::-1]
+            for name in order:
+                started = time.perf_counter()
+                faces[name](case)
+                case.record(name, time.perf_counter() - started)
+
+
+# --- servers ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], url: str) -> Iterator[subprocess.Popen]:
+    """A server subprocess, once `url` answers; stopped on the way out."""
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url, timeout=5).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[:4]} did not start: {server.stderr.read()[-2000:]}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for {pid}")
+
+
+def wrk(base: str, paths: list[str]) -> dict[str, float]:
+    """A bounded wrk run that requests `paths` in turn; requests/s, latency and errors."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT.replace("PATHS", ",".join(json.dumps(p) for p in paths)))
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{LOAD_CONNECTIONS}",
+                f"-d{LOAD_SECONDS}s",
+                "--latency",
+                "-s",
+                script.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    return parse_wrk(output)
+
+
+WRK_SCRIPT = """
+local paths = {PATHS}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %f %f\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(99),
+    summary.duration / 1e6, summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    requests, errors, non_2xx, p50_us, p99_us, seconds, per_second = line.split()[1:]
+    return {
+        "requests": int(requests),
+        "errors": int(errors),
+        "non_2xx": int(non_2xx),
+        "p50_ms": int(p50_us) / 1000,
+        "p99_ms": int(p99_us) / 1000,
+        "seconds": float(seconds),
+        "per_second": float(per_second),
+    }
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def run(options: argparse.Namespace, work: Path) -> dict:
+    corpus_path = corpus.cached(options.articles, options.seed)
+    data, fts = work / "archive", work / "fts.db"
+    figures: dict = {"articles": options.articles, "seed": options.seed, "rounds": options.rounds}
+    if fts.exists():  # --keep, a second time: the ingest figures are the first run's
+        say(f"ingest: reusing {work}")
+        figures["ingest"] = json.loads((work / "ingest.json").read_text())
+    else:
+        say("ingest: newsarchive ingest …")
+        ours_s = ingest_ours(corpus_path, data)
+        say(f"ingest: {ours_s:.1f} s; sqlite3 + FTS5 …")
+        fts_s = ingest_fts5(corpus_path, fts)
+        say(f"ingest: {fts_s:.1f} s")
+        figures["ingest"] = {"ours_s": ours_s, "fts5_s": fts_s}
+        (work / "ingest.json").write_text(json.dumps(figures["ingest"]))
+
+    db = sqlite3.connect(fts, check_same_thread=False)
+    cases = draw_cases(db, corpus_path, options.queries, options.seed)
+    archive = Archive(Settings(data_dir=data))
+    try:
+        say(f"in process: {len(cases)} queries × {options.rounds} …")
+        measure(
+            cases, {"ours": in_process_ours(archive), "fts5": in_process_fts5(db)}, options.rounds
+        )
+        figures["stored"] = archive.store.stats().articles
+        some_ids = [row.id for row in archive.store.browse(offset=0, limit=50)[1]]
+    finally:
+        archive.close()
+    figures["http"] = serve_and_measure(cases, data, fts, some_ids, options.rounds)
+    figures["cases"] = [
+        {
+            "kind": c.kind,
+            "q": c.words,
+            "from": c.first and c.first.isoformat(),
+            "to": c.last and c.last.isoformat(),
+            "newest": c.newest,
+            "seconds": c.seconds,
+        }
+        for c in cases
+    ]
+    return figures
+
+
+def serve_and_measure(
+    cases: list[Case], data: Path, fts: Path, ids: list[str], rounds: int
+) -> dict:
+    ours_port, their_port = free_port(), free_port()
+    ours_base, their_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{their_port}"
+    ours_cmd = [sys.executable, "-m", "app", "serve", "--port", str(ours_port)]
+    their_cmd = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(fts),
+        "--port",
+        str(their_port),
+        "--setting",
+        "suggest_facets",
+        "off",  # the fastest Datasette: no facet guessing
+    ]
+    with (
+        running(ours_cmd, archive_env(data), f"{ours_base}/api/stats") as ours,
+        running(their_cmd, dict(os.environ), f"{their_base}/fts.json") as theirs,
+        httpx.Client(base_url=ours_base, timeout=60) as to_ours,
+        httpx.Client(base_url=their_base, timeout=60) as to_them,
+    ):
+        say(f"over HTTP: {len(cases)} queries × {rounds} …")
+        measure(
+            cases,
+            {
+                "api": over_http(to_ours, "/api/search", Case.ours),
+                "datasette": over_http(to_them, "/fts/articles.json", Case.datasette),
+                "search page": over_http(to_ours, "/search", Case.ours),
+                "datasette page": over_http(to_them, "/fts/articles", Case.datasette),
+            },
+            rounds,
+        )
+        pages = article_pages(to_ours, to_them, ids)
+        say("load: wrk …")
+        load = {
+            "api": wrk(ours_base, [f"/api/search?{urlencode(c.ours())}" for c in cases]),
+            "datasette": wrk(
+                their_base, [f"/fts/articles.json?{urlencode(c.datasette())}" for c in cases]
+            ),
+            "search page": wrk(ours_base, [f"/search?{urlencode(c.ours())}" for c in cases]),
+        }
+        memory = {"ours_mb": peak_memory_mb(ours.pid), "datasette_mb": peak_memory_mb(theirs.pid)}
+    return {"article pages": pages, "load": load, "memory": memory}
+
+
+def article_pages(ours: httpx.Client, theirs: httpx.Client, ids: list[str]) -> dict:
+    """Median ms of /articles/{id} and of Datasette's row page, over `ids`, interleaved."""
+    times: dict[str, list[float]] = {"ours": [], "datasette": []}
+    for article_id in ids:
+        for name, client, path in (
+            ("ours", ours, f"/articles/{article_id}"),
+            ("datasette", theirs, f"/fts/articles/{article_id}"),
+        ):
+            started = time.perf_counter()
+            response = client.get(path)
+            times[name].append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise AssertionError(f"{path}: {response.status_code}")
+    return {name: [t * 1000 for t in values] for name, values in times.items()}
+
+
+def latency_rows(cases: list[Case], ours: str, theirs: str, label: str) -> list[str]:
+    rows = []
+    for stat, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        mine = percentile([c.median_ms(ours) for c in cases], share)
+        base = percentile([c.median_ms(theirs) for c in cases], share)
+        rows.append(f"| {label} {stat} | {mine:.1f} ms | {base:.1f} ms | {mine / base:.2f}× |")
+    return rows
+
+
+def report(figures: dict, cases: list[Case]) -> list[str]:
+    ingest, http = figures["ingest"], figures["http"]
+    articles = figures["articles"]
+    lines = [
+        f"{articles:,} articles ({figures['stored']:,} stored), {len(cases)} queries "
+        f"× {figures['rounds']} rounds, {LOAD_CONNECTIONS} connections × {LOAD_SECONDS} s of wrk",
+        "",
+        "| measure | News Archive | baseline | ratio |",
+        "| --- | ---: | ---: | ---: |",
+        f"| ingest, end to end (vs sqlite3 + FTS5) | {articles / ingest['ours_s']:,.0f}/s "
+        f"| {articles / ingest['fts5_s']:,.0f}/s "
+        f"| {ingest['ours_s'] / ingest['fts5_s']:.1f}× the time |",
+    ]
+    lines += latency_rows(cases, "ours", "fts5", "query layer vs FTS5 in process,")
+    lines += latency_rows(cases, "api", "datasette", "/api/search vs Datasette JSON,")
+    lines += latency_rows(cases, "search page", "datasette page", "/search vs Datasette page,")
+    article = {name: statistics.median(v) for name, v in http["article pages"].items()}
+    lines.append(
+        f"| /articles/{{id}} vs Datasette row page, p50 | {article['ours']:.1f} ms "
+        f"| {article['datasette']:.1f} ms | {article['ours'] / article['datasette']:.2f}× |"
+    )
+    load = http["load"]
+    for name, base in (("api", "datasette"), ("search page", "datasette")):
+        mine, theirs = load[name], load[base]
+        lines.append(
+            f"| wrk {name}: requests/s (errors, non-2xx) | {mine['per_second']:.0f} "
+            f"({mine['errors']}, {mine['non_2xx']}) | {theirs['per_second']:.0f} "
+            f"({theirs['errors']}, {theirs['non_2xx']}) "
+            f"| {mine['per_second'] / theirs['per_second']:.2f}× |"
+        )
+    memory = http["memory"]
+    lines.append(
+        f"| server peak memory after the load | {memory['ours_mb']:.0f} MB "
+        f"| {memory['datasette_mb']:.0f} MB | {memory['ours_mb'] / memory['datasette_mb']:.2f}× |"
+    )
+    lines += [
+        "",
+        "| kind | n | layer p50 | layer p95 | FTS5 p50 | /api p50 | /api p95"
+        " | Datasette p50 | Datasette p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind in KINDS:
+        some = [c for c in cases if c.kind == kind]
+        cells = [
+            percentile([c.median_ms(name) for c in some], share)
+            for name, share in (
+                ("ours", 0.5),
+                ("ours", 0.95),
+                ("fts5", 0.5),
+                ("api", 0.5),
+                ("api", 0.95),
+                ("datasette", 0.5),
+                ("datasette", 0.95),
+            )
+        ]
+        lines.append(f"| {kind} | {len(some)} | " + " | ".join(f"{x:.1f}" for x in cells) + " |")
+    lines += ["", filter_ratio(cases)]
+    return lines
+
+
+def filter_ratio(cases: list[Case]) -> str:
+    """p50 and p95 of the dated single words over the same words undated (target ≤ 1.5)."""
+    dated = [c.median_ms("api") for c in cases if c.kind == "word + dates"]
+    plain = [c.median_ms("api") for c in cases if c.kind == "word"]
+    p50 = percentile(dated, 0.5) / percentile(plain, 0.5)
+    p95 = percentile(dated, 0.95) / percentile(plain, 0.95)
+    return (
+        "/api/search with a one-year range ÷ the same words without: "
+        f"p50 {p50:.2f}×, p95 {p95:.2f}× (target ≤ 1.5×)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="corpus size")
+    parser.add_argument("--queries", type=int, default=200, help="queries (five kinds)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs a query (median)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus and query seed")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the archive and FTS5 database here; reuse them next time"
+    )
+    options = parser.parse_args()
+    missing = [tool for tool in ("wrk", "datasette") if shutil.which(tool) is None]
+    if missing or not all((corpus.CORPORA / name).exists() for name in corpus.SOURCES):
+        sys.exit(
+            f"needs {corpus.CORPORA} and on PATH: wrk (apt), datasette (pip); missing {missing}"
+        )
+    started = time.perf_counter()
+    if options.keep:
+        options.keep.mkdir(parents=True, exist_ok=True)
+        figures = run(options, options.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-vs-datasette-") as work:
+            figures = run(options, Path(work))
+    cases = [Case(c["kind"], c["q"], seconds=c["seconds"]) for c in figures["cases"]]
+    print("\n".join(report(figures, cases)))
+    say(f"total: {time.perf_counter() - started:.0f} s")
+    if options.json:
+        options.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
