@@ -99,12 +99,12 @@ def ingest_corpus(archive: Archive, path: Path, count: int) -> tuple[float, int]
 
 def vocabulary(index: SearchIndex) -> dict[str, int]:
     """Words of the body field (letters only, not stop words) with their document counts."""
-    reader = index.searcher().reader()
     words = {}
-    for term, info in reader.iter_field("body"):
-        word = term.decode("utf-8") if isinstance(term, bytes) else term
-        if len(word) >= 3 and word.isalpha() and word.isascii() and word not in STOP_WORDS:
-            words[word] = info.doc_frequency()
+    with index.searching() as searcher:
+        for term, info in searcher.reader().iter_field("body"):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(word) >= 3 and word.isalpha() and word.isascii() and word not in STOP_WORDS:
+                words[word] = info.doc_frequency()
     return words
 
 
@@ -160,9 +160,10 @@ def runners(index: SearchIndex) -> dict[str, Callable[[Case], int]]:
 
     def whoosh_filter(case: Case) -> int:
         window = NumericRange("published", day_number(case.first), day_number(case.last))
-        results = index.searcher().search(case.query, filter=window, limit=PER_PAGE)
-        _ids = [hit["id"] for hit in results]  # the page's ids, as the old search built them
-        return len(results)
+        with index.searching() as searcher:
+            results = searcher.search(case.query, filter=window, limit=PER_PAGE)
+            _ids = [hit["id"] for hit in results]  # the page's ids, as the old search built them
+            return len(results)
 
     return {
         "A": lambda case: run(case, unfiltered),
@@ -199,11 +200,11 @@ def measure(cases: list[Case], run: dict[str, Callable[[Case], int]], rounds: in
 
 def check_totals(index: SearchIndex, cases: list[Case]) -> int:
     """For every CHECK_EVERY-th case: B's total is the count of A's matches in the window."""
-    searcher = index.searcher()
-    days = searcher.reader().column_reader("published")
     checked = 0
     for case in cases[::CHECK_EVERY]:
-        matches = list(searcher.docs_for_query(case.query))
+        with index.searching() as searcher:
+            days = searcher.reader().column_reader("published")
+            matches = list(searcher.docs_for_query(case.query))
         low, high = day_number(case.first), day_number(case.last)
         in_window = sum(1 for doc in matches if low <= days[doc] <= high)
         assert case.totals["A"] == len(matches), (case.text, case.totals["A"], len(matches))
@@ -289,7 +290,8 @@ def main() -> None:
         archive = Archive(Settings(data_dir=Path(data), database_url="", index_dir=None))
         try:
             ingest_s, stored = ingest_corpus(archive, path, options.articles)
-            segments = len(archive.index.searcher().reader().leaf_readers())
+            with archive.index.searching() as searcher:
+                segments = len(searcher.reader().leaf_readers())
             say(f"ingest: {stored:,} stored in {ingest_s:.1f} s, {segments} index segments")
             cases = draw_cases(archive.index, path, options.queries, options.seed)
             measure(cases, runners(archive.index), options.rounds)

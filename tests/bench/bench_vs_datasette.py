@@ -31,15 +31,12 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import islice, pairwise
@@ -49,6 +46,7 @@ from urllib.parse import urlencode
 import corpus
 import httpx
 from measure import percentile, say
+from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
 from whoosh.analysis import STOP_WORDS
 
 from app import discover, search
@@ -106,18 +104,6 @@ class Case:
 # --- ingest ---------------------------------------------------------------------------
 
 
-def ingest_ours(corpus_path: Path, data: Path) -> float:
-    """Seconds for the CLI to store and index the corpus in an empty data directory."""
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "app", "ingest", str(corpus_path)],
-        env=archive_env(data),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - started
-
-
 def ingest_fts5(corpus_path: Path, database: Path) -> float:
     """Seconds to write the same rows with sqlite3 into a table, its FTS5 index and a date index."""
     started = time.perf_counter()
@@ -144,10 +130,6 @@ def ingest_fts5(corpus_path: Path, database: Path) -> float:
         db.execute("CREATE INDEX articles_published ON articles(published)")
     db.close()
     return time.perf_counter() - started
-
-
-def archive_env(data: Path) -> dict[str, str]:
-    return {**os.environ, "NEWSARCHIVE_DATA_DIR": str(data), "NEWSARCHIVE_SEEDS_DIR": str(data)}
 
 
 # --- queries --------------------------------------------------------------------------
@@ -269,99 +251,6 @@ def measure(cases: list[Case], faces: dict[str, Callable[[Case], int]], rounds: 
                 case.record(name, time.perf_counter() - started)
 
 
-# --- servers ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def running(command: list[str], env: dict[str, str], url: str) -> Iterator[subprocess.Popen]:
-    """A server subprocess, once `url` answers; stopped on the way out."""
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url, timeout=5).status_code < 500:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command[:4]} did not start: {server.stderr.read()[-2000:]}")
-            time.sleep(0.2)
-        yield server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def peak_memory_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for {pid}")
-
-
-def wrk(base: str, paths: list[str]) -> dict[str, float]:
-    """A bounded wrk run that requests `paths` in turn; requests/s, latency and errors."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.replace("PATHS", ",".join(json.dumps(p) for p in paths)))
-    try:
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{LOAD_CONNECTIONS}",
-                f"-d{LOAD_SECONDS}s",
-                "--latency",
-                "-s",
-                script.name,
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    return parse_wrk(output)
-
-
-WRK_SCRIPT = """
-local paths = {PATHS}
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %d %d %f %f\\n", summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, latency:percentile(50), latency:percentile(99),
-    summary.duration / 1e6, summary.requests / (summary.duration / 1e6)))
-end
-"""
-
-
-def parse_wrk(output: str) -> dict[str, float]:
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    requests, errors, non_2xx, p50_us, p99_us, seconds, per_second = line.split()[1:]
-    return {
-        "requests": int(requests),
-        "errors": int(errors),
-        "non_2xx": int(non_2xx),
-        "p50_ms": int(p50_us) / 1000,
-        "p99_ms": int(p99_us) / 1000,
-        "seconds": float(seconds),
-        "per_second": float(per_second),
-    }
-
-
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -374,7 +263,7 @@ def run(options: argparse.Namespace, work: Path) -> dict:
         figures["ingest"] = json.loads((work / "ingest.json").read_text())
     else:
         say("ingest: newsarchive ingest …")
-        ours_s = ingest_ours(corpus_path, data)
+        ours_s = ingest_with_cli(corpus_path, data)
         say(f"ingest: {ours_s:.1f} s; sqlite3 + FTS5 …")
         fts_s = ingest_fts5(corpus_path, fts)
         say(f"ingest: {fts_s:.1f} s")
@@ -445,12 +334,17 @@ def serve_and_measure(
         )
         pages = article_pages(to_ours, to_them, ids)
         say("load: wrk …")
+        paths = {
+            "api": [f"/api/search?{urlencode(c.ours())}" for c in cases],
+            "datasette": [f"/fts/articles.json?{urlencode(c.datasette())}" for c in cases],
+            "search page": [f"/search?{urlencode(c.ours())}" for c in cases],
+        }
+        bases = {"api": ours_base, "datasette": their_base, "search page": ours_base}
         load = {
-            "api": wrk(ours_base, [f"/api/search?{urlencode(c.ours())}" for c in cases]),
-            "datasette": wrk(
-                their_base, [f"/fts/articles.json?{urlencode(c.datasette())}" for c in cases]
-            ),
-            "search page": wrk(ours_base, [f"/search?{urlencode(c.ours())}" for c in cases]),
+            name: wrk(
+                bases[name], paths=paths[name], connections=LOAD_CONNECTIONS, seconds=LOAD_SECONDS
+            )
+            for name in paths
         }
         memory = {"ours_mb": peak_memory_mb(ours.pid), "datasette_mb": peak_memory_mb(theirs.pid)}
     return {"article pages": pages, "load": load, "memory": memory}
