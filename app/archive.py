@@ -36,7 +36,7 @@ class Archive:
     def __init__(self, settings: Settings) -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
-        self.store = Store(settings.database_url)
+        self.store = Store(settings.database_url, synchronous=settings.sqlite_synchronous)
         self.index = SearchIndex(settings.index_path)
         self._write_lock = threading.Lock()
 

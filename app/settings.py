@@ -6,6 +6,7 @@ that cannot work are refused when the settings are read, not at first use.
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     )
     api_token: SecretStr | None = Field(
         None, description="Bearer token that allows POST /api/articles; unset refuses writes."
+    )
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        "NORMAL",
+        description="SQLite's synchronous level: NORMAL keeps acknowledged ingests through an "
+        "application crash; FULL also through a power loss, at some cost to ingest speed.",
     )
     max_request_bytes: int = Field(
         10 * MIB, description="Largest request body accepted, in bytes (413 above).", gt=0

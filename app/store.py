@@ -9,6 +9,7 @@ import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 
 from sqlalchemy import (
     Date,
@@ -32,10 +33,11 @@ from app.parse import Article
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=30000",
     "PRAGMA foreign_keys=ON",
 )
+# and `PRAGMA synchronous=` the settings' level: NORMAL keeps a commit through the
+# application's crash, FULL also through the machine's power loss
 
 
 class Base(DeclarativeBase):
@@ -127,10 +129,11 @@ _ARTICLE_FIELDS = (
 class Store:
     """Opens the database, creates the schema, and answers every SQL question."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, synchronous: str = "NORMAL") -> None:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _apply_sqlite_pragmas)
+            pragmas = (*SQLITE_PRAGMAS, f"PRAGMA synchronous={synchronous}")
+            event.listen(self.engine, "connect", partial(_apply_sqlite_pragmas, pragmas))
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -368,8 +371,8 @@ def _counts(session: Session, column) -> dict[str, int]:
     return dict(sorted(session.execute(query), key=lambda pair: (-pair[1], pair[0])))
 
 
-def _apply_sqlite_pragmas(connection, _record) -> None:
+def _apply_sqlite_pragmas(pragmas: tuple[str, ...], connection, _record) -> None:
     cursor = connection.cursor()
-    for pragma in SQLITE_PRAGMAS:
+    for pragma in pragmas:
         cursor.execute(pragma)
     cursor.close()

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from helpers import make
+from pydantic import ValidationError
 from sqlalchemy import text
 
+from app.archive import Archive
 from app.parse import Article
+from app.settings import Settings
 from app.store import Outcome, Store
 
 
@@ -235,9 +238,26 @@ def test_iter_all_of_an_empty_store(store):
     assert list(store.iter_all()) == []
 
 
-def test_sqlite_runs_in_wal_mode(store):
+def test_sqlite_runs_in_wal_mode_with_synchronous_normal(store):
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+@pytest.mark.parametrize(("level", "number"), [("NORMAL", 1), ("FULL", 2)])
+def test_the_synchronous_level_follows_the_settings(tmp_path, level, number):
+    archive = Archive(Settings(data_dir=tmp_path, sqlite_synchronous=level))
+    try:
+        with archive.store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == number
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        archive.close()
+
+
+def test_an_unknown_synchronous_level_is_refused():
+    with pytest.raises(ValidationError, match="sqlite_synchronous"):
+        Settings(sqlite_synchronous="OFF")
 
 
 def test_data_survives_reopening(tmp_path):
