@@ -36,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,6 +56,7 @@ from app.schemas import search_out
 from app.settings import Settings
 
 PER_PAGE = 20
+Face = Callable[["Case"], "int | None"]  # one way of asking: a total, or None when refused
 WINDOW_DAYS = 365
 HEADLINES = 20_000
 KINDS = ("word", "two words", "phrase", "word + dates", "word, newest")
@@ -74,6 +76,7 @@ class Case:
     last: date | None = None
     newest: bool = False
     seconds: dict[str, list[float]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # faces that hit the search time limit
 
     def ours(self) -> dict[str, str]:
         params = {"q": self.words, "per_page": str(PER_PAGE)}
@@ -188,12 +191,15 @@ def headline_pairs(
 # --- the faces --------------------------------------------------------------------------
 
 
-def in_process_ours(archive: Archive) -> Callable[[Case], int]:
+def in_process_ours(archive: Archive) -> Face:
     """What /api/search computes for a case, minus HTTP: returns the total."""
 
-    def run(case: Case) -> int:
+    def run(case: Case) -> int | None:
         params = search.build_params(**_layer_names(case.ours()))
-        found = search.search(archive, params, facets=True)
+        try:
+            found = search.search(archive, params, facets=True)
+        except search.QueryError:  # the search time limit, as the server would answer
+            return None
         search_out(found, suggestion=discover.suggestion(archive, found))
         return found.total
 
@@ -205,7 +211,7 @@ def _layer_names(params: dict[str, str]) -> dict[str, str]:
     return {renamed.get(name, name): value for name, value in params.items()}
 
 
-def in_process_fts5(db: sqlite3.Connection) -> Callable[[Case], int]:
+def in_process_fts5(db: sqlite3.Connection) -> Face:
     """The page of 20 (bm25 or newest first) with snippets, and the exact count, in sqlite3."""
 
     def run(case: Case) -> int:
@@ -226,9 +232,13 @@ def in_process_fts5(db: sqlite3.Connection) -> Callable[[Case], int]:
     return run
 
 
-def over_http(client: httpx.Client, path: str, params: Callable[[Case], dict]):
-    def run(case: Case) -> int:
+def over_http(client: httpx.Client, path: str, params: Callable[[Case], dict]) -> Face:
+    def run(case: Case) -> int | None:
         response = client.get(f"{path}?{urlencode(params(case))}")
+        if response.status_code == 400 and (
+            "took longer" in response.text or "too long" in response.text
+        ):
+            return None
         if response.status_code != 200:
             raise AssertionError(f"{response.url}: {response.status_code} {response.text[:200]}")
         return 0
@@ -236,7 +246,7 @@ def over_http(client: httpx.Client, path: str, params: Callable[[Case], dict]):
     return run
 
 
-def measure(cases: list[Case], faces: dict[str, Callable[[Case], int]], rounds: int) -> None:
+def measure(cases: list[Case], faces: dict[str, Face], rounds: int) -> None:
     """Every case through every face, `rounds` times, the order of faces alternating."""
     names = list(faces)
     for case in cases[:WARM_UP]:
@@ -247,7 +257,8 @@ def measure(cases: list[Case], faces: dict[str, Callable[[Case], int]], rounds: 
             order = names if (number + round_number) % 2 == 0 else names[::-1]
             for name in order:
                 started = time.perf_counter()
-                faces[name](case)
+                if faces[name](case) is None:
+                    case.refused.append(name)
                 case.record(name, time.perf_counter() - started)
 
 
@@ -290,6 +301,7 @@ def run(options: argparse.Namespace, work: Path) -> dict:
             "from": c.first and c.first.isoformat(),
             "to": c.last and c.last.isoformat(),
             "newest": c.newest,
+            "refused": c.refused,
             "seconds": c.seconds,
         }
         for c in cases
@@ -431,7 +443,8 @@ def report(figures: dict, cases: list[Case]) -> list[str]:
             )
         ]
         lines.append(f"| {kind} | {len(some)} | " + " | ".join(f"{x:.1f}" for x in cells) + " |")
-    lines += ["", filter_ratio(cases)]
+    refused = Counter(name for case in cases for name in case.refused)
+    lines += ["", filter_ratio(cases), f"Refused at the search time limit (2 s): {dict(refused)}"]
     return lines
 
 
@@ -470,7 +483,10 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="bench-vs-datasette-") as work:
             figures = run(options, Path(work))
-    cases = [Case(c["kind"], c["q"], seconds=c["seconds"]) for c in figures["cases"]]
+    cases = [
+        Case(c["kind"], c["q"], seconds=c["seconds"], refused=c["refused"])
+        for c in figures["cases"]
+    ]
     print("\n".join(report(figures, cases)))
     say(f"total: {time.perf_counter() - started:.0f} s")
     if options.json:
