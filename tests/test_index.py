@@ -4,6 +4,7 @@ and the HTML-safe snippets it makes.
 A real index in tmp_path; queries go through `app.search.parse_query`, as in the app.
 """
 
+import threading
 from collections.abc import Iterator
 from datetime import date
 from html import unescape
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import make
 
-from app.index import SearchIndex, day_number, match_filter, snippet
+from app.index import SEARCHERS, SearchIndex, day_number, match_filter, snippet
 from app.search import parse_query
 
 ARTICLES = [
@@ -258,3 +259,44 @@ def test_snippet_of_a_short_text_without_terms_is_all_of_it():
 
 def test_snippet_with_terms_that_do_not_occur_is_the_start():
     assert snippet("Nothing <here> matches.", ["budapest"]) == "Nothing &lt;here&gt; matches."
+
+
+def test_searchers_are_pooled_however_many_threads_search(filled):
+    """Forty threads (FastAPI's pool) searching at once open no more than SEARCHERS searchers."""
+    seen: set[int] = set()
+    lock = threading.Lock()
+    barrier = threading.Barrier(40)
+
+    def search_once() -> None:
+        barrier.wait()
+        with filled.searching() as searcher:
+            with lock:
+                seen.add(id(searcher))
+            assert searcher.doc_count() == len(ARTICLES)
+
+    threads = [threading.Thread(target=search_once) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= len(seen) <= SEARCHERS
+
+
+def test_a_thread_searching_inside_a_search_is_lent_the_same_searcher(filled):
+    with filled.searching() as outer, filled.searching() as inner:
+        assert inner is outer
+
+
+def test_a_lent_searcher_sees_the_last_commit(filled):
+    with filled.searching() as before:
+        assert before.doc_count() == len(ARTICLES)
+    filled.update([make("a6", "A late meeting.", date(2024, 5, 1))])
+    with filled.searching() as after:
+        assert after.doc_count() == len(ARTICLES) + 1
+
+
+def test_segments_are_plain_files_not_compound(filled, tmp_path):
+    """A compound segment would be read into memory whole by every searcher."""
+    files = [path.name for path in (tmp_path / "index").iterdir()]
+    assert not [name for name in files if name.endswith(".seg")]
+    assert [name for name in files if name.endswith(".trm")]
