@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from markupsafe import escape
-from whoosh import highlight, index, sorting, writing
+from whoosh import highlight, index, writing
 from whoosh.analysis import (
     CharsetFilter,
     Filter,
@@ -38,7 +38,7 @@ from whoosh.query import AndNot, Not, Query
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
-from app.matching import FilteringCollector, MatchFilter, Tally, top_collector
+from app.matching import FilteringCollector, MatchFilter, Tally, date_order, top_collector
 from app.parse import Article
 
 logger = logging.getLogger(__name__)
@@ -255,11 +255,10 @@ class SearchIndex:
         Raises `SearchTimeout` past `deadline` (a `time.monotonic()` value).
         """
         offset = (page - 1) * per_page
-        child = top_collector(limit=offset + per_page, sortedby=_sort_facet(sort))
-        collector = FilteringCollector(child, match_filter, facets=facets, deadline=deadline)
+        collector = _collector(match_filter, sort, offset + per_page, facets, deadline)
         with self.searching() as searcher:
             searcher.search_with_collector(query, collector)
-            ids = [hit["id"] for hit in collector.results()[offset:]]
+            ids = _ordered_ids(searcher, collector, sort, offset, offset + per_page)
             terms = _matched_words(query, searcher.reader())
         return Hits(total=collector.tally.total, ids=ids, terms=terms, tally=collector.tally)
 
@@ -267,11 +266,10 @@ class SearchIndex:
         self, query: Query, *, match_filter: MatchFilter, sort: str, deadline: float
     ) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
-        child = top_collector(limit=None, sortedby=_sort_facet(sort))
-        collector = FilteringCollector(child, match_filter, facets=False, deadline=deadline)
+        collector = _collector(match_filter, sort, None, False, deadline)
         with self.searching() as searcher:
             searcher.search_with_collector(query, collector)
-            return [hit["id"] for hit in collector.results()]
+            return _ordered_ids(searcher, collector, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
         """Ids of the articles closest to `article` by their key words, it excluded."""
@@ -471,13 +469,24 @@ def match_filter(
     )
 
 
-def _sort_facet(sort: str) -> sorting.FacetType | None:
-    if sort == "relevance":
-        return None
-    newest = sort == "newest"
-    return sorting.MultiFacet(
-        [
-            sorting.FieldFacet("published", reverse=newest),
-            sorting.FieldFacet("id", reverse=newest),
-        ]
-    )
+def _collector(
+    wanted: MatchFilter, sort: str, stop: int | None, facets: bool, deadline: float
+) -> FilteringCollector:
+    """The collector for a search in `sort` order that needs its first `stop` matches."""
+    by_date = sort != "relevance"
+    child = top_collector(limit=stop, by_date=by_date)
+    return FilteringCollector(child, wanted, facets=facets, deadline=deadline, by_date=by_date)
+
+
+def _ordered_ids(
+    searcher: Searcher, collector: FilteringCollector, sort: str, start: int, stop: int | None
+) -> list[str]:
+    """The ids of the collected matches from `start` to `stop`, in the collector's order."""
+    if collector.dated is None:
+        return [hit["id"] for hit in collector.results()[start:stop]]
+
+    def id_of(docnum: int) -> str:
+        return searcher.stored_fields(docnum)["id"]
+
+    ordered = date_order(collector.dated, newest=sort == "newest", stop=stop, id_of=id_of)
+    return [id_of(docnum) for docnum in ordered[start:]]

@@ -8,10 +8,12 @@ a filter costs a lookup a match; the same pass counts the exact total and the
 facets, and gives up with `SearchTimeout` when the time is up.
 """
 
+import heapq
 import threading
 import time
 import weakref
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import collectors
@@ -54,12 +56,14 @@ class FilteringCollector(collectors.WrappingCollector):
         *,
         facets: bool,
         deadline: float,
+        by_date: bool = False,
     ) -> None:
         super().__init__(child)
         self.match_filter = match_filter
         self.facets = facets
         self.deadline = deadline
         self.tally = Tally()
+        self.dated: list[tuple[int, int]] | None = [] if by_date else None  # (day, docnum)
 
     def set_subsearcher(self, subsearcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
@@ -83,6 +87,9 @@ class FilteringCollector(collectors.WrappingCollector):
             tally.sources[source] += 1
         if tally.total % DEADLINE_CHECK_EVERY == 0 and time.monotonic() > self.deadline:
             raise SearchTimeout()
+        if self.dated is not None:
+            self.dated.append((day, self.offset + sub_docnum))
+            return None
         return self.child.collect(sub_docnum)
 
 
@@ -107,10 +114,35 @@ def _columns(reader) -> tuple:
     return columns
 
 
-def top_collector(*, limit: int | None, sortedby) -> collectors.Collector:
-    """A child that sees every match (no block-skipping), so that the tally is exact."""
-    if sortedby is None and limit is None:
+def top_collector(*, limit: int | None, by_date: bool) -> collectors.Collector:
+    """A child that sees every match (no block-skipping), so that the tally is exact.
+
+    In date order nothing is scored: `FilteringCollector` keeps each match's day
+    (`dated`) and `date_order` sorts them, cheaper than Whoosh's sorting collector,
+    which works out a sort key a match from two columns.
+    """
+    if by_date:
+        return collectors.UnsortedCollector()
+    if limit is None:
         return collectors.UnlimitedCollector()
-    if sortedby is None:
-        return collectors.TopCollector(limit=limit, usequality=False, replace=0)
-    return collectors.SortingCollector(sortedby, limit=limit)
+    return collectors.TopCollector(limit=limit, usequality=False, replace=0)
+
+
+def date_order(
+    dated: list[tuple[int, int]],
+    *,
+    newest: bool,
+    stop: int | None,
+    id_of: Callable[[int], str],
+) -> list[int]:
+    """The first `stop` (all when None) document numbers of `dated` ((day, docnum) pairs),
+    by day and then by id, both descending when `newest`.
+
+    Only the matches on or past the day of the `stop`-th need their ids looked up.
+    """
+    if stop is not None and stop < len(dated):
+        pick = heapq.nlargest if newest else heapq.nsmallest
+        edge = pick(stop, dated)[-1][0]
+        dated = [match for match in dated if (match[0] >= edge if newest else match[0] <= edge)]
+    ordered = sorted(dated, key=lambda match: (match[0], id_of(match[1])), reverse=newest)
+    return [docnum for _day, docnum in ordered[:stop]]
