@@ -8,7 +8,6 @@ ids only). The rows are the same matches, in the same order, as the search shows
 import csv
 import io
 import json
-import time
 from collections.abc import Iterable, Iterator
 
 from app.archive import Archive
@@ -76,7 +75,7 @@ def _all_ids(archive: Archive, params: SearchParams) -> list[str]:
             parse_query(params.q),
             match_filter=match_filter(**params.filters),
             sort=params.sort,
-            deadline=time.monotonic() + limit,
+            seconds=limit,
         )
     except SearchTimeout:
         raise QueryError("q", f"took longer than {limit:g} s to export: narrow it") from None

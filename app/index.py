@@ -248,14 +248,14 @@ class SearchIndex:
         page: int,
         per_page: int,
         facets: bool = False,
-        deadline: float = float("inf"),
+        seconds: float = float("inf"),
     ) -> Hits:
         """One page of a query's matches; `sort` is relevance, newest or oldest.
 
-        Raises `SearchTimeout` past `deadline` (a `time.monotonic()` value).
+        Raises `SearchTimeout` when the search runs longer than `seconds`.
         """
         offset = (page - 1) * per_page
-        collector = _collector(match_filter, sort, offset + per_page, facets, deadline)
+        collector = _collector(match_filter, sort, offset + per_page, facets, seconds)
         with self.searching() as searcher:
             searcher.search_with_collector(query, collector)
             ids = _ordered_ids(searcher, collector, sort, offset, offset + per_page)
@@ -263,10 +263,10 @@ class SearchIndex:
         return Hits(total=collector.tally.total, ids=ids, terms=terms, tally=collector.tally)
 
     def all_ids(
-        self, query: Query, *, match_filter: MatchFilter, sort: str, deadline: float
+        self, query: Query, *, match_filter: MatchFilter, sort: str, seconds: float
     ) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
-        collector = _collector(match_filter, sort, None, False, deadline)
+        collector = _collector(match_filter, sort, None, False, seconds)
         with self.searching() as searcher:
             searcher.search_with_collector(query, collector)
             return _ordered_ids(searcher, collector, sort, 0, None)
@@ -470,12 +470,12 @@ def match_filter(
 
 
 def _collector(
-    wanted: MatchFilter, sort: str, stop: int | None, facets: bool, deadline: float
+    wanted: MatchFilter, sort: str, stop: int | None, facets: bool, seconds: float
 ) -> FilteringCollector:
     """The collector for a search in `sort` order that needs its first `stop` matches."""
     by_date = sort != "relevance"
     child = top_collector(limit=stop, by_date=by_date)
-    return FilteringCollector(child, wanted, facets=facets, deadline=deadline, by_date=by_date)
+    return FilteringCollector(child, wanted, facets=facets, seconds=seconds, by_date=by_date)
 
 
 def _ordered_ids(

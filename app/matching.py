@@ -55,15 +55,22 @@ class FilteringCollector(collectors.WrappingCollector):
         match_filter: MatchFilter,
         *,
         facets: bool,
-        deadline: float,
+        seconds: float,
         by_date: bool = False,
     ) -> None:
         super().__init__(child)
         self.match_filter = match_filter
         self.facets = facets
-        self.deadline = deadline
+        self.seconds = seconds
+        self.deadline = float("inf")
         self.tally = Tally()
         self.dated: list[tuple[int, int]] | None = [] if by_date else None  # (day, docnum)
+
+    def prepare(self, top_searcher, q, context) -> None:
+        """The clock starts with the search, not before: time spent waiting for a searcher
+        (the server under load) is not the query's fault."""
+        super().prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.seconds
 
     def set_subsearcher(self, subsearcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)

@@ -7,7 +7,6 @@ parameter). Matching is the index's job, rows come from the store.
 
 import calendar
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -26,6 +25,7 @@ from app.timeline import Bucket, buckets, choose_unit
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 20
+WHOLE_NUMBER = re.compile(r"\s*\+?[0-9]+\s*")  # ASCII digits, as the JSON API reads them
 MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # page × per_page; deeper lists are for export, not paging
 MAX_QUERY_CHARS = 500
@@ -192,7 +192,6 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
     if not params.q:
         return _browse(archive, params, facets=facets)
     query = parse_query(params.q)
-    deadline = time.monotonic() + archive.settings.search_seconds
     try:
         hits = archive.index.search(
             query,
@@ -201,7 +200,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
             page=params.page,
             per_page=params.per_page,
             facets=facets,
-            deadline=deadline,
+            seconds=archive.settings.search_seconds,
         )
     except SearchTimeout:
         limit = archive.settings.search_seconds
@@ -358,10 +357,9 @@ def _bad_date(parameter: str, value: str) -> date:
 def _integer(parameter: str, value: int | str | None, default: int, maximum: int) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise QueryError(parameter, f"{str(value)[:40]!r} is not a whole number") from None
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value):  # int() reads "١" too
+        raise QueryError(parameter, f"{value[:40]!r} is not a whole number")
+    number = int(value)
     if not 1 <= number <= maximum:
         raise QueryError(parameter, f"must be between 1 and {maximum:,}")
     return number

@@ -300,3 +300,31 @@ def test_segments_are_plain_files_not_compound(filled, tmp_path):
     files = [path.name for path in (tmp_path / "index").iterdir()]
     assert not [name for name in files if name.endswith(".seg")]
     assert [name for name in files if name.endswith(".trm")]
+
+
+def test_time_waiting_for_a_searcher_does_not_count_against_the_time_limit(filled):
+    """Under load every searcher may be lent out; the query's clock starts when it runs."""
+    holding = threading.Barrier(SEARCHERS + 1)
+    release = threading.Event()
+
+    def hold_a_searcher() -> None:
+        with filled.searching():
+            holding.wait()
+            release.wait()
+
+    holders = [threading.Thread(target=hold_a_searcher) for _ in range(SEARCHERS)]
+    for holder in holders:
+        holder.start()
+    holding.wait()  # every searcher is lent out now
+    threading.Timer(0.5, release.set).start()
+    hits = filled.search(
+        parse_query("meeting"),
+        match_filter=match_filter(date_from=None, date_to=None, place=None, source=None),
+        sort="relevance",
+        page=1,
+        per_page=10,
+        seconds=0.2,  # less than the wait, far more than the search
+    )
+    assert set(hits.ids) == MEETING_IDS
+    for holder in holders:
+        holder.join()
