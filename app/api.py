@@ -11,6 +11,7 @@ from app.ingest import ingest_records
 from app.schemas import (
     AddedOut,
     ArticleOut,
+    ErrorOut,
     RejectedOut,
     RelatedOut,
     SearchOut,
@@ -25,13 +26,19 @@ from app.schemas import (
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-ERRORS = {
-    400: {"description": "A parameter cannot be served; `detail` says which and why."},
-    422: {"description": "A parameter has the wrong type."},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": ErrorOut,
+        "description": "A parameter cannot be served; `detail` says which and why.",
+    },
+    422: {"model": ErrorOut, "description": "A parameter has the wrong type."},
 }
-NOT_FOUND = {
-    404: {"description": "No article has this id."},
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No article has this id."},
     308: {"description": "The id is a duplicate's: the article is stored under another id."},
+}
+EXPORTED = {
+    200: {"content": {media: {"schema": {"type": "string"}} for media in export.FORMATS.values()}}
 }
 
 
@@ -90,7 +97,7 @@ def search_timeline(archive: ArchiveDep, params: Params) -> TimelineOut:
     return timeline_out(found.total, buckets, unit)
 
 
-@router.get("/export", responses={**ERRORS, 200: {"content": dict.fromkeys(export.FORMATS, {})}})
+@router.get("/export", response_class=StreamingResponse, responses={**ERRORS, **EXPORTED})
 def export_articles(
     archive: ArchiveDep,
     params: Params,
@@ -131,10 +138,14 @@ ArticlesIn = Annotated[
     "/articles",
     response_model=AddedOut,
     responses={
-        401: {"description": "No valid bearer token."},
-        403: {"description": "Writes are disabled on this server."},
-        413: {"description": "The request body is over the limit."},
-        422: {"description": "No item could be stored; `detail` gives each reason."},
+        400: {"model": ErrorOut, "description": "The body is not JSON."},
+        401: {"model": ErrorOut, "description": "No valid bearer token."},
+        403: {"model": ErrorOut, "description": "Writes are disabled on this server."},
+        413: {"model": ErrorOut, "description": "The request body is over the limit."},
+        422: {
+            "model": ErrorOut,
+            "description": "No item could be stored; `detail` gives each reason.",
+        },
     },
 )
 def add_articles(archive: ArchiveDep, _writer: WriterDep, articles: ArticlesIn) -> AddedOut:

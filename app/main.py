@@ -4,7 +4,7 @@ Errors are raised as typed exceptions (`QueryError`, `NotFound`) and turned into
 responses here, in one place: `{"detail": ...}` under /api/, a styled page elsewhere.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
@@ -15,12 +15,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import api, web
 from app.archive import Archive
 from app.search import Moved, NotFound, QueryError
+from app.security import SecureResponses, security_headers
 from app.settings import Settings, get_settings
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecureResponses)  # added last, so it wraps the 413s as well
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(web.router)
@@ -100,16 +105,40 @@ async def _not_found(request: Request, error: Exception) -> Response:
 
 
 async def _moved(request: Request, error: Exception) -> Response:
-    """A duplicate's id: a permanent redirect to the same kind of page for the stored article."""
+    """A duplicate's id: a permanent redirect to the same kind of page for the stored article.
+
+    The path is rebuilt from the route, with only the id parameter changed: replacing
+    every path segment equal to the alias would also replace `articles` in
+    /api/articles/articles.
+    """
     assert isinstance(error, Moved)
     canonical = quote(error.article_id, safe="")
-    parts = [canonical if part == error.alias else part for part in request.url.path.split("/")]
-    return RedirectResponse("/".join(parts), status_code=308)
+    params = {
+        name: canonical if value == error.alias else value
+        for name, value in request.path_params.items()
+    }
+    path = request.app.url_path_for(request.scope["route"].name, **params)
+    return RedirectResponse(str(path), status_code=308)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    return _error(request, error.status_code, error.detail, error.headers)
+    headers = error.headers
+    allowed = _allowed_methods(request) if error.status_code == 405 else []
+    if allowed:  # Starlette names the methods of the first route at the path, not of all
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return _error(request, error.status_code, error.detail, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route (mounted apps aside) serves at this request's path."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+
+    def served(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+    return [method for method in METHODS if served(method)]
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
@@ -122,11 +151,21 @@ async def _validation_error(request: Request, error: Exception) -> Response:
 
 
 async def _internal_error(request: Request, _exc: Exception) -> Response:
-    """Last resort: the same shape as every other error; the traceback goes to the log."""
-    return _error(request, 500, "internal error: the archive could not answer this request")
+    """Last resort: the same shape as every other error; the traceback goes to the log.
+
+    Starlette sends this response from outside every middleware, so it is given the
+    security headers here.
+    """
+    response = _error(request, 500, "internal error: the archive could not answer this request")
+    response.headers.update(security_headers(request.url.path))
+    return response
 
 
-def _error(request: Request, status: int, detail: object, headers=None) -> Response:
+def _error(
+    request: Request, status: int, detail: object, headers: Mapping[str, str] | None = None
+) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-    return web.error_page(request, status, str(detail))
+    page = web.error_page(request, status, str(detail))
+    page.headers.update(headers or {})  # Allow, WWW-Authenticate: a page needs them as much
+    return page

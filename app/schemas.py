@@ -5,6 +5,7 @@ checked against its schema.
 """
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -89,6 +90,12 @@ class StatsOut(BaseModel):
 class RejectedOut(BaseModel):
     item: str = Field(description="Which item of the request (1-based).")
     reason: str
+
+
+class ErrorOut(BaseModel):
+    """The one error shape: what went wrong, as a sentence or, for 422, a list of problems."""
+
+    detail: str | list[dict[str, Any]]
 
 
 class AddedOut(BaseModel):

@@ -19,6 +19,14 @@ SEED_ID = "fa15abbc2923d210"
 SMALL_LIMIT = 64 * 1024  # bytes: small, so that the size limit is exercised
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # When a property test fails, Hypothesis imports libcst to print a patch, which warns
+    # through mypy_extensions; as an error (filterwarnings = error) it would hide the failure.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+    )
+
+
 def story(
     body: str,
     *,

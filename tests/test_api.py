@@ -5,8 +5,10 @@ tmp_path (the `client` fixture, which holds the seed). Expected values are deriv
 from the seed file or from the stories a test adds, never written down blind.
 """
 
+import json
 import math
 import re
+import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -30,7 +32,13 @@ from helpers import (
 from pydantic import SecretStr
 
 from app.main import create_app
-from app.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
+from app.search import (
+    MAX_DEPTH,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    MAX_WILDCARDS,
+    MIN_WILDCARD_LETTERS,
+)
 
 SEED_PARAGRAPHS = [
     " ".join(part.split()) for part in re.split(r"\n\s*\n", SEED.read_text("utf-8").strip())
@@ -400,13 +408,18 @@ def test_every_sort_is_served(client, sort):
     assert [item["id"] for item in response.json()["items"]] == [SEED_ID]
 
 
-def test_deepest_page_is_served_and_one_deeper_refused(client):
-    deepest = client.get("/api/articles", params={"per_page": 100, "page": 100})
-    assert deepest.status_code == 200
-    assert deepest.json()["items"] == []
-    too_deep = client.get("/api/articles", params={"per_page": 100, "page": 101})
-    assert too_deep.status_code == 400
-    assert too_deep.json()["detail"].startswith("page:")
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/timeline"])
+@pytest.mark.parametrize("per_page", [1, 3, 20, 100])
+def test_deepest_page_is_served_and_one_deeper_refused(client, path, per_page):
+    """Paging reaches page × per_page = 10,000 results; deeper lists are for export."""
+    deepest = MAX_DEPTH // per_page
+    params = {"q": "Budapest", "per_page": per_page}
+    served = client.get(path, params={**params, "page": deepest})
+    assert served.status_code == 200
+    assert served.json().get("items", []) == []
+    too_deep = client.get(path, params={**params, "page": deepest + 1})
+    assert too_deep.status_code in (400, 422)  # 422: past 10,000 even at one a page
+    assert refusal_names(too_deep.status_code, too_deep.json()["detail"], "page")
 
 
 # --- Articles holding HTML ---------------------------------------------------------------------
@@ -562,6 +575,21 @@ def test_a_body_without_a_length_is_cut_off_at_the_limit(writable):
     assert "over the limit of 4,096 bytes" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared-length", "chunked"])
+def test_a_body_at_the_limit_is_read_and_one_byte_more_is_refused(writable, chunked):
+    document = json.dumps(NEW).encode()
+    at_limit = document + b" " * (4096 - len(document))  # JSON allows trailing spaces
+
+    def send(body: bytes):
+        content = iter([body[:100], body[100:]]) if chunked else body
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        return writable.post("/api/articles", content=content, headers=headers)
+
+    assert send(at_limit + b" ").status_code == 413
+    assert writable.get("/api/articles/post-1").status_code == 404
+    assert send(at_limit).json()["added"] == 1
+
+
 def test_a_duplicates_id_redirects_to_the_stored_article(writable):
     post(writable, [NEW, {**NEW, "id": "post-2"}])
     response = writable.get("/api/articles/post-2", follow_redirects=False)
@@ -569,6 +597,24 @@ def test_a_duplicates_id_redirects_to_the_stored_article(writable):
     assert writable.get("/api/articles/post-2").json()["id"] == "post-1"
     page = writable.get("/articles/post-2", follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (308, "/articles/post-1")
+
+
+@pytest.mark.parametrize(
+    ("alias", "path", "location"),
+    [
+        ("articles", "/api/articles/articles", "/api/articles/post-1"),
+        ("related", "/api/articles/related/related", "/api/articles/post-1/related"),
+        ("api", "/api/articles/api", "/api/articles/post-1"),
+        ("articles", "/articles/articles", "/articles/post-1"),
+    ],
+)
+def test_a_duplicates_id_that_is_also_a_path_word_redirects_by_the_id_alone(
+    writable, alias, path, location
+):
+    """Only the id in the path is replaced, not every segment spelt like it."""
+    post(writable, [NEW, {**NEW, "id": alias}])
+    response = writable.get(path, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (308, location)
 
 
 # --- Facets and case-blind filters ---------------------------------------------------------------
@@ -849,6 +895,8 @@ def test_related_of_a_duplicates_id_redirects_to_the_stored_articles_related(cli
 
 # --- Query guards ---------------------------------------------------------------------------------
 
+REFUSAL_SECONDS = 1.0  # a bound on a refusal, generous enough for a loaded CI machine
+
 # query: words the refusal must hold, saying which limit the query is over
 GUARDS = {
     "chars": ("x" * (MAX_QUERY_CHARS + 1), f"the limit is {MAX_QUERY_CHARS}"),
@@ -869,7 +917,9 @@ GUARDS = {
 @pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/timeline"])
 @pytest.mark.parametrize(("q", "limit"), GUARDS.values(), ids=list(GUARDS))
 def test_query_guards_refuse_naming_q_and_the_limit(client, path, q, limit):
+    started = time.monotonic()
     response = client.get(path, params={"q": q})
+    assert time.monotonic() - started < REFUSAL_SECONDS  # refused before any search runs
     assert response.status_code == 400
     assert_error_shape(response)
     detail = response.json()["detail"]
