@@ -7,7 +7,7 @@ which the index builds from escaped text (see `index.snippet`).
 import calendar
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -91,7 +91,7 @@ def search_feed(request: Request, archive: ArchiveDep) -> Response:
     """The newest matches of any search, as an Atom feed."""
     params = _params({**request.query_params, "sort": "newest", "page": "1", "per_page": "50"})
     found = search.search(archive, params)
-    base = (archive.settings.public_url or str(request.base_url)).rstrip("/")
+    base = _public_base(request, archive)
     feed = atom_feed(
         items=found.items,
         feed_title=f"News Archive: {params.q or 'all articles'}",
@@ -111,7 +111,11 @@ def help_page(request: Request) -> Response:
 @router.get("/articles/{article_id}")
 def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
     article = search.get_article(archive, article_id)
-    context = {"article": article, "related": discover.related(archive, article.id)}
+    context = {
+        "article": article,
+        "related": discover.related(archive, article.id),
+        "permalink": f"{_public_base(request, archive)}/articles/{quote(article.id, safe='')}",
+    }
     return templates.TemplateResponse(request, "article.html", context)
 
 
@@ -128,6 +132,11 @@ def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> 
 @router.get("/archive/{year:int}/{month:int}/{day:int}")
 def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
     return _period_page(request, archive, year=year, month=month, day=day)
+
+
+def _public_base(request: Request, archive: Archive) -> str:
+    """The archive's address for links that leave the page (feeds, a printed article)."""
+    return (archive.settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def _params(raw: dict) -> search.SearchParams:

@@ -5,12 +5,22 @@ input and expected results can be computed from the specs rather than written do
 """
 
 import html
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from conftest import SEED_ID
+import httpx
+import pytest
+from conftest import ROOT, SEED_ID
 
 from app.archive import Archive
 from app.index import match_filter
@@ -239,3 +249,80 @@ COCOA_NEWS = [  # id, published, place, source, body: stories whose counts tests
     ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
     ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
 ]
+
+
+# --- A real `newsarchive serve` process ------------------------------------------------------
+
+START_TIMEOUT = 20.0  # seconds for a fresh server to answer
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{what} did not happen within {timeout} s")
+
+
+def server_env(home: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without its NEWSARCHIVE_* settings, the data directory in
+    `home`, plus `settings` (`NEWSARCHIVE_SEEDS_DIR="..."`).
+
+    PYTHONPATH puts this checkout first, so that the subprocess runs the code under test
+    even where `pip install -e` was run from another clone.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    env.update(NEWSARCHIVE_DATA_DIR=str(home / "data"), **settings)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+class Server:
+    """A running server: its process, environment, log, base URL and an HTTP client."""
+
+    def __init__(self, process: subprocess.Popen, port: int, env: dict, log: Path) -> None:
+        self.process, self.env, self.log = process, env, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.http = httpx.Client(base_url=self.url, trust_env=False, timeout=5)
+
+    def answers(self, path: str) -> bool:
+        if self.process.poll() is not None:
+            pytest.fail(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")
+        try:
+            return self.http.get(path).status_code == 200
+        except httpx.TransportError:
+            return False
+
+
+@contextmanager
+def serving(home: Path, env: dict[str, str], ready: str) -> Iterator[Server]:
+    """`newsarchive serve` on a free port of 127.0.0.1, once `ready` (a path) answers 200."""
+    port = free_port()
+    log = home / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=home,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    running = Server(process, port, env, log)
+    try:
+        wait_for(lambda: running.answers(ready), START_TIMEOUT, "the server answering")
+        yield running
+    finally:
+        running.http.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -5,81 +5,25 @@ ingests the seeds because its archive is empty, and must show what a separate
 `ingest` process adds while it runs, without a restart.
 """
 
-import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from conftest import ROOT, SEED_ID, write_story
-from helpers import listed_ids
+from helpers import Server, listed_ids, server_env, serving, wait_for
 
 pytestmark = pytest.mark.e2e
 
-START_TIMEOUT = 20.0
 VISIBLE_TIMEOUT = 5.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what} did not happen within {timeout} s")
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen, port: int, env: dict, log: Path) -> None:
-        self.process, self.env, self.log = process, env, log
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=5)
-
-    def answers(self) -> bool:
-        if self.process.poll() is not None:
-            pytest.fail(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")
-        try:
-            return self.http.get(f"/api/articles/{SEED_ID}").status_code == 200
-        except httpx.TransportError:
-            return False
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-    env.update(NEWSARCHIVE_DATA_DIR=str(home / "data"), NEWSARCHIVE_SEEDS_DIR=str(ROOT / "seeds"))
-    port = free_port()
-    log = home / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=home,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    running = Server(process, port, env, log)
-    try:
-        wait_for(running.answers, START_TIMEOUT, "the server answering")
+    env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(ROOT / "seeds"))
+    with serving(home, env, ready=f"/api/articles/{SEED_ID}") as running:
         yield running
-    finally:
-        running.http.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def test_serves_the_seed(server):
