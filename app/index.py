@@ -192,7 +192,7 @@ class SearchIndex:
         re-running an interrupted ingest completes it cheaply.
         """
         latest = {article.id: article for article in articles}  # the last copy of an id wins
-        with self.searching() as searcher:
+        with self._ix.searcher() as searcher:  # its own: a write must not queue behind searches
             if not self._outdated(searcher, latest.values()):
                 return 0
         bulk = len(latest) >= BULK_DOCUMENTS
