@@ -14,13 +14,14 @@ import argparse
 import gzip
 import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import fts5
 
 ROOT = Path(__file__).resolve().parents[2]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters-21578.jsonl.gz"
@@ -62,29 +63,7 @@ def assert_searchable(env: dict) -> None:
 def fts5_ingest(corpus: Path) -> float:
     """Seconds to write the same rows with plain sqlite3 into a table and an FTS5 index."""
     with tempfile.TemporaryDirectory() as data:
-        started = time.perf_counter()
-        db = sqlite3.connect(Path(data) / "fts.db")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(
-            "CREATE TABLE articles (id TEXT PRIMARY KEY, published TEXT, title TEXT, body TEXT,"
-            " place TEXT, source TEXT)"
-        )
-        db.execute(
-            "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles',"
-            " content_rowid='rowid')"
-        )
-        with gzip.open(corpus, "rt", encoding="utf-8") as lines, db:
-            rows = (json.loads(line) for line in lines)
-            db.executemany(
-                "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    (r["id"], r["published"], r["title"], r["body"], r.get("place"), r["source"])
-                    for r in rows
-                ),
-            )
-            db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-        db.close()
-        return time.perf_counter() - started
+        return fts5.write(corpus, Path(data) / "fts.db")
 
 
 def main() -> None:

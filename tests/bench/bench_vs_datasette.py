@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import corpus
+import fts5
 import httpx
 from measure import percentile, say
 from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
@@ -105,34 +106,6 @@ class Case:
 
 
 # --- ingest ---------------------------------------------------------------------------
-
-
-def ingest_fts5(corpus_path: Path, database: Path) -> float:
-    """Seconds to write the same rows with sqlite3 into a table, its FTS5 index and a date index."""
-    started = time.perf_counter()
-    db = sqlite3.connect(database)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute(
-        "CREATE TABLE articles (id TEXT PRIMARY KEY, published TEXT, title TEXT, body TEXT,"
-        " place TEXT, source TEXT)"
-    )
-    db.execute(
-        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles',"
-        " content_rowid='rowid')"
-    )
-    with gzip.open(corpus_path, "rt", encoding="utf-8") as lines, db:
-        rows = (json.loads(line) for line in lines)
-        db.executemany(
-            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (r["id"], r["published"], r["title"], r["body"], r.get("place"), r["source"])
-                for r in rows
-            ),
-        )
-        db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-        db.execute("CREATE INDEX articles_published ON articles(published)")
-    db.close()
-    return time.perf_counter() - started
 
 
 # --- queries --------------------------------------------------------------------------
@@ -276,7 +249,7 @@ def run(options: argparse.Namespace, work: Path) -> dict:
         say("ingest: newsarchive ingest …")
         ours_s = ingest_with_cli(corpus_path, data)
         say(f"ingest: {ours_s:.1f} s; sqlite3 + FTS5 …")
-        fts_s = ingest_fts5(corpus_path, fts)
+        fts_s = fts5.write(corpus_path, fts)
         say(f"ingest: {fts_s:.1f} s")
         figures["ingest"] = {"ours_s": ours_s, "fts5_s": fts_s}
         (work / "ingest.json").write_text(json.dumps(figures["ingest"]))
