@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecureResponses)  # added last, so it wraps the 413s as well
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.include_router(api.router)
@@ -57,6 +58,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
     return app
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body (FastAPI's GET routes refuse HEAD with 405).
+
+    Link checkers, feed readers and monitors ask HEAD first; the headers, Content-Length
+    included, are the GET's.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class BodyLimit:
@@ -135,7 +158,7 @@ def _allowed_methods(request: Request) -> list[str]:
     routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
 
     def served(method: str) -> bool:
-        scope = {**request.scope, "method": method}
+        scope = {**request.scope, "method": "GET" if method == "HEAD" else method}  # HeadAsGet
         return any(route.matches(scope)[0] is Match.FULL for route in routes)
 
     return [method for method in METHODS if served(method)]

@@ -120,9 +120,9 @@ def test_an_internal_error_is_sent_with_the_headers(site):
 @pytest.mark.parametrize(
     ("method", "url", "allowed"),
     [
-        ("DELETE", "/api/articles", {"GET", "POST"}),
-        ("PUT", "/api/search", {"GET"}),
-        ("POST", f"/articles/{SEED_ID}", {"GET"}),
+        ("DELETE", "/api/articles", {"GET", "HEAD", "POST"}),
+        ("PUT", "/api/search", {"GET", "HEAD"}),
+        ("POST", f"/articles/{SEED_ID}", {"GET", "HEAD"}),
         ("DELETE", "/openapi.json", {"GET", "HEAD"}),
     ],
 )
@@ -211,3 +211,13 @@ def test_a_slash_redirect_keeps_the_path_and_query_but_not_the_host(site):
 def test_site_relative(location, relative):
     assert site_relative(location) == relative
     assert browser_target(relative) == "testserver"
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=meeting", f"/articles/{SEED_ID}", "/api/stats"])
+def test_head_is_answered_as_get_without_a_body(site, url):
+    got, head = site.get(url), site.head(url)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert_secured(head)
