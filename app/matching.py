@@ -67,10 +67,11 @@ class FilteringCollector(collectors.WrappingCollector):
         self.dated: list[tuple[int, int]] | None = [] if by_date else None  # (day, docnum)
 
     def prepare(self, top_searcher, q, context) -> None:
-        """The clock starts with the search, not before: time spent waiting for a searcher
-        (the server under load) is not the query's fault."""
+        """The clock is this thread's processor time from the start of the search: waiting
+        for a searcher, or for the GIL while other requests run (a server under load), is
+        not the query's fault and does not count."""
         super().prepare(top_searcher, q, context)
-        self.deadline = time.monotonic() + self.seconds
+        self.deadline = time.thread_time() + self.seconds
 
     def set_subsearcher(self, subsearcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
@@ -92,7 +93,7 @@ class FilteringCollector(collectors.WrappingCollector):
             tally.days[day] += 1
             tally.places[place] += 1
             tally.sources[source] += 1
-        if tally.total % DEADLINE_CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+        if tally.total % DEADLINE_CHECK_EVERY == 0 and time.thread_time() > self.deadline:
             raise SearchTimeout()
         if self.dated is not None:
             self.dated.append((day, self.offset + sub_docnum))

@@ -44,7 +44,11 @@ class Settings(BaseSettings):
         pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$",
     )
     search_seconds: float = Field(
-        2.0, description="Longest a search may run before it is stopped with a 400.", gt=0, le=60
+        2.0,
+        description="Most processor time a search may take before it is stopped with a 400 "
+        "(its own: time spent waiting while the server serves others does not count).",
+        gt=0,
+        le=60,
     )
     api_token: SecretStr | None = Field(
         None, description="Bearer token that allows POST /api/articles; unset refuses writes."
