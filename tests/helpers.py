@@ -292,6 +292,16 @@ class Server:
         self.url = f"http://127.0.0.1:{port}"
         self.http = httpx.Client(base_url=self.url, trust_env=False, timeout=5)
 
+    def ingest(self, path: Path, *, timeout: float) -> subprocess.CompletedProcess:
+        """`newsarchive ingest path` beside the running server, as a user would add articles."""
+        return subprocess.run(
+            [sys.executable, "-m", "app", "ingest", str(path)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     def answers(self, path: str) -> bool:
         if self.process.poll() is not None:
             pytest.fail(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")

@@ -10,8 +10,6 @@ shows up as a console error. See tests/browser_support.py for what is skipped wh
 """
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -72,21 +70,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (home / "no-seeds").mkdir()
     env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(home / "no-seeds"))
     with serving(home, env, ready="/api/stats") as server:
-        _ingest(server, write_corpus(home / "corpus.jsonl", STORIES))
+        done = server.ingest(write_corpus(home / "corpus.jsonl", STORIES), timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert server.http.get("/api/stats").json()["articles"] == len(STORIES)
         yield server
-
-
-def _ingest(server: Server, path: Path) -> None:
-    """`newsarchive ingest` beside the running server, as a user would add articles."""
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "ingest", str(path)],
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert server.http.get("/api/stats").json()["articles"] == len(STORIES)
 
 
 @pytest.fixture(scope="module")

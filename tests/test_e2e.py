@@ -5,8 +5,6 @@ ingests the seeds because its archive is empty, and must show what a separate
 `ingest` process adds while it runs, without a restart.
 """
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -49,13 +47,7 @@ def test_ingest_while_serving_shows_without_restart(server, tmp_path):
     path = write_story(
         tmp_path, "001_0123456789abcdef.txt", "Quetzalcoatlus fossils found near Rostov."
     )
-    ingest = subprocess.run(
-        [sys.executable, "-m", "app", "ingest", str(path)],
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ingest = server.ingest(path, timeout=60)
     assert ingest.returncode == 0, ingest.stderr
     assert "added 1" in ingest.stderr
 

@@ -23,6 +23,7 @@ from app import api, web
 from app.archive import Archive
 from app.ingest import ingest
 from app.main import create_app
+from app.search import WHOLE_NUMBER
 from app.settings import Settings
 
 PARAMETERS = ("q", "from", "to", "place", "source", "sort", "page", "per_page", "format", "x")
@@ -42,7 +43,6 @@ QUERY_STRINGS = st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_siz
 # page and per_page as only one face reads them: the JSON parses integers as pydantic does,
 # the page with the query layer, so "2.0" or a blank can be taken by one and refused by the
 # other (see test_known_disagreements_on_whole_numbers). Both must still answer.
-WHOLE_NUMBER = re.compile(r"\s*\+?[0-9]+\s*")
 
 
 @pytest.fixture(scope="module")

@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="corpus and query seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     options = parser.parse_args()
-    if not all((corpus.CORPORA / name).exists() for name in corpus.SOURCES):
+    if not corpus.available():
         sys.exit(f"needs {', '.join(corpus.SOURCES)} in {corpus.CORPORA}")
     started = time.perf_counter()
     path = corpus.cached(options.articles, options.seed)

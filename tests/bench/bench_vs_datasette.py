@@ -445,7 +445,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     missing = [tool for tool in ("wrk", "datasette") if shutil.which(tool) is None]
-    if missing or not all((corpus.CORPORA / name).exists() for name in corpus.SOURCES):
+    if missing or not corpus.available():
         sys.exit(
             f"needs {corpus.CORPORA} and on PATH: wrk (apt), datasette (pip); missing {missing}"
         )

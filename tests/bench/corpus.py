@@ -79,6 +79,11 @@ def _closing(boundary: re.Match) -> int:
     return len(boundary.group()) - len(boundary.group().lstrip("\"'”’)"))
 
 
+def available() -> bool:
+    """Whether both corpora are where the builder reads them."""
+    return all((CORPORA / name).exists() for name in SOURCES)
+
+
 def load_pool(corpora: Path = CORPORA) -> Pool:
     """Read both corpora once; raises FileNotFoundError naming the file when one is absent."""
     pool = Pool(sentences=[], story_of=[], titles=[], places=[], sources=[])
@@ -202,7 +207,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="the same seed, the same file")
     parser.add_argument("--out", type=Path, required=True, help="output; .gz means gzipped")
     options = parser.parse_args()
-    if not all((CORPORA / name).exists() for name in SOURCES):
+    if not available():
         sys.exit(f"needs {', '.join(SOURCES)} in {CORPORA}")
     started = time.perf_counter()
     written = write(options.out, options.articles, options.seed)

@@ -136,9 +136,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="corpus and query seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     options = parser.parse_args()
-    if shutil.which("wrk") is None or not all(
-        (corpus.CORPORA / name).exists() for name in corpus.SOURCES
-    ):
+    if shutil.which("wrk") is None or not corpus.available():
         sys.exit(f"needs wrk (apt install wrk) and {corpus.CORPORA}")
     with tempfile.TemporaryDirectory(prefix="bench-load-") as work:
         figures = run(options, Path(work))
