@@ -9,8 +9,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.index import SearchIndex
-from app.parse import Article
+from app.article import Article
+from app.search.engine.index import SearchIndex
 from app.settings import Settings
 from app.store import Outcome, Store
 

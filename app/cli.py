@@ -22,9 +22,9 @@ from rich.progress import (
 )
 
 from app.archive import Archive
-from app.ingest import IngestReport, Source, total_bytes
-from app.ingest import ingest as ingest_sources
-from app.readers import is_url
+from app.ingest.formats import is_url
+from app.ingest.pipeline import IngestReport, Source, total_bytes
+from app.ingest.pipeline import ingest as ingest_sources
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -44,7 +44,7 @@ def serve(
     """Serve the archive on the web; an empty archive first ingests the seeds."""
     import uvicorn
 
-    from app.main import create_app
+    from app.web.app import create_app
 
     settings = get_settings()
     with closing(Archive(settings)) as archive:

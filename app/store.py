@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.sql import Select
 
-from app.parse import Article
+from app.article import Article
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",

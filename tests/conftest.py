@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support.stories import ROOT, SEED, SMALL_LIMIT, write_story
 
 from app.archive import Archive
-from app.ingest import ingest
-from app.main import create_app
+from app.ingest.pipeline import ingest
 from app.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_fa15abbc2923d210.txt"
-SEED_ID = "fa15abbc2923d210"
-SMALL_LIMIT = 64 * 1024  # bytes: small, so that the size limit is exercised
+from app.web.app import create_app
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,25 +21,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
     )
-
-
-def story(
-    body: str,
-    *,
-    day: str = "2024-03-05",
-    place: str = "MOSCOW",
-    month_day: str = "March 5",
-    agency: str = "TASS",
-) -> str:
-    """The text of a seed-format file."""
-    return f"date {day} {place}, {month_day}. /{agency}/. {body}"
-
-
-def write_story(directory: Path, name: str, body: str, **parts: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    path.write_text(story(body, **parts), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

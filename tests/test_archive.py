@@ -7,12 +7,12 @@ the SQLite store and the Whoosh index, as a crash or a bug would leave it.
 from datetime import date
 
 import pytest
-from conftest import SEED_ID
-from helpers import found_ids, make
+from support.helpers import found_ids, make
+from support.stories import SEED_ID
 
 from app.archive import Archive, Differences
-from app.index import day_number
-from app.parse import Article
+from app.article import Article
+from app.search.engine.index import day_number
 from app.store import Outcome
 
 STORIES = [

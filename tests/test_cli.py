@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from conftest import ROOT, SEED, SEED_ID, story, write_story
+from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
 from app.archive import Archive
+from app.article import ParseError, parse_article
 from app.cli import cli
-from app.parse import ParseError, parse_article
-from app.search import build_params, search
+from app.search.queries import build_params, search
 from app.settings import get_settings
 
 COMMANDS = {"serve", "ingest", "reindex", "check", "stats"}

@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.archive import Archive
-from app.ingest import ingest
-from app.main import create_app
-from app.search import build_params, search
+from app.ingest.pipeline import ingest
+from app.search.queries import build_params, search
 from app.settings import Settings
+from app.web.app import create_app
 
 REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters-21578.jsonl.gz"
 pytestmark = pytest.mark.skipif(

@@ -29,10 +29,10 @@ import httpx
 import pytest
 
 from app.archive import Archive
-from app.search import build_params, search
+from app.search.queries import build_params, search
 from app.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 CLI_TIMEOUT = 120.0  # seconds for any one CLI run: a hang is a failure, not a stuck suite
 EXIT_GRACE = 5.0  # seconds a killed ingest's worker processes get to go away
 START_TIMEOUT = 30.0

@@ -8,8 +8,8 @@ ingests the seeds because its archive is empty, and must show what a separate
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, SEED_ID, write_story
-from helpers import Server, listed_ids, server_env, serving, wait_for
+from support.helpers import Server, listed_ids, server_env, serving, wait_for
+from support.stories import ROOT, SEED_ID, write_story
 
 pytestmark = pytest.mark.e2e
 

@@ -1,7 +1,7 @@
 """app.store: upsert outcomes and dedup, lookups, browse filters and order, counts, SQLite setup.
 
 Every test opens a real SQLite file under tmp_path; articles are built with
-`app.parse.new_article`, so their hashes and ids are the ones ingest would make.
+`app.article.new_article`, so their hashes and ids are the ones ingest would make.
 """
 
 from collections.abc import Iterator
@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import make
 from pydantic import ValidationError
 from sqlalchemy import text
+from support.helpers import make
 
 from app.archive import Archive
-from app.parse import Article
+from app.article import Article
 from app.settings import Settings
 from app.store import Outcome, Store
 

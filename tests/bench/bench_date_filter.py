@@ -41,10 +41,10 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.query import NumericRange, Query
 
 from app.archive import Archive
-from app.index import SearchIndex, day_number, match_filter
-from app.ingest import ingest
-from app.matching import MatchFilter
-from app.search import parse_query
+from app.ingest.pipeline import ingest
+from app.search.engine.collector import MatchFilter
+from app.search.engine.index import SearchIndex, day_number, match_filter
+from app.search.queries import parse_query
 from app.settings import Settings
 
 TARGET = 1.5  # B/A, at p50 and at p95

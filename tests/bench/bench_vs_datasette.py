@@ -51,10 +51,11 @@ from measure import percentile, say
 from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
 from whoosh.analysis import STOP_WORDS
 
-from app import discover, search
 from app.archive import Archive
-from app.schemas import search_out
+from app.search import queries as search
+from app.search import suggestions as discover
 from app.settings import Settings
+from app.web.schemas import search_out
 
 PER_PAGE = 20
 Face = Callable[["Case"], "int | None"]  # one way of asking: a total, or None when refused

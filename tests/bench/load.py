@@ -35,8 +35,8 @@ from measure import percentile, say
 from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
 from whoosh.analysis import STOP_WORDS
 
-from app.index import SearchIndex, match_filter
-from app.search import parse_query
+from app.search.engine.index import SearchIndex, match_filter
+from app.search.queries import parse_query
 
 TOKEN = "load-test-token-0123456789"
 BATCH = 100

@@ -1,0 +1,177 @@
+"""The HTML pages: HTTP in, calls of the query layer, Jinja2 templates out.
+
+Templates autoescape everything; the only markup passed through is snippets,
+which the index builds from escaped text (see `index.snippet`).
+"""
+
+import calendar
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+from app.archive import Archive
+from app.search import queries as search
+from app.search import suggestions as discover
+from app.search.timeline import svg
+from app.web.atom import atom_feed
+from app.web.deps import ArchiveDep
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_DIR = ROOT / "static"
+LATEST_ON_HOME = 10
+
+environment = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+templates = Jinja2Templates(env=environment)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+def search_url(params: search.SearchParams, path: str = "/search", **changes: object) -> str:
+    """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
+    changed; default values are left out."""
+    values = {
+        "q": params.q,
+        "from": params.date_from.isoformat() if params.date_from else "",
+        "to": params.date_to.isoformat() if params.date_to else "",
+        "place": params.place,
+        "source": params.source,
+        "sort": params.sort if params.sort != ("relevance" if params.q else "newest") else "",
+        "per_page": params.per_page if params.per_page != search.DEFAULT_PER_PAGE else "",
+        "page": params.page if params.page != 1 else "",
+    }
+    values.update(changes)
+    query = urlencode({key: value for key, value in values.items() if value not in ("", None)})
+    return f"{path}?{query}" if query else path
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def month_end(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+templates.env.globals["search_url"] = search_url
+templates.env.globals["month_end"] = month_end
+templates.env.filters["long_date"] = long_date
+
+
+@router.get("/")
+def home(request: Request, archive: ArchiveDep) -> Response:
+    latest = search.search(archive, search.build_params(per_page=LATEST_ON_HOME))
+    context = {"latest": latest, "stats": search.stats(archive), "months": search.months(archive)}
+    return templates.TemplateResponse(request, "home.html", context)
+
+
+@router.get("/search")
+def search_page(request: Request, archive: ArchiveDep) -> Response:
+    """Takes the query string as typed, so that a bad value is shown back, not refused blind."""
+    raw = dict(request.query_params)
+    try:
+        found = search.search(archive, _params(raw), facets=True)
+    except search.QueryError as error:
+        context = {"raw": raw, "error": str(error)}
+        return templates.TemplateResponse(request, "search.html", context, status_code=400)
+    context = {
+        "raw": raw,
+        "found": found,
+        "suggestion": discover.suggestion(archive, found),
+        "chart": _timeline_chart(found),
+    }
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+@router.get("/search.atom")
+def search_feed(request: Request, archive: ArchiveDep) -> Response:
+    """The newest matches of any search, as an Atom feed."""
+    params = _params({**request.query_params, "sort": "newest", "page": "1", "per_page": "50"})
+    found = search.search(archive, params)
+    base = _public_base(request, archive)
+    feed = atom_feed(
+        items=found.items,
+        feed_title=f"News Archive: {params.q or 'all articles'}",
+        feed_id=base + search_url(params, sort=""),
+        self_url=base + search_url(params, path="/search.atom", sort=""),
+        alternate_url=base + search_url(params, sort=""),
+        base_url=base,
+    )
+    return Response(feed, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/help")
+def help_page(request: Request) -> Response:
+    return templates.TemplateResponse(request, "help.html", {"limits": search})
+
+
+@router.get("/articles/{article_id}")
+def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
+    article = search.get_article(archive, article_id)
+    context = {
+        "article": article,
+        "related": discover.related(archive, article.id),
+        "permalink": f"{_public_base(request, archive)}/articles/{quote(article.id, safe='')}",
+    }
+    return templates.TemplateResponse(request, "article.html", context)
+
+
+@router.get("/archive/{year:int}")
+def year_page(request: Request, archive: ArchiveDep, year: int) -> Response:
+    return _period_page(request, archive, year=year)
+
+
+@router.get("/archive/{year:int}/{month:int}")
+def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> Response:
+    return _period_page(request, archive, year=year, month=month)
+
+
+@router.get("/archive/{year:int}/{month:int}/{day:int}")
+def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
+    return _period_page(request, archive, year=year, month=month, day=day)
+
+
+def _public_base(request: Request, archive: Archive) -> str:
+    """The archive's address for links that leave the page (feeds, a printed article)."""
+    return (archive.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def _params(raw: dict) -> search.SearchParams:
+    return search.build_params(
+        q=raw.get("q"),
+        date_from=raw.get("from"),
+        date_to=raw.get("to"),
+        place=raw.get("place"),
+        source=raw.get("source"),
+        sort=raw.get("sort"),
+        page=raw.get("page"),
+        per_page=raw.get("per_page"),
+    )
+
+
+def _timeline_chart(found: search.SearchPage) -> tuple[list, Markup]:
+    """The timeline's buckets and its SVG, whose bars narrow the search to their dates."""
+    _unit, buckets = search.timeline(found)
+
+    def narrowed(bucket) -> str:
+        dates = {"from": bucket.start.isoformat(), "to": bucket.end.isoformat()}
+        return search_url(found.params, page="", **dates)
+
+    title = f"Matches over time, {found.total:,} in all"
+    return buckets, svg(buckets, href=narrowed, title=title)
+
+
+def _period_page(request: Request, archive: Archive, **when: int) -> Response:
+    raw = request.query_params
+    period = search.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
+    return templates.TemplateResponse(request, "period.html", {"period": period})
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """The styled error page every non-API error is shown with."""
+    context = {"status": status, "message": message}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)

@@ -1,0 +1,143 @@
+"""The JSON API's response shapes, and their making from the query layer's answers.
+
+Declared as pydantic models so that /docs shows them and every response is
+checked against its schema.
+"""
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.search import queries as search
+from app.search.facets import Facets
+from app.search.timeline import Bucket
+from app.store import ArticleRecord, Stats
+
+
+class ResultOut(BaseModel):
+    id: str
+    title: str
+    published: date
+    place: str | None
+    source: str | None
+    snippet: str = Field(description="HTML-safe excerpt; matched words are in <mark>.")
+    url: str
+
+
+class Count(BaseModel):
+    value: str = Field(description="A source, a place, a year (YYYY) or a month (YYYY-MM).")
+    count: int
+
+
+class FacetsOut(BaseModel):
+    source: list[Count]
+    place: list[Count] = Field(description=f"The {20} most frequent places.")
+    year: list[Count]
+    month: list[Count]
+
+
+class SearchOut(BaseModel):
+    total: int = Field(description="How many articles match, over all pages.")
+    page: int
+    per_page: int
+    pages: int
+    items: list[ResultOut]
+    facets: FacetsOut | None = None
+    suggestion: str | None = Field(None, description="A respelt query that finds more.")
+
+
+class BucketOut(BaseModel):
+    start: date
+    end: date
+    count: int
+    label: str
+
+
+class TimelineOut(BaseModel):
+    total: int
+    unit: str | None = Field(description="day, week, month or year; null when nothing matched.")
+    buckets: list[BucketOut] = Field(description="Consecutive; their counts sum to total.")
+
+
+class RelatedOut(BaseModel):
+    items: list[ResultOut]
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str
+    published: date
+    place: str | None
+    region: str | None
+    source: str | None
+    lead: str
+    body: str = Field(description="Paragraphs separated by a blank line.")
+    word_count: int
+    authors: str | None
+    source_url: str | None = Field(description="Where the source published it, when known.")
+    url: str = Field(description="The article's page in this archive.")
+
+
+class StatsOut(BaseModel):
+    articles: int
+    first_published: date | None
+    last_published: date | None
+    by_source: dict[str, int]
+    by_place: dict[str, int]
+
+
+class RejectedOut(BaseModel):
+    item: str = Field(description="Which item of the request (1-based).")
+    reason: str
+
+
+class ErrorOut(BaseModel):
+    """The one error shape: what went wrong, as a sentence or, for 422, a list of problems."""
+
+    detail: str | list[dict[str, Any]]
+
+
+class AddedOut(BaseModel):
+    added: int
+    updated: int
+    unchanged: int = Field(description="Already stored: the same id and text, or the same text.")
+    rejected: list[RejectedOut]
+
+
+def result_out(item: search.ResultItem) -> ResultOut:
+    return ResultOut(**{**vars(item), "snippet": str(item.snippet)})
+
+
+def search_out(found: search.SearchPage, *, suggestion: str | None = None) -> SearchOut:
+    return SearchOut(
+        total=found.total,
+        page=found.params.page,
+        per_page=found.params.per_page,
+        pages=found.pages,
+        items=[result_out(item) for item in found.items],
+        facets=facets_out(found.facets) if found.facets else None,
+        suggestion=suggestion,
+    )
+
+
+def facets_out(facets: Facets) -> FacetsOut:
+    return FacetsOut(
+        source=[Count(value=name, count=n) for name, n in facets.sources],
+        place=[Count(value=name, count=n) for name, n in facets.places],
+        year=[Count(value=str(year), count=n) for year, n in facets.years],
+        month=[Count(value=f"{month:%Y-%m}", count=n) for month, n in facets.months],
+    )
+
+
+def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> TimelineOut:
+    return TimelineOut(total=total, unit=unit, buckets=[BucketOut(**vars(b)) for b in buckets])
+
+
+def article_out(record: ArticleRecord) -> ArticleOut:
+    fields = {name: getattr(record, name) for name in ArticleOut.model_fields if name != "url"}
+    return ArticleOut(**fields, url=search.article_url(record.id))
+
+
+def stats_out(stats: Stats) -> StatsOut:
+    return StatsOut(**vars(stats))

@@ -1,0 +1,187 @@
+"""Facets (app/facets.py): how the matches of a search divide by source, place, year and month.
+
+`build_facets` is checked on its own; then over a real archive, through the query layer,
+the facets of a search (counted by the index) and of browsing (counted by the store) must
+be the counts of the very articles the search lists, and each facet must find its count.
+"""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from support.helpers import make
+
+from app.search.facets import TOP_NAMES, build_facets, day_from_number
+from app.search.queries import build_params, search
+
+# id, published, place, source, words: the stories of these tests
+ROWS = [
+    ("c01", "2023-11-02", "ACCRA", "Reuters", "cocoa harvest"),
+    ("c02", "2023-11-20", "ACCRA", "AP", "cocoa prices"),
+    ("c03", "2023-12-05", "ABIDJAN", "Reuters", "cocoa exports"),
+    ("c04", "2024-01-15", "SÃO PAULO", "Reuters", "cocoa grinding"),
+    ("c05", "2024-01-16", "ABIDJAN", "Reuters", "cocoa rains"),
+    ("c06", "2024-03-01", "ACCRA", "AP", "cocoa smuggling"),
+    ("o01", "2023-11-02", "ACCRA", "Reuters", "oil tanker"),
+    ("o02", "2024-01-15", "SÃO PAULO", "AP", "oil refinery"),
+    ("o03", "2024-06-30", "RIYADH", "AP", "oil output"),
+    ("n01", "2024-03-01", None, None, "cocoa and oil without a dateline"),
+]
+
+
+def add_rows(archive, rows) -> None:
+    articles = [
+        make(key, f"{words} story {key}.", date.fromisoformat(day), place=place, source=source)
+        for key, day, place, source, words in rows
+    ]
+    archive.add(articles, source_paths=[None] * len(articles))
+
+
+def kept(rows, *, q: str = "", place: str = "", source: str = "", date_from: str = "") -> list:
+    """The rows a search should list: every word of q in the text, the filters in any case."""
+    return [
+        row
+        for row in rows
+        if all(word in f"{row[4]} story" for word in q.split())
+        and (not place or (row[2] or "").lower() == place.lower())
+        and (not source or (row[3] or "").lower() == source.lower())
+        and row[1] >= date_from
+    ]
+
+
+def named_counts(rows, column: int) -> dict[str, int]:
+    return dict(Counter(row[column] for row in rows if row[column]))
+
+
+# --- build_facets on its own -------------------------------------------------------------------
+
+
+def test_years_and_months_add_up_the_days_oldest_first():
+    days = {date(2024, 2, 29): 2, date(2023, 12, 31): 1, date(2024, 2, 1): 4, date(2024, 3, 9): 3}
+    facets = build_facets(days=days, places={}, sources={})
+    assert facets.years == [(2023, 1), (2024, 9)]
+    assert facets.months == [
+        (date(2023, 12, 1), 1),
+        (date(2024, 2, 1), 6),
+        (date(2024, 3, 1), 3),
+    ]
+    assert list(facets.days) == sorted(days)
+    assert sum(n for _, n in facets.years) == sum(n for _, n in facets.months) == 10
+
+
+def test_names_are_most_frequent_first_ties_by_name_and_blank_ones_dropped():
+    places = {"VIENNA": 2, "ACCRA": 5, "": 9, None: 7, "BERLIN": 2}
+    facets = build_facets(days={}, places=places, sources={"AP": 1})
+    assert facets.places == [("ACCRA", 5), ("BERLIN", 2), ("VIENNA", 2)]
+    assert facets.sources == [("AP", 1)]
+
+
+def test_only_the_most_frequent_names_are_listed():
+    places = {f"PLACE {n:02d}": n for n in range(1, TOP_NAMES + 6)}
+    listed = build_facets(days={}, places=places, sources={}).places
+    assert len(listed) == TOP_NAMES
+    assert listed[0] == (f"PLACE {TOP_NAMES + 5:02d}", TOP_NAMES + 5)
+    assert min(count for _, count in listed) == 6  # the five least frequent are left out
+
+
+@pytest.mark.parametrize(
+    ("number", "day"),
+    [(20240229, date(2024, 2, 29)), (19870101, date(1987, 1, 1)), (99991231, date(9999, 12, 31))],
+)
+def test_day_from_number_reads_the_index_dates(number, day):
+    assert day_from_number(number) == day
+
+
+# --- over a real archive: the facets count what is listed ----------------------------------------
+
+
+@pytest.mark.parametrize("q", ["cocoa", "oil", "story", ""])
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"place": "accra"}, {"source": "REUTERS"}, {"date_from": "2024-01-01"}],
+    ids=["unfiltered", "place", "source", "from"],
+)
+def test_facets_are_the_counts_of_the_matches(archive, q, filters):
+    add_rows(archive, ROWS)
+    found = search(archive, build_params(q=q, per_page=100, **filters), facets=True)
+    rows = kept(ROWS, q=q, **filters)
+    assert sorted(item.id for item in found.items) == sorted(row[0] for row in rows)
+    assert found.total == len(rows) > 0
+    facets = found.facets
+    assert dict(facets.places) == named_counts(rows, 2)
+    assert dict(facets.sources) == named_counts(rows, 3)
+    assert dict(facets.years) == dict(Counter(int(row[1][:4]) for row in rows))
+    months = Counter(date.fromisoformat(row[1][:8] + "01") for row in rows)
+    assert dict(facets.months) == dict(months)
+    assert sum(n for _, n in facets.years) == sum(n for _, n in facets.months) == found.total
+
+
+def test_the_index_and_the_store_count_alike(archive):
+    """A query that matches everything (counted by the index) and browsing (by the store)."""
+    add_rows(archive, ROWS)
+    everything = search(archive, build_params(q="story"), facets=True)
+    browsed = search(archive, build_params(), facets=True)
+    assert everything.total == browsed.total == len(ROWS)
+    assert everything.facets == browsed.facets
+
+
+@pytest.mark.parametrize("q", ["cocoa", ""])
+def test_a_story_without_a_dateline_is_counted_but_named_in_no_facet(archive, q):
+    add_rows(archive, ROWS)
+    found = search(archive, build_params(q=q), facets=True)
+    undated = sum(1 for row in kept(ROWS, q=q) if row[2] is None)
+    assert undated == 1
+    assert sum(n for _, n in found.facets.places) == found.total - undated
+    assert sum(n for _, n in found.facets.sources) == found.total - undated
+
+
+def test_no_match_has_empty_facets(archive):
+    add_rows(archive, ROWS)
+    found = search(archive, build_params(q="zzqqxx"), facets=True)
+    assert found.total == 0
+    assert (found.facets.places, found.facets.years, found.facets.days) == ([], [], {})
+
+
+def test_facets_are_only_counted_when_asked_for(archive):
+    add_rows(archive, ROWS)
+    assert search(archive, build_params(q="cocoa")).facets is None
+    assert search(archive, build_params()).facets is None
+
+
+# --- each facet finds its count --------------------------------------------------------------
+
+
+def facet_totals(archive, q: str, name: str) -> list[tuple[str, int, int]]:
+    """(value, facet count, total found when filtering by the value) for one facet."""
+    facets = search(archive, build_params(q=q), facets=True).facets
+    values = facets.places if name == "place" else facets.sources
+    return [
+        (value, count, search(archive, build_params(q=q, **{name: value})).total)
+        for value, count in values
+    ]
+
+
+@pytest.mark.parametrize("name", ["place", "source"])
+@pytest.mark.parametrize("q", ["cocoa", ""])
+def test_filtering_by_a_facet_finds_its_count(archive, q, name):
+    add_rows(archive, ROWS)
+    totals = facet_totals(archive, q, name)
+    assert len(totals) >= 2
+    assert [(value, count) for value, count, _ in totals] == [(v, t) for v, _, t in totals]
+
+
+@pytest.mark.parametrize("name", ["place", "source"])
+@pytest.mark.parametrize("q", ["cocoa", ""])
+def test_a_name_stored_in_two_cases_is_one_facet_that_finds_its_count(archive, q, name):
+    """The filters ignore case (`SÃO PAULO` finds `são paulo`), so the facets must too:
+    two facets that each find both spellings would each promise less than they find."""
+    spellings = {"place": ("SÃO PAULO", "são paulo"), "source": ("Reuters", "REUTERS")}[name]
+    rows = [("x1", "2024-02-09", "LIMA", "AFP", "cocoa beans")]
+    for n in range(5):
+        spelling = spellings[n % 2]
+        place, source = (spelling, "AP") if name == "place" else ("ACCRA", spelling)
+        rows.append((f"m{n}", f"2024-02-0{n + 1}", place, source, "cocoa beans"))
+    add_rows(archive, rows)
+    totals = facet_totals(archive, q, name)
+    assert len({value.lower() for value, _, _ in totals}) == len(totals), totals
+    assert all(count == found for _, count, found in totals), totals

@@ -1,0 +1,443 @@
+"""app.search.queries: the one query layer; parameter validation, query guards, search and browse
+agreeing, periods of the calendar, article lookup, and a property test that no
+parameters whatever escape as anything but `QueryError`.
+
+Archives are filled with real files through ingest (the `add_stories` fixture).
+"""
+
+from datetime import date
+
+import hypothesis
+import pytest
+from hypothesis import strategies as st
+from support.stories import SEED_ID, SMALL_LIMIT, write_story
+
+from app.archive import Archive
+from app.ingest.pipeline import ingest
+from app.search.queries import (
+    DEFAULT_PER_PAGE,
+    MAX_DEPTH,
+    MAX_FILTER_CHARS,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_WILDCARDS,
+    NotFound,
+    QueryError,
+    SearchPage,
+    build_params,
+    get_article,
+    months,
+    parse_query,
+    period,
+    search,
+    stats,
+)
+from app.settings import Settings
+
+# Files whose names carry their ids; dates, places and agencies chosen to exercise filters.
+STORIES = {
+    "001_00000000000000a1.txt": ("Budapest summit talks began.", {}),
+    "002_00000000000000a2.txt": (
+        "Budapest hosts a trade fair.",
+        {"day": "2024-03-20", "month_day": "March 20"},
+    ),
+    "003_00000000000000a3.txt": (
+        "Summit talks in Paris ended.",
+        {"day": "2024-04-02", "place": "PARIS", "month_day": "April 2", "agency": "Reuters"},
+    ),
+    "004_00000000000000a4.txt": (
+        "Budapest talks resumed in winter.",
+        {"day": "2023-12-31", "month_day": "December 31"},
+    ),
+    "005_00000000000000a5.txt": (
+        "Budapest leap day talks.",
+        {"day": "2024-02-29", "place": "KYIV", "month_day": "February 29"},
+    ),
+}
+TALKS = {"00000000000000a1", "00000000000000a3", "00000000000000a4", "00000000000000a5"}
+
+
+@pytest.fixture
+def filled(archive, add_stories):
+    report = add_stories(archive, STORIES)
+    assert report.added == len(STORIES) and not report.rejected
+    return archive
+
+
+def ids(page: SearchPage) -> list[str]:
+    return [item.id for item in page.items]
+
+
+def run(archive, **raw) -> SearchPage:
+    return search(archive, build_params(**raw))
+
+
+# --- build_params: refusals -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "parameter"),
+    [
+        ({"q": "x" * (MAX_QUERY_CHARS + 1)}, "q"),
+        ({"date_from": "yesterday"}, "from"),
+        ({"date_from": "2024-3-5"}, "from"),
+        ({"date_from": "2024-13-45"}, "from"),
+        ({"date_to": "2024-02-30"}, "to"),
+        ({"date_to": "20240305"}, "to"),
+        ({"date_from": "2024-03-06", "date_to": "2024-03-05"}, "from"),
+        ({"sort": "random"}, "sort"),
+        ({"page": -1}, "page"),
+        ({"page": 0}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "1.5"}, "page"),
+        ({"page": 10**9}, "page"),
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": MAX_PER_PAGE + 1}, "per_page"),
+        ({"per_page": 10**6}, "per_page"),
+        ({"per_page": "many"}, "per_page"),
+        ({"place": "X" * (MAX_FILTER_CHARS + 1)}, "place"),
+        ({"source": "Y" * (MAX_FILTER_CHARS + 1)}, "source"),
+    ],
+)
+def test_bad_parameters_are_refused_by_name(raw, parameter):
+    with pytest.raises(QueryError) as caught:
+        build_params(**raw)
+    assert caught.value.parameter == parameter
+    assert str(caught.value).startswith(f"{parameter}:")
+
+
+def test_paging_deeper_than_the_limit_is_refused():
+    deepest = MAX_DEPTH // 50
+    assert build_params(page=deepest, per_page=50).page == deepest
+    with pytest.raises(QueryError, match="page"):
+        build_params(page=deepest + 1, per_page=50)
+
+
+# --- build_params: accepted values ------------------------------------------------------
+
+
+def test_defaults_without_a_query():
+    params = build_params()
+    assert (params.q, params.sort, params.page, params.per_page) == ("", "newest", 1, 20)
+    assert params.per_page == DEFAULT_PER_PAGE
+    assert (params.date_from, params.date_to, params.place, params.source) == (None, None, "", "")
+
+
+def test_a_query_sorts_by_relevance_by_default():
+    assert build_params(q="budapest").sort == "relevance"
+
+
+@pytest.mark.parametrize("q", [None, "", "   "])
+def test_relevance_without_a_query_becomes_newest(q):
+    assert build_params(q=q, sort="relevance").sort == "newest"
+
+
+def test_values_are_cleaned():
+    params = build_params(
+        q="  budapest talks ",
+        date_from=" 2024-03-01 ",
+        date_to="2024-03-31",
+        place="  UNITED   NATIONS ",
+        sort=" oldest ",
+        page="2",
+        per_page=" 5 ",
+    )
+    assert params.q == "budapest talks"
+    assert (params.date_from, params.date_to) == (date(2024, 3, 1), date(2024, 3, 31))
+    assert params.place == "UNITED NATIONS"
+    assert (params.sort, params.page, params.per_page, params.offset) == ("oldest", 2, 5, 5)
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_blank_numbers_take_the_defaults(blank):
+    params = build_params(page=blank, per_page=blank)
+    assert (params.page, params.per_page) == (1, DEFAULT_PER_PAGE)
+
+
+def test_the_same_day_as_from_and_to_is_allowed():
+    params = build_params(date_from="2024-02-29", date_to="2024-02-29")
+    assert params.date_from == params.date_to == date(2024, 2, 29)
+
+
+def test_the_longest_query_is_allowed():
+    assert build_params(q="x" * MAX_QUERY_CHARS).q == "x" * MAX_QUERY_CHARS
+
+
+# --- parse_query guards -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "*",
+        "a*",
+        "?",
+        "*a",
+        " ".join(f"w{n}{n}*" for n in range(MAX_WILDCARDS + 1)),
+        "(((",
+        ")))",
+    ],
+)
+def test_runaway_or_empty_queries_are_refused(q):
+    with pytest.raises(QueryError) as caught:
+        parse_query(q)
+    assert caught.value.parameter == "q"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "budap*",
+        " ".join(f"w{n}{n}*" for n in range(MAX_WILDCARDS)),
+        '"unclosed quote',
+        "title:",
+        "budapest AND",
+        "(budapest",
+        "c++ & <b>",
+    ],
+)
+def test_odd_but_harmless_queries_parse(q):
+    assert parse_query(q) is not None
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def test_a_query_finds_through_the_index(filled):
+    page = run(filled, q="talks")
+    assert set(ids(page)) == TALKS
+    assert page.total == len(TALKS)
+
+
+def test_no_query_browses_the_store(filled):
+    page = run(filled)
+    assert page.total == len(STORIES)
+    assert ids(page) == sorted(ids(page), key=lambda i: filled.store.get(i).published, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"place": "moscow"},
+        {"source": "reuters"},
+        {"date_from": "2024-03-01"},
+        {"date_from": "2024-02-01", "date_to": "2024-03-20"},
+        {"date_to": "2023-12-31"},
+        {"place": "KYIV", "date_from": "2024-02-29", "date_to": "2024-02-29"},
+        {"place": "nowhere"},
+    ],
+)
+def test_search_and_browse_agree_on_the_total(filled, filters):
+    """Every story says Budapest or talks or both; "budapest OR talks" matches them all."""
+    with_query = run(filled, q="budapest OR talks", **filters)
+    without = run(filled, **filters)
+    assert with_query.total == without.total
+    assert sorted(ids(with_query)) == sorted(ids(without))
+
+
+@pytest.mark.parametrize("place", ["SÃO PAULO", "são paulo"])
+def test_search_and_browse_agree_on_a_non_ascii_place(archive, add_stories, place):
+    add_stories(
+        archive,
+        {
+            "a.txt": ("Carnival parade in São Paulo.", {"place": "SÃO PAULO"}),
+            "b.txt": "Carnival news from Moscow.",
+        },
+    )
+    with_query = run(archive, q="carnival", place=place)
+    without = run(archive, place=place)
+    assert with_query.total == without.total == 1
+    assert ids(with_query) == ids(without)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_search_and_browse_agree_on_the_order(filled, sort):
+    assert ids(run(filled, q="budapest OR talks", sort=sort)) == ids(run(filled, sort=sort))
+
+
+def test_results_link_to_their_article_and_mark_the_match(filled):
+    page = run(filled, q="Paris")
+    assert ids(page) == ["00000000000000a3"]
+    item = page.items[0]
+    assert item.url == "/articles/00000000000000a3"
+    assert "<mark>Paris</mark>" in item.snippet
+    assert item.title == "Summit talks in Paris ended."
+    assert (item.place, item.source, item.published) == ("PARIS", "Reuters", date(2024, 4, 2))
+
+
+def test_browse_results_have_unmarked_snippets_and_urls(filled):
+    for item in run(filled).items:
+        assert item.url == f"/articles/{item.id}"
+        assert "<mark>" not in item.snippet
+        assert item.snippet
+
+
+def test_search_escapes_article_html(archive, add_stories):
+    add_stories(archive, {"x.txt": "Budapest <script>alert(1)</script> report."})
+    snippet = run(archive, q="budapest").items[0].snippet
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet
+
+
+def test_paging(filled):
+    first = run(filled, sort="oldest", per_page=2)
+    second = run(filled, sort="oldest", per_page=2, page=2)
+    last = run(filled, sort="oldest", per_page=2, page=3)
+    assert first.total == second.total == last.total == len(STORIES)
+    assert first.pages == 3 and first.has_next and not last.has_next
+    everything = ids(run(filled, sort="oldest"))
+    assert ids(first) + ids(second) + ids(last) == everything
+
+
+def test_a_page_past_the_end_is_empty(filled):
+    for q in ("", "talks"):
+        page = run(filled, q=q, page=9, per_page=2)
+        assert page.items == []
+        assert page.total == (len(STORIES) if not q else len(TALKS))
+
+
+def test_the_seed_is_found(seeded):
+    page = run(seeded, q="Ushakov Lavrov")
+    assert ids(page) == [SEED_ID]
+    assert "<mark>" in page.items[0].snippet
+
+
+# --- periods ----------------------------------------------------------------------------
+
+
+def test_year_period(filled):
+    found = period(filled, year=2024)
+    assert (found.first, found.last) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert found.label == "2024"
+    assert found.page.total == 4
+    assert ids(found.page) == sorted(
+        ids(found.page), key=lambda i: filled.store.get(i).published
+    )  # oldest first
+    assert [tuple(part) for part in found.parts] == [
+        (date(2024, 2, 1), 1),
+        (date(2024, 3, 1), 2),
+        (date(2024, 4, 1), 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "last_day"), [(2024, 2, 29), (2023, 2, 28), (2024, 4, 30), (2023, 12, 31)]
+)
+def test_month_period_bounds(archive, year, month, last_day):
+    found = period(archive, year=year, month=month)
+    assert (found.first, found.last) == (date(year, month, 1), date(year, month, last_day))
+
+
+def test_month_period_parts_are_days(filled):
+    found = period(filled, year=2024, month=3)
+    assert found.label == "March 2024"
+    assert found.page.total == 2
+    assert [tuple(part) for part in found.parts] == [(date(2024, 3, 5), 1), (date(2024, 3, 20), 1)]
+
+
+def test_day_period(filled):
+    found = period(filled, year=2024, month=2, day=29)
+    assert found.first == found.last == date(2024, 2, 29)
+    assert found.label == "29 February 2024"
+    assert ids(found.page) == ["00000000000000a5"]
+    assert found.parts == []
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day"),
+    [
+        (2024, 2, 30),
+        (2023, 2, 29),
+        (2024, 13, None),
+        (2024, 0, None),
+        (2024, 4, 31),
+        (0, None, None),
+    ],
+)
+def test_impossible_periods_are_not_found(archive, year, month, day):
+    with pytest.raises(NotFound):
+        period(archive, year=year, month=month, day=day)
+
+
+def test_an_empty_period_has_no_articles(filled):
+    found = period(filled, year=2022)
+    assert (found.page.total, found.page.items, found.parts) == (0, [], [])
+
+
+def test_months_newest_first(filled):
+    assert months(filled) == [
+        (date(2024, 4, 1), 1),
+        (date(2024, 3, 1), 2),
+        (date(2024, 2, 1), 1),
+        (date(2023, 12, 1), 1),
+    ]
+
+
+def test_stats_count_the_archive(filled):
+    found = stats(filled)
+    assert found.articles == len(STORIES)
+    assert (found.first_published, found.last_published) == (date(2023, 12, 31), date(2024, 4, 2))
+
+
+# --- articles ---------------------------------------------------------------------------
+
+
+def test_get_article(seeded):
+    record = get_article(seeded, SEED_ID)
+    assert record.id == SEED_ID
+    assert record.place == "WASHINGTON"
+
+
+@pytest.mark.parametrize("article_id", ["0000000000000000", "", "x" * 65, "../etc/passwd"])
+def test_unknown_article_is_not_found(seeded, article_id):
+    with pytest.raises(NotFound):
+        get_article(seeded, article_id)
+
+
+# --- no input makes an unhandled error --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_archive(tmp_path_factory):
+    """One archive for the property test (hypothesis reruns a test, not its fixtures)."""
+    root = tmp_path_factory.mktemp("search-property")
+    opened = Archive(Settings(data_dir=root / "data", max_article_bytes=SMALL_LIMIT))
+    for name, (body, parts) in STORIES.items():
+        write_story(root / "in", name, body, **parts)
+    ingest(opened, [root / "in"])
+    yield opened
+    opened.close()
+
+
+PARAMETER_TEXT = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["2024-03-05", "1"]))
+QUERY_TOKENS = st.sampled_from(
+    ["budapest", "talks", "ab*", "*", "?", '"', "(", ")", "[", "]", "{", "}", "TO", "AND", "OR"]
+    + ["NOT", "title:", "body:", "published:", "id:", "~2", "^3", "-", "+", "'", ":", "\\"]
+)
+QUERIES = st.one_of(
+    st.text(max_size=40),
+    st.lists(QUERY_TOKENS, max_size=8).map(" ".join),
+    st.lists(QUERY_TOKENS, max_size=8).map("".join),
+)
+
+
+@hypothesis.settings(max_examples=150, deadline=None, database=None)
+@hypothesis.given(
+    q=QUERIES,
+    date_from=PARAMETER_TEXT,
+    place=PARAMETER_TEXT,
+    sort=st.one_of(st.none(), st.sampled_from(["relevance", "newest", "oldest", "x"])),
+    page=PARAMETER_TEXT,
+)
+def test_any_parameters_give_results_or_a_query_error(
+    shared_archive, q, date_from, place, sort, page
+):
+    try:
+        params = build_params(q=q, date_from=date_from, place=place, sort=sort, page=page)
+        result = search(shared_archive, params)
+    except QueryError as error:
+        assert error.parameter in {"q", "from", "to", "sort", "page", "per_page", "place"}
+        return
+    assert len(result.items) <= params.per_page
+    assert result.total >= len(result.items)

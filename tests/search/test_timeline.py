@@ -1,0 +1,329 @@
+"""app.search.timeline: per-day counts into buckets, and buckets into an accessible inline SVG.
+
+The bucket tests write the expected buckets out by hand for days, weeks and months;
+the property test checks the invariants that every chart relies on (nothing counted
+twice or lost, no gaps, no overlaps, nothing outside the range). The SVG tests parse the
+output as XML, so anything left unescaped fails them.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from app.search.timeline import Bucket, buckets, choose_unit, summary, svg
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+MONDAY = date(2025, 10, 13)
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def spans(result: list[Bucket]) -> list[tuple[str, str, int]]:
+    return [(b.start.isoformat(), b.end.isoformat(), b.count) for b in result]
+
+
+def search_href(bucket: Bucket) -> str:
+    return f"/search?from={bucket.start}&to={bucket.end}"
+
+
+def parse(chart: str) -> ET.Element:
+    return ET.fromstring(chart)
+
+
+def links(root: ET.Element) -> list[ET.Element]:
+    return root.findall("svg:a", NS)
+
+
+# --- choose_unit -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "unit"),
+    [
+        (1, "day"),
+        (62, "day"),
+        (63, "week"),
+        (731, "week"),
+        (732, "month"),
+        (3653, "month"),
+        (3654, "year"),
+    ],
+)
+def test_choose_unit_counts_both_ends_of_the_span(days, unit):
+    first = date(1987, 1, 1)
+    assert choose_unit(first, first + timedelta(days=days - 1)) == unit
+
+
+def test_choose_unit_does_not_depend_on_the_order_of_the_dates():
+    assert choose_unit(date(1990, 1, 1), date(1987, 1, 1)) == "month"
+
+
+# --- buckets ---------------------------------------------------------------------------------
+
+
+def test_no_days_give_no_buckets():
+    assert buckets({}) == []
+    assert buckets({}, first=day("2025-01-01"), last=day("2025-12-31")) == []
+
+
+def test_first_after_last_gives_no_buckets():
+    assert buckets({day("2025-01-05"): 3}, first=day("2025-02-01")) == []
+
+
+def test_a_single_day_is_one_bucket():
+    assert buckets({day("2025-10-17"): 4}) == [
+        Bucket(day("2025-10-17"), day("2025-10-17"), 4, "17 Oct 2025")
+    ]
+
+
+def test_days_include_the_empty_days_between():
+    result = buckets({day("2025-10-17"): 2, day("2025-10-20"): 1})
+    assert spans(result) == [
+        ("2025-10-17", "2025-10-17", 2),
+        ("2025-10-18", "2025-10-18", 0),
+        ("2025-10-19", "2025-10-19", 0),
+        ("2025-10-20", "2025-10-20", 1),
+    ]
+    assert [b.label for b in result] == ["17 Oct 2025", "18 Oct 2025", "19 Oct 2025", "20 Oct 2025"]
+
+
+def test_weeks_start_on_monday_and_are_clipped_to_the_range():
+    counts = {
+        day("2025-10-15"): 1,
+        day("2025-10-19"): 2,
+        day("2025-10-20"): 5,
+        day("2025-10-29"): 3,
+    }
+    result = buckets(counts, unit="week")
+    assert spans(result) == [
+        ("2025-10-15", "2025-10-19", 3),  # Wednesday..Sunday: clipped at the start
+        ("2025-10-20", "2025-10-26", 5),  # a whole week, Monday..Sunday
+        ("2025-10-27", "2025-10-29", 3),  # clipped at the end
+    ]
+    assert [b.start.weekday() for b in result[1:]] == [0, 0]
+    assert result[0].label == "week of 13 Oct 2025"  # named after its calendar week's Monday
+    assert result[1].label == "week of 20 Oct 2025"
+
+
+def test_months_are_calendar_months_with_empty_ones_kept():
+    counts = {day("1987-01-03"): 2, day("1987-03-05"): 12, day("1987-03-31"): 1}
+    result = buckets(counts, unit="month")
+    assert spans(result) == [
+        ("1987-01-03", "1987-01-31", 2),
+        ("1987-02-01", "1987-02-28", 0),
+        ("1987-03-01", "1987-03-31", 13),
+    ]
+    assert [b.label for b in result] == ["Jan 1987", "Feb 1987", "Mar 1987"]
+
+
+def test_february_of_a_leap_year_has_29_days():
+    result = buckets(
+        {day("2024-02-29"): 1, day("2024-03-01"): 1}, first=day("2024-02-01"), unit="month"
+    )
+    assert spans(result) == [("2024-02-01", "2024-02-29", 1), ("2024-03-01", "2024-03-01", 1)]
+
+
+def test_leap_day_is_its_own_daily_bucket():
+    result = buckets({day("2024-02-28"): 1, day("2024-03-01"): 1})
+    assert [b.label for b in result] == ["28 Feb 2024", "29 Feb 2024", "1 Mar 2024"]
+
+
+def test_years_run_january_to_december():
+    result = buckets({day("1987-06-01"): 1, day("1989-02-01"): 2}, unit="year")
+    assert spans(result) == [
+        ("1987-06-01", "1987-12-31", 1),
+        ("1988-01-01", "1988-12-31", 0),
+        ("1989-01-01", "1989-02-01", 2),
+    ]
+    assert [b.label for b in result] == ["1987", "1988", "1989"]
+
+
+def test_an_explicit_range_adds_empty_buckets_and_drops_days_outside_it():
+    counts = {day("2025-10-01"): 9, day("2025-10-05"): 1}
+    result = buckets(counts, first=day("2025-10-03"), last=day("2025-10-07"))
+    assert spans(result) == [
+        ("2025-10-03", "2025-10-03", 0),
+        ("2025-10-04", "2025-10-04", 0),
+        ("2025-10-05", "2025-10-05", 1),
+        ("2025-10-06", "2025-10-06", 0),
+        ("2025-10-07", "2025-10-07", 0),
+    ]
+
+
+def test_the_unit_defaults_to_choose_unit():
+    result = buckets({day("1987-01-01"): 1, day("1987-12-31"): 1})
+    assert result[0].label == "week of 29 Dec 1986"
+    assert len(result) == 53
+
+
+def test_the_last_day_of_the_calendar_does_not_overflow():
+    result = buckets({date.max: 1, date.max - timedelta(days=40): 1}, unit="month")
+    assert spans(result)[-1] == ("9999-12-01", "9999-12-31", 1)
+
+
+def test_an_unknown_unit_is_refused():
+    with pytest.raises(ValueError, match="unit must be one of"):
+        buckets({day("2025-01-01"): 1}, unit="fortnight")
+
+
+DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    counts=st.dictionaries(DAYS, st.integers(0, 1000), max_size=30),
+    first=st.none() | DAYS,
+    last=st.none() | DAYS,
+    unit=st.none() | st.sampled_from(["day", "week", "month", "year"]),
+)
+def test_buckets_cover_the_range_once_and_count_every_day_in_it(counts, first, last, unit):
+    if unit == "day" and counts:  # keep daily charts small enough to build quickly
+        low = first or min(counts)
+        last = min(last or max(counts), low + timedelta(days=800))
+    result = buckets(counts, first=first, last=last, unit=unit)
+    if not result:
+        return
+    low, high = result[0].start, result[-1].end
+    assert low == (first or min(counts)) and high == (last or max(counts))
+    assert sum(b.count for b in result) == sum(n for d, n in counts.items() if low <= d <= high)
+    for before, after in zip(result, result[1:], strict=False):
+        assert after.start == before.end + timedelta(days=1)
+    assert all(b.start <= b.end for b in result)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def test_bucket_labels_and_counts_in_order_with_empty_months():
+    result = buckets({day("1987-01-03"): 2, day("1987-03-05"): 12}, unit="month")
+    labelled = [(bucket.label, bucket.count) for bucket in result]
+    assert labelled == [("Jan 1987", 2), ("Feb 1987", 0), ("Mar 1987", 12)]
+
+
+def test_summary_gives_total_range_and_peak():
+    result = buckets(
+        {day("1987-01-01"): 20, day("1987-03-05"): 12, day("1987-10-31"): 10}, unit="month"
+    )
+    assert summary(result) == "42 matches from 1 Jan 1987 to 31 Oct 1987; peak: Jan 1987 (20)."
+
+
+def test_summary_of_one_day_and_of_nothing():
+    assert summary(buckets({day("2025-10-17"): 1})) == "1 match on 17 Oct 2025."
+    empty = buckets({day("2025-10-17"): 0, day("2025-10-18"): 0})
+    assert summary(empty) == "No matches from 17 Oct 2025 to 18 Oct 2025."
+
+
+# --- svg -------------------------------------------------------------------------------------
+
+SAMPLE = buckets({day("1987-01-03"): 2, day("1987-03-05"): 12, day("1987-04-30"): 1}, unit="month")
+
+
+def test_no_buckets_draw_nothing():
+    assert svg([], href=search_href, title="Matches") == ""
+
+
+def test_svg_is_markup_that_parses_as_xml():
+    chart = svg(SAMPLE, href=search_href, title="Matches by month")
+    assert isinstance(chart, Markup)
+    root = parse(chart)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_svg_is_named_and_described_by_its_title_and_desc():
+    root = parse(svg(SAMPLE, href=search_href, title="Matches by month", chart_id="when"))
+    assert root.get("role") == "group"
+    title = root.find(f"svg:title[@id='{root.get('aria-labelledby')}']", NS)
+    desc = root.find(f"svg:desc[@id='{root.get('aria-describedby')}']", NS)
+    assert title is not None and title.text == "Matches by month"
+    assert desc is not None and desc.text == summary(SAMPLE)
+    assert root.get("aria-labelledby") == "when-title"
+
+
+def test_each_bar_with_matches_links_to_its_href_and_is_titled():
+    root = parse(svg(SAMPLE, href=search_href, title="Matches"))
+    with_matches = [b for b in SAMPLE if b.count]
+    assert [a.get("href") for a in links(root)] == [search_href(b) for b in with_matches]
+    assert [a.find("svg:title", NS).text for a in links(root)] == [
+        "Jan 1987: 2 matches",
+        "Mar 1987: 12 matches",
+        "Apr 1987: 1 match",
+    ]
+    assert all(a.find("svg:rect[@class='bar']", NS) is not None for a in links(root))
+
+
+def test_empty_buckets_are_unlinked_baseline_ticks_with_a_title():
+    root = parse(svg(SAMPLE, href=search_href, title="Matches"))
+    empty = root.findall("svg:rect[@class='bar empty']", NS)
+    assert [rect.find("svg:title", NS).text for rect in empty] == ["Feb 1987: no matches"]
+    assert float(empty[0].get("height")) == 1
+
+
+def test_bar_heights_are_proportional_with_the_tallest_full():
+    root = parse(svg(SAMPLE, href=search_href, title="Matches", height=120))
+    heights = [float(a.find("svg:rect[@class='bar']", NS).get("height")) for a in links(root)]
+    room = 120 - 16 - 2
+    assert heights[1] == room
+    assert heights[0] == pytest.approx(room * 2 / 12, abs=0.01)
+    assert heights[2] == pytest.approx(room / 12, abs=0.01)
+
+
+def test_every_link_covers_its_whole_column_so_small_bars_are_easy_to_hit():
+    root = parse(svg(SAMPLE, href=search_href, title="Matches", width=640))
+    hits = [a.find("svg:rect[@class='hit']", NS) for a in links(root)]
+    assert all(float(hit.get("width")) == pytest.approx(640 / 4) for hit in hits)
+    assert all(hit.get("pointer-events") == "all" for hit in hits)
+
+
+def test_many_buckets_widen_the_chart_rather_than_thin_the_bars():
+    many = buckets({day("2000-01-01"): 1, day("2000-12-31"): 1}, unit="day")
+    root = parse(svg(many, href=search_href, title="Matches", width=640))
+    assert float(root.get("width")) == pytest.approx(len(many) * 5)
+    assert root.get("viewBox") == f"0 0 {root.get('width')} 120"
+
+
+def test_hrefs_with_ampersands_and_quotes_round_trip_through_the_parser():
+    def tricky(bucket: Bucket) -> str:
+        return f'/search?q="a&b"&from={bucket.start}&x=<y>'
+
+    chart = svg(SAMPLE, href=tricky, title="Matches")
+    assert [a.get("href") for a in links(parse(chart))][
+        0
+    ] == '/search?q="a&b"&from=1987-01-03&x=<y>'
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:x", "data:,x"]
+)
+def test_hrefs_that_are_not_pages_are_refused(url):
+    with pytest.raises(ValueError, match="relative or http"):
+        svg(SAMPLE, href=lambda bucket: url, title="Matches")
+
+
+def test_titles_and_labels_are_escaped_and_illegal_characters_dropped():
+    hostile = [Bucket(day("2025-01-01"), day("2025-01-01"), 3, "<script>alert(1)</script>&\"'")]
+    chart = svg(hostile, href=search_href, title='<script>x</script> ]]> \x0b & "q"')
+    assert "<script" not in chart
+    root = parse(chart)
+    assert root.find("svg:title", NS).text == '<script>x</script> ]]>  & "q"'
+    assert links(root)[0].find("svg:title", NS).text == "<script>alert(1)</script>&\"': 3 matches"
+
+
+def test_nothing_in_the_chart_needs_script_or_inline_style():
+    chart = svg(SAMPLE, href=search_href, title="Matches")
+    names = {name for element in parse(chart).iter() for name in element.attrib}
+    assert "style" not in names
+    assert not [name for name in names if name.lower().startswith("on")]
+    assert not re.search(r"<script|<style|<foreignObject|xlink:href|url\(", chart)
+    assert {"class", "fill"} <= names
+
+
+def test_a_too_short_chart_is_refused():
+    with pytest.raises(ValueError, match="height"):
+        svg(SAMPLE, href=search_href, title="Matches", height=10)

@@ -1,0 +1,476 @@
+"""The pages in a real browser: Debian's Chromium, driven by Playwright, against a real
+`newsarchive serve` on 127.0.0.1 holding a corpus this module ingests with the CLI.
+
+A reader's flows by mouse and by keyboard, axe-core's accessibility checks on every page
+type in light and dark, the phone width, screenshots (test artifacts), the print
+stylesheet, pages without JavaScript and the weight of /search. Every browser context
+refuses requests that leave the server's origin; the flow contexts also serve each page
+with the Content-Security-Policy the server is to send, so an inline script or style
+shows up as a console error. See tests/support/browser.py for what is skipped where.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from support.browser import (
+    BURST_MONDAY,
+    BURST_PLACE,
+    CHROMIUM_ARGS,
+    LONG_ID,
+    QUERY,
+    Story,
+    Tab,
+    assert_focus_visible,
+    axe_path,
+    chromium_path,
+    corpus,
+    screenshots_dir,
+    tab,
+    tab_to,
+    write_corpus,
+)
+from support.helpers import Server, server_env, serving
+
+pytestmark = pytest.mark.e2e
+
+STORIES = corpus()
+PAGES = {  # one URL of every page type
+    "home": "/",
+    "search": f"/search?q={QUERY}",
+    "search-narrowed": f"/search?q={QUERY}&from=2024-01-01&to=2025-12-31&place={BURST_PLACE}",
+    "search-empty": "/search?q=zzzqqq",
+    "search-refused": f"/search?q={QUERY}&from=2025-02-30",
+    "article": f"/articles/{STORIES[4].id}",
+    "article-long-words": f"/articles/{LONG_ID}",
+    "year": "/archive/2025",
+    "month": "/archive/2025/03",
+    "day": "/archive/2025/03/10",
+    "help": "/help",
+    "not-found": "/articles/no-such-story",
+}
+SHOWN = ["home", "search", "article"]  # the pages screenshotted
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+BUDGET = 60 * 1024  # bytes: /search, its HTML and everything it loads
+PER_PAGE = 20
+BURST_WEEK = (BURST_MONDAY, BURST_MONDAY + timedelta(days=6))
+BURST_BAR = re.compile(rf"^week of {BURST_MONDAY.day} {BURST_MONDAY:%b %Y}: ")  # its link's name
+
+
+# --- The server, the browser, and watched pages ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    home = tmp_path_factory.mktemp("browser")
+    (home / "no-seeds").mkdir()
+    env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(home / "no-seeds"))
+    with serving(home, env, ready="/api/stats") as server:
+        done = server.ingest(write_corpus(home / "corpus.jsonl", STORIES), timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert server.http.get("/api/stats").json()["articles"] == len(STORIES)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(site: Server) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+# --- What the reader sees ----------------------------------------------------------------------
+
+
+def matching(first: date | None = None, last: date | None = None, place: str | None = None):
+    """The corpus stories a search for QUERY with these filters finds."""
+    return [
+        story
+        for story in STORIES
+        if story.is_grain
+        and (first is None or story.published >= first)
+        and (last is None or story.published <= last)
+        and (place is None or story.place == place)
+    ]
+
+
+def params(page: Page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
+
+
+def shown_count(page: Page) -> int:
+    heading = page.locator("h1.result-count").inner_text()
+    found = re.match(r"([\d,]+) results? for “(.*)”", heading)
+    assert found, heading
+    assert found.group(2) == QUERY
+    return int(found.group(1).replace(",", ""))
+
+
+def listed(page: Page) -> list[str]:
+    hrefs = page.locator("ol.results h3 a").evaluate_all("links => links.map(a => a.href)")
+    return [urlsplit(href).path.removeprefix("/articles/") for href in hrefs]
+
+
+def listed_dates(page: Page) -> list[date]:
+    stamps = page.locator("ol.results time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    return [date.fromisoformat(stamp) for stamp in stamps]
+
+
+def ids(stories: list[Story]) -> set[str]:
+    return {story.id for story in stories}
+
+
+class Reader:
+    """The steps of the flow, each done by mouse or by keyboard; each says what it expects."""
+
+    def __init__(self, watched: Tab, *, keyboard: bool) -> None:
+        self.tab, self.page, self.keyboard = watched, watched.page, keyboard
+
+    def activate(self, selector: str) -> None:
+        """Click the first match of `selector`, or Tab to it and press Enter."""
+        if not self.keyboard:
+            with self.page.expect_navigation():
+                self.page.locator(selector).first.click()
+            return
+        tab_to(self.page, selector)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+
+    def search(self, words: str) -> None:
+        self.tab.goto("/")
+        box = self.page.locator("#q")
+        if self.keyboard:
+            self.page.keyboard.press("Tab")  # away from the autofocused box...
+            self.page.keyboard.press("/")  # ...and back by the shortcut
+            assert box.evaluate("el => el === document.activeElement")
+            self.page.keyboard.type(words)
+            with self.page.expect_navigation():
+                self.page.keyboard.press("Enter")
+        else:
+            box.fill(words)
+            self.activate(".big-search button")
+
+    def set_dates(self, first: date, last: date) -> None:
+        for name, day in (("from", first), ("to", last)):
+            if self.keyboard:
+                tab_to(self.page, f"input[name={name}]")
+                self.page.keyboard.type(f"{day:%m%d%Y}")  # en-US: month, day, year
+            else:
+                self.page.locator(f"input[name={name}]").fill(day.isoformat())
+        self.activate("button.secondary")
+
+    def sort_newest(self) -> None:
+        if self.keyboard:
+            tab_to(self.page, "select[name=sort]")
+            self.page.keyboard.press("ArrowDown")  # Best first -> Newest first
+        else:
+            self.page.locator("select[name=sort]").select_option("newest")
+        self.activate("button.secondary")
+
+
+def run_flow(reader: Reader) -> None:
+    """Search, dates, sort, a facet, the timeline, paging, an article, its day, and back.
+
+    "Back" is the browser's own (`go_back`): its Alt+Left is not the page's to handle.
+    """
+    expected = narrow_to_the_burst(reader)
+    page = reader.page
+    first_page = listed(page)
+    assert "Page 1 of 2" in page.locator(".pagination").inner_text()
+
+    reader.activate("a[rel=next]")
+    assert params(page)["page"] == "2"
+    second_page = listed(page)
+    assert set(first_page) | set(second_page) == ids(expected)
+    assert len(second_page) == len(expected) - PER_PAGE
+    results_url = page.url
+
+    story = next(story for story in STORIES if story.id == second_page[0])
+    reader.activate("ol.results h3 a")
+    assert urlsplit(page.url).path == f"/articles/{story.id}"
+    assert page.locator("h1").inner_text() == story.title
+
+    reader.activate(".story header .meta a")
+    day = story.published
+    assert urlsplit(page.url).path == f"/archive/{day:%Y/%m/%d}"
+    assert page.locator("h1").inner_text() == f"{day.day} {day:%B %Y}"
+    assert story.id in listed(page)
+
+    page.go_back()
+    assert page.locator("h1").inner_text() == story.title
+    page.go_back()
+    assert page.url == results_url
+    assert listed(page) == second_page
+
+
+def narrow_to_the_burst(reader: Reader) -> list[Story]:
+    """From the home page to the burst week's Moscow stories, newest first; those stories."""
+    page = reader.page
+    reader.search(QUERY)
+    assert params(page) == {"q": QUERY}
+    assert shown_count(page) == len(matching())
+
+    first, last = date(2024, 1, 1), date(2025, 12, 31)
+    reader.set_dates(first, last)
+    assert params(page) == {"q": QUERY, "from": first.isoformat(), "to": last.isoformat()}
+    assert shown_count(page) == len(matching(first, last))
+
+    reader.sort_newest()
+    assert params(page)["sort"] == "newest"
+    dates = listed_dates(page)
+    assert dates == sorted(dates, reverse=True) and all(first <= day <= last for day in dates)
+
+    reader.activate(f'.facets a:text-is("{BURST_PLACE}")')
+    assert params(page)["place"] == BURST_PLACE
+    assert shown_count(page) == len(matching(first, last, BURST_PLACE))
+    chosen = page.locator(".facets .chosen", has_text="Place:").inner_text()
+    assert chosen.startswith(f"Place: {BURST_PLACE}")
+
+    reader.activate(f"svg.timeline a >> nth={bar_position(page)}")
+    expected = matching(*BURST_WEEK, BURST_PLACE)
+    assert (params(page)["from"], params(page)["to"]) == tuple(d.isoformat() for d in BURST_WEEK)
+    assert params(page)["sort"] == "newest"  # the narrowing keeps the order
+    assert shown_count(page) == len(expected) > PER_PAGE
+    return expected
+
+
+def bar_position(page: Page) -> int:
+    """The index among the timeline's links of the burst week's bar."""
+    names = page.locator("svg.timeline a title").all_text_contents()
+    hits = [n for n, name in enumerate(names) if BURST_BAR.match(name)]
+    assert len(hits) == 1, names
+    return hits[0]
+
+
+# --- The flows ---------------------------------------------------------------------------------
+
+
+def test_search_flow_by_mouse(browser, site):
+    with tab(browser, site) as watched:
+        run_flow(Reader(watched, keyboard=False))
+        watched.assert_stayed_home()
+
+
+def test_search_flow_by_keyboard(browser, site):
+    with tab(browser, site) as watched:
+        run_flow(Reader(watched, keyboard=True))
+        watched.assert_stayed_home()
+
+
+def test_first_tab_shows_the_skip_link_which_jumps_to_the_content(browser, site):
+    with tab(browser, site) as watched:
+        watched.goto(PAGES["article"])
+        page = watched.page
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip")
+        assert skip.evaluate("el => el === document.activeElement")
+        assert_focus_visible(page)
+        box = skip.bounding_box()
+        assert box and box["x"] >= 0 and box["y"] >= 0  # on screen, not parked off it
+        page.keyboard.press("Enter")
+        assert urlsplit(page.url).fragment == "main"
+        page.keyboard.press("Tab")  # the next stop is inside <main>, past the header
+        assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_slash_focuses_the_search_box_but_types_in_a_field(browser, site):
+    with tab(browser, site) as watched:
+        watched.goto(PAGES["article"])
+        page = watched.page
+        box = page.locator("#site-q")
+        page.keyboard.press("/")
+        assert box.evaluate("el => el === document.activeElement")
+        page.keyboard.type("a/b")
+        assert box.input_value() == "a/b"  # inside a field the slash is typed, not taken
+        assert page.locator(".hint").is_visible()  # the hint shows only where it works
+        watched.assert_stayed_home()
+
+
+def test_search_and_read_without_javascript(browser, site):
+    with tab(browser, site, java_script_enabled=False) as watched:
+        page = watched.page
+        watched.goto("/")
+        assert not page.locator(".hint").is_visible()  # no promise of a shortcut that is off
+        page.locator("#q").fill(QUERY)
+        with page.expect_navigation():
+            page.locator("#q").press("Enter")
+        assert shown_count(page) == len(matching())
+        story = next(s for s in STORIES if s.id == listed(page)[0])
+        with page.expect_navigation():
+            page.locator("ol.results h3 a").first.click()
+        assert page.locator("h1").inner_text() == story.title
+        watched.assert_stayed_home()
+
+
+# --- Accessibility -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    return axe_path()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_nothing_serious(browser, site, axe_script, kind, scheme):
+    """axe-core on every page type, details opened so the timeline's table is checked too.
+
+    Injecting axe is an inline script, which the CSP refuses: only this context bypasses it.
+    """
+    with tab(browser, site, csp=False, bypass_csp=True, color_scheme=scheme) as watched:
+        watched.goto(PAGES[kind])
+        page = watched.page
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        serious = [
+            (v["id"], v["impact"], v["help"], [node["target"] for node in v["nodes"]][:5])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+        assert watched.refused == []
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_landmarks_and_labelled_fields(browser, site, kind):
+    with tab(browser, site) as watched:
+        watched.goto(PAGES[kind])
+        page = watched.page
+        for role in ("banner", "main", "contentinfo", "search"):
+            assert page.get_by_role(role).count() == 1, role
+        assert page.locator("h1").count() == 1
+        fields = page.locator("input:not([type=hidden]), select")
+        for n in range(fields.count()):
+            name = fields.nth(n).evaluate("el => el.labels.length ? el.labels[0].innerText : ''")
+            assert name.strip(), fields.nth(n).evaluate("el => el.outerHTML")
+
+
+def test_timeline_reads_as_a_group_of_named_links(browser, site):
+    """What a screen reader gets: the chart's name and one link a period with its count."""
+    with tab(browser, site) as watched:
+        watched.goto(PAGES["search-narrowed"])
+        page = watched.page
+        total = shown_count(page)
+        chart = page.get_by_role("group", name=f"Matches over time, {total:,} in all")
+        tree = chart.aria_snapshot()
+        links = re.findall(r'link "(.+?): ([\d,]+) match(?:es)?"', tree)
+        assert links and sum(int(count.replace(",", "")) for _, count in links) == total
+        assert any(BURST_BAR.match(f"{label}: ") for label, _ in links)
+        description = chart.evaluate(
+            "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+        )
+        assert f"{total:,} matches from" in description
+
+
+# --- Looks: screenshots, the phone width, dark mode, print --------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_screenshots(browser, site, viewport, scheme):
+    """Home, search and article at 1280×800 and 390×844, written as test artifacts."""
+    width, height = VIEWPORTS[viewport]
+    size = {"width": width, "height": height}
+    with tab(browser, site, viewport=size, color_scheme=scheme) as watched:
+        for kind in SHOWN:
+            watched.goto(PAGES[kind])
+            path = screenshots_dir() / f"{kind}-{width}x{height}-{scheme}.png"
+            watched.page.screenshot(path=str(path))
+            assert path.stat().st_size > 10_000  # a page, not a blank
+        watched.assert_stayed_home()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, site):
+    with tab(browser, site, viewport={"width": 390, "height": 844}) as watched:
+        wide = {}
+        for kind, url in PAGES.items():
+            watched.goto(url)
+            widths = watched.page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if widths[0] > widths[1]:
+                wide[kind] = widths
+        assert wide == {}
+
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an `rgb(r, g, b)` colour."""
+    channels = [int(part) / 255 for part in re.findall(r"\d+", css_color)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_colour_scheme_follows_the_system(browser, site, scheme):
+    with tab(browser, site, color_scheme=scheme) as watched:
+        watched.goto(PAGES["article"])
+        colours = watched.page.locator("body").evaluate(
+            "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]"
+        )
+        background, text = map(luminance, colours)
+        assert (background < text) == (scheme == "dark"), colours
+
+
+def test_article_prints_as_a_clean_page(browser, site):
+    """The print stylesheet: no site frame, forms or related list; a serif body; its URL."""
+    with tab(browser, site) as watched:
+        page = watched.page
+        page.emulate_media(media="print", color_scheme="dark")
+        watched.goto(PAGES["article"])
+        for hidden in ("header.site", "footer.site", ".related", ".story > footer", "form"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+        permalink = page.locator(".permalink")
+        assert permalink.is_visible()
+        assert f"{site.url}{PAGES['article']}" in permalink.inner_text()
+        body = page.locator(".story > p").first
+        assert "serif" in body.evaluate("el => getComputedStyle(el).fontFamily")
+        background = page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")
+        inks = page.locator(".story *").evaluate_all(
+            "els => els.filter(el => el.checkVisibility()).map(el => getComputedStyle(el).color)"
+        )
+        assert luminance(background) > 0.9  # white paper, though the screen is dark
+        assert inks and max(map(luminance, inks)) < 0.05, set(inks)  # and dark ink only
+
+
+# --- Lean pages --------------------------------------------------------------------------------
+
+LOADED = re.compile(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"')
+
+
+WEIGHED = [  # every article; a query; the flow's heaviest step (two years of weekly bars)
+    "/search",
+    PAGES["search"],
+    f"/search?q={QUERY}&from=2024-01-01&to=2025-12-31&sort=newest",
+]
+
+
+@pytest.mark.parametrize("url", WEIGHED)
+def test_search_page_weighs_under_the_budget(site, url):
+    """The HTML and every stylesheet and script it loads, as bytes over HTTP."""
+    html = site.http.get(url)
+    assert html.status_code == 200
+    assets = LOADED.findall(html.text)
+    assert "/static/style.css" in assets
+    sizes = {url: len(site.http.get(url).content) for url in assets}
+    total = len(html.content) + sum(sizes.values())
+    assert total < BUDGET, (len(html.content), sizes)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_pages_hold_no_inline_script_style_or_foreign_asset(site, kind):
+    """What the CSP refuses, caught in the markup too (the flows catch it in the browser)."""
+    html = site.http.get(PAGES[kind]).text
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
+    assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html)
+    for asset in re.findall(r'<(?:link|script|img)[^>]*\s(?:href|src)="([^"]+)"', html):
+        assert asset.startswith("/") and not asset.startswith("//"), asset
