@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from app.errors import ParseError
+
 TITLE_MAX_CHARS = 110
 CONTROL_CHAR_LIMIT = 0.01  # share of control characters above which text is "binary"
 
@@ -40,10 +42,6 @@ RECORD_FIELDS = {  # our name: the names sources use for it, in order of prefere
     "authors": ("authors", "author", "byline"),
 }
 _DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
-
-
-class ParseError(ValueError):
-    """The input is not an article; the message says why, in words a person can act on."""
 
 
 @dataclass(frozen=True)

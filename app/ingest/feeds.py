@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 
-from app.article import Article, ParseError, _web_url, new_article
+from app.article import Article, _web_url, new_article
+from app.errors import ParseError
 
 # Elements that end one paragraph and start the next.
 BLOCK_TAGS = frozenset(

@@ -12,7 +12,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from app.article import Article, ParseError, parse_article, parse_record
+from app.article import Article, parse_article, parse_record
+from app.errors import ParseError
 from app.ingest.feeds import parse_feed, parse_html_page
 from app.ingest.fetch import FetchError, fetch
 

@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.archive import Archive
-from app.article import Article, ParseError
+from app.article import Article
+from app.errors import ParseError
 from app.ingest.formats import Item, has_article_suffix, is_url, read_source, record_article
 from app.store import Outcome
 

@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterable, Iterator
 
 from app.archive import Archive
+from app.errors import QueryError
 from app.search.engine.collector import SearchTimeout
 from app.search.engine.index import match_filter
-from app.search.queries import QueryError, SearchParams, article_url, parse_query
+from app.search.queries import SearchParams, article_url, parse_query
 from app.store import ArticleRecord
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}

@@ -17,6 +17,7 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.query import AndMaybe, Every, NullQuery, Prefix, Query, Variations, Wildcard
 
 from app.archive import Archive
+from app.errors import Moved, NotFound, QueryError
 from app.search.engine.collector import SearchTimeout
 from app.search.engine.index import SCHEMA, TEXT_FIELDS, match_filter, snippet
 from app.search.facets import Facets, build_facets, day_from_number
@@ -50,27 +51,6 @@ def _parser(fields: list[str]) -> MultifieldParser:
 
 _PARSER = _parser(list(TEXT_FIELDS))
 _TITLE_PARSER = _parser(["title"])
-
-
-class QueryError(ValueError):
-    """A parameter a client sent cannot be served; says which and why."""
-
-    def __init__(self, parameter: str, reason: str) -> None:
-        super().__init__(f"{parameter}: {reason}")
-        self.parameter = parameter
-
-
-class NotFound(LookupError):
-    """The thing asked for is not in the archive."""
-
-
-class Moved(LookupError):
-    """The id asked for (`alias`) is a duplicate's: the article is stored under `article_id`."""
-
-    def __init__(self, alias: str, article_id: str) -> None:
-        super().__init__(f"{alias} is stored as {article_id}")
-        self.alias = alias
-        self.article_id = article_id
 
 
 @dataclass(frozen=True)

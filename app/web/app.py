@@ -19,7 +19,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.archive import Archive
-from app.search.queries import Moved, NotFound, QueryError
+from app.errors import Moved, NotFound, QueryError
 from app.settings import Settings, get_settings
 from app.web import api
 from app.web import pages as web

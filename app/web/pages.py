@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app.archive import Archive
+from app.errors import QueryError
 from app.search import queries as search
 from app.search import suggestions as discover
 from app.search.timeline import svg
@@ -75,7 +76,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     raw = dict(request.query_params)
     try:
         found = search.search(archive, _params(raw), facets=True)
-    except search.QueryError as error:
+    except QueryError as error:
         context = {"raw": raw, "error": str(error)}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
     context = {

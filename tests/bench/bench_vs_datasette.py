@@ -52,6 +52,7 @@ from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, run
 from whoosh.analysis import STOP_WORDS
 
 from app.archive import Archive
+from app.errors import QueryError
 from app.search import queries as search
 from app.search import suggestions as discover
 from app.settings import Settings
@@ -172,7 +173,7 @@ def in_process_ours(archive: Archive) -> Face:
         params = search.build_params(**_layer_names(case.ours()))
         try:
             found = search.search(archive, params, facets=True)
-        except search.QueryError:  # the search time limit, as the server would answer
+        except QueryError:  # the search time limit, as the server would answer
             return None
         search_out(found, suggestion=discover.suggestion(archive, found))
         return found.total

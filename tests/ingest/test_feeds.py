@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.article import Article, ParseError
+from app.article import Article
+from app.errors import ParseError
 from app.ingest.feeds import html_to_paragraphs, parse_feed, parse_html_page
 
 LIMIT = 256 * 1024

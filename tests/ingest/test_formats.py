@@ -9,7 +9,8 @@ import pytest
 from support.stories import SMALL_LIMIT
 
 from app.archive import Archive
-from app.article import Article, ParseError
+from app.article import Article
+from app.errors import ParseError
 from app.ingest.formats import format_of, read_source
 from app.ingest.pipeline import ingest
 from app.settings import Settings

@@ -12,7 +12,7 @@ from support.helpers import found_ids
 from support.stories import SEED, SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
-from app.article import ParseError
+from app.errors import ParseError
 from app.ingest.formats import read_file
 from app.ingest.pipeline import IngestReport, ingest, iter_sources, total_bytes
 

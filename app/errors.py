@@ -1,0 +1,31 @@
+"""Every error the archive raises on purpose, typed, in one place.
+
+Code anywhere raises these; the web layer turns each into one response shape
+(`app/web/handlers.py`), so that no route or query function builds an HTTP
+answer for a failure itself.
+"""
+
+
+class ParseError(ValueError):
+    """The input is not an article; the message says why, in words a person can act on."""
+
+
+class QueryError(ValueError):
+    """A parameter a client sent cannot be served; says which and why."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+
+
+class NotFound(LookupError):
+    """The thing asked for is not in the archive."""
+
+
+class Moved(LookupError):
+    """The id asked for (`alias`) is a duplicate's: the article is stored under `article_id`."""
+
+    def __init__(self, alias: str, article_id: str) -> None:
+        super().__init__(f"{alias} is stored as {article_id}")
+        self.alias = alias
+        self.article_id = article_id
