@@ -29,3 +29,11 @@ class Moved(LookupError):
         super().__init__(f"{alias} is stored as {article_id}")
         self.alias = alias
         self.article_id = article_id
+
+
+class InvalidQuery(ValueError):
+    """The query text cannot be searched (the engine's words); the message says why."""
+
+
+class SearchTimeout(Exception):
+    """A search ran out of its time."""

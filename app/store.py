@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -26,10 +27,18 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-from sqlalchemy.sql import Select
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    mapped_column,
+    sessionmaker,
+)
+from sqlalchemy.sql import ColumnElement, Select
 
 from app.article import Article
+from app.search.filters import NAMED, Filters
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -38,6 +47,9 @@ SQLITE_PRAGMAS = (
 )
 # and `PRAGMA synchronous=` the settings' level: NORMAL keeps a commit through the
 # application's crash, FULL also through the machine's power loss
+
+
+NO_FILTERS = Filters()
 
 
 class Base(DeclarativeBase):
@@ -185,11 +197,8 @@ class Store:
 
     def browse(
         self,
+        filters: Filters = NO_FILTERS,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        place: str | None = None,
-        source: str | None = None,
         newest_first: bool = True,
         offset: int = 0,
         limit: int = 20,
@@ -197,18 +206,15 @@ class Store:
         """Articles matching the filters, by date then id, with the total count."""
         order = _keyset_order(newest_first)
         with self._sessions() as session:
-            where = _conditions(session, date_from, date_to, place, source)
+            where = _conditions(session, filters)
             total = session.scalar(select(func.count()).select_from(ArticleRecord).where(*where))
             query = select(ArticleRecord).where(*where).order_by(*order).offset(offset).limit(limit)
             return total or 0, list(session.scalars(query))
 
     def iter_browse(
         self,
+        filters: Filters = NO_FILTERS,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        place: str | None = None,
-        source: str | None = None,
         newest_first: bool = True,
         batch_size: int = 500,
     ) -> Iterator[ArticleRecord]:
@@ -217,7 +223,7 @@ class Store:
         after = None
         while True:
             with self._sessions() as session:
-                where = _conditions(session, date_from, date_to, place, source)
+                where = _conditions(session, filters)
                 if after is not None:
                     where.append(key < after if newest_first else key > after)
                 query = select(ArticleRecord).where(*where).order_by(*_keyset_order(newest_first))
@@ -228,22 +234,18 @@ class Store:
             after = tuple_(batch[-1].published, batch[-1].id)
 
     def facet_counts(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        place: str | None = None,
-        source: str | None = None,
-    ) -> tuple[dict[date, int], dict[str, int], dict[str, int]]:
-        """Articles under the filters, counted by day, by place and by source."""
+        self, filters: Filters = NO_FILTERS
+    ) -> tuple[dict[date, int], dict[str, dict[str, int]]]:
+        """Articles under the filters, counted by day and by each named filter's column."""
         with self._sessions() as session:
-            where = _conditions(session, date_from, date_to, place, source)
-            counts = [
-                session.execute(select(column, func.count()).where(*where).group_by(column)).all()
-                for column in (ArticleRecord.published, ArticleRecord.place, ArticleRecord.source)
-            ]
-        days, places, sources = ({value: n for value, n in rows} for rows in counts)
-        return days, places, sources
+            where = _conditions(session, filters)
+
+            def counts(column: InstrumentedAttribute[Any]) -> dict[Any, int]:
+                query = select(column, func.count()).where(*where).group_by(column)
+                return {value: n for value, n in session.execute(query)}
+
+            named = {name: counts(getattr(ArticleRecord, name)) for name in NAMED}
+            return counts(ArticleRecord.published), named
 
     def stats(self) -> Stats:
         with self._sessions() as session:
@@ -338,11 +340,11 @@ def _where_in(column, values: Sequence[str]) -> Select:
     return select(ArticleRecord).where(column.in_(list(values)))
 
 
-def _conditions(session: Session, date_from, date_to, place, source) -> list:
-    conditions = _date_conditions(date_from, date_to)
-    for column, value in ((ArticleRecord.place, place), (ArticleRecord.source, source)):
-        if value:
-            conditions.append(column.in_(_spellings(session, column, value)))
+def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions = _date_conditions(filters.date_from, filters.date_to)
+    for name, value in filters.named().items():
+        column = getattr(ArticleRecord, name)
+        conditions.append(column.in_(_spellings(session, column, value)))
     return conditions
 
 

@@ -12,7 +12,7 @@ from support.stories import SEED_ID
 
 from app.archive import Archive, Differences
 from app.article import Article
-from app.search.engine.index import day_number
+from app.search.engine.schema import day_number
 from app.store import Outcome
 
 STORIES = [

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from support.helpers import search_params
 from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
@@ -20,7 +21,7 @@ from app.archive import Archive
 from app.article import parse_article
 from app.cli import cli
 from app.errors import ParseError
-from app.search.queries import build_params, search
+from app.search.queries import search
 from app.settings import get_settings
 
 COMMANDS = {"serve", "ingest", "reindex", "check", "stats"}
@@ -197,7 +198,7 @@ def indexed_ids() -> set[str]:
 def finds(word: str) -> list[str]:
     archive = Archive(get_settings())
     try:
-        return [item.id for item in search(archive, build_params(q=word)).items]
+        return [item.id for item in search(archive, search_params(q=word)).items]
     finally:
         archive.close()
 

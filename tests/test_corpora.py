@@ -11,10 +11,11 @@ from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
+from support.helpers import search_params
 
 from app.archive import Archive
 from app.ingest.pipeline import ingest
-from app.search.queries import build_params, search
+from app.search.queries import search
 from app.settings import Settings
 from app.web.app import create_app
 
@@ -84,7 +85,7 @@ def test_a_search_for_a_headline_finds_that_story_first(reuters, records):
     misses = []
     for record in sample:
         typed = re.sub(r"[^\w.\s-]", " ", record["title"].lower())  # as typed: no <> or quotes
-        found = search(archive, build_params(q=typed, per_page=1))
+        found = search(archive, search_params(q=typed, per_page=1))
         if not found.items or found.items[0].id != canonical(archive, record["id"]):
             misses.append(record["title"])
     assert misses == []

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.helpers import search_params
 
 from app.archive import Archive
-from app.search.queries import build_params, search
+from app.search.queries import search
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -407,7 +408,7 @@ def assert_found(data: Path, records: list[dict]) -> None:
     with closing(Archive(settings)) as archive:
         for record in records:
             word = record["id"].replace("-", "")
-            found = search(archive, build_params(q=word))
+            found = search(archive, search_params(q=word))
             titles = [(item.id, item.title) for item in found.items]
             assert titles == [(record["id"], record["title"])], f"searching {word}: {titles}"
 

@@ -8,13 +8,11 @@ ids only). The rows are the same matches, in the same order, as the search shows
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from app.archive import Archive
-from app.errors import QueryError
-from app.search.engine.collector import SearchTimeout
-from app.search.engine.index import match_filter
-from app.search.queries import SearchParams, article_url, parse_query
+from app.search.params import SearchParams
+from app.search.queries import matching_ids
 from app.store import ArticleRecord
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
@@ -32,7 +30,7 @@ FIELDS = (
     "body",
 )
 BATCH = 500
-EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
+UrlOf = Callable[[str], str]  # an article's id to its address (the web face's to give)
 
 
 def matching_articles(archive: Archive, params: SearchParams) -> Iterator[ArticleRecord]:
@@ -42,8 +40,8 @@ def matching_articles(archive: Archive, params: SearchParams) -> Iterator[Articl
     the rows are read as the export goes.
     """
     if not params.q:
-        return archive.store.iter_browse(**params.filters, newest_first=params.sort != "oldest")
-    return _rows_in_order(archive, _all_ids(archive, params))
+        return archive.store.iter_browse(params.filters, newest_first=params.newest_first)
+    return _rows_in_order(archive, matching_ids(archive, params))
 
 
 def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:
@@ -53,39 +51,26 @@ def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:
         yield from (rows[article_id] for article_id in batch if article_id in rows)
 
 
-def csv_chunks(records: Iterable[ArticleRecord]) -> Iterator[str]:
+def csv_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for number, record in enumerate(records, start=1):
-        writer.writerow(_row(record).values())
+        writer.writerow(_row(record, url_of).values())
         if number % BATCH == 0:
             yield _drain(buffer)
     yield _drain(buffer)
 
 
-def ndjson_chunks(records: Iterable[ArticleRecord]) -> Iterator[str]:
+def ndjson_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[str]:
     for record in records:
-        yield json.dumps(_row(record), ensure_ascii=False) + "\n"
+        yield json.dumps(_row(record, url_of), ensure_ascii=False) + "\n"
 
 
-def _all_ids(archive: Archive, params: SearchParams) -> list[str]:
-    limit = archive.settings.search_seconds * EXPORT_SECONDS_FACTOR
-    try:
-        return archive.index.all_ids(
-            parse_query(params.q),
-            match_filter=match_filter(**params.filters),
-            sort=params.sort,
-            seconds=limit,
-        )
-    except SearchTimeout:
-        raise QueryError("q", f"took longer than {limit:g} s to export: narrow it") from None
-
-
-def _row(record: ArticleRecord) -> dict:
+def _row(record: ArticleRecord, url_of: UrlOf) -> dict[str, object]:
     row = {name: getattr(record, name, None) for name in FIELDS}
     row["published"] = record.published.isoformat()
-    row["url"] = article_url(record.id)
+    row["url"] = url_of(record.id)
     return row
 
 

@@ -1,5 +1,7 @@
 """The JSON API: HTTP in, calls of the query layer, JSON out. No query logic here."""
 
+import inspect
+import keyword
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
@@ -8,7 +10,9 @@ from fastapi.responses import StreamingResponse
 from app.ingest.pipeline import ingest_records
 from app.search import export
 from app.search import queries as search
-from app.search import suggestions as discover
+from app.search.params import PARAMETERS, Parameter, SearchParams, parse_params
+from app.search.related import related
+from app.search.suggestions import suggestion
 from app.web.deps import ArchiveDep, WriterDep
 from app.web.schemas import (
     AddedOut,
@@ -25,6 +29,7 @@ from app.web.schemas import (
     stats_out,
     timeline_out,
 )
+from app.web.urls import article_url
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -44,45 +49,36 @@ EXPORTED = {
 }
 
 
-def search_params(
-    q: Annotated[str | None, Query(description="Words to find (see /help).")] = None,
-    date_from: Annotated[
-        str | None, Query(alias="from", description="Earliest date, inclusive (YYYY-MM-DD).")
-    ] = None,
-    date_to: Annotated[
-        str | None, Query(alias="to", description="Latest date, inclusive (YYYY-MM-DD).")
-    ] = None,
-    place: Annotated[str | None, Query(description="Dateline place, any case.")] = None,
-    source: Annotated[str | None, Query(description="Agency or source, any case.")] = None,
-    sort: Annotated[
-        str | None, Query(description="relevance (default with q), newest (default) or oldest.")
-    ] = None,
-    page: Annotated[int, Query(ge=1, le=search.MAX_DEPTH, description="From 1.")] = 1,
-    per_page: Annotated[
-        int, Query(ge=1, le=search.MAX_PER_PAGE, description="Results a page.")
-    ] = search.DEFAULT_PER_PAGE,
-) -> search.SearchParams:
-    """The search parameters every list endpoint takes, validated by the query layer."""
-    return search.build_params(
-        q=q,
-        date_from=date_from,
-        date_to=date_to,
-        place=place,
-        source=source,
-        sort=sort,
-        page=page,
-        per_page=per_page,
+def _query_parameter(parameter: Parameter) -> inspect.Parameter:
+    """One query-string parameter as FastAPI declares it: text, or a whole number in range."""
+    name = parameter.name + "_" if keyword.iskeyword(parameter.name) else parameter.name
+    documented = {"alias": parameter.name, "description": parameter.help}
+    if parameter.maximum is None:
+        query, annotation = Query(None, **documented), str | None
+    else:
+        query, annotation = Query(None, ge=1, le=parameter.maximum, **documented), int | None
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=query, annotation=annotation
     )
 
 
-Params = Annotated[search.SearchParams, Depends(search_params)]
+def search_params(**values: object) -> SearchParams:
+    """The search parameters every list endpoint takes, validated by the query layer."""
+    return parse_params({parameter.name: values[name] for name, parameter in _NAMES.items()})
+
+
+_NAMES = {_query_parameter(parameter).name: parameter for parameter in PARAMETERS}
+search_params.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_query_parameter(parameter) for parameter in PARAMETERS], return_annotation=SearchParams
+)
+Params = Annotated[SearchParams, Depends(search_params)]
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)
 def search_articles(archive: ArchiveDep, params: Params) -> SearchOut:
     """Full-text search with date, place and source filters, facets and "did you mean"."""
     found = search.search(archive, params, facets=True)
-    return search_out(found, suggestion=discover.suggestion(archive, found))
+    return search_out(found, suggestion=suggestion(archive, found))
 
 
 @router.get("/articles", response_model=SearchOut, responses=ERRORS)
@@ -107,7 +103,8 @@ def export_articles(
 ) -> StreamingResponse:
     """Every match of the search (no page limit), streamed as CSV or NDJSON."""
     records = export.matching_articles(archive, params)
-    chunks = export.csv_chunks(records) if format == "csv" else export.ndjson_chunks(records)
+    write = export.csv_chunks if format == "csv" else export.ndjson_chunks
+    chunks = write(records, url_of=article_url)
     headers = {"Content-Disposition": f'attachment; filename="articles.{format}"'}
     return StreamingResponse(chunks, media_type=export.FORMATS[format], headers=headers)
 
@@ -122,7 +119,7 @@ def read_article(archive: ArchiveDep, article_id: str) -> ArticleOut:
 def related_articles(archive: ArchiveDep, article_id: str) -> RelatedOut:
     """The five stories most like this one."""
     record = search.get_article(archive, article_id)
-    return RelatedOut(items=[result_out(item) for item in discover.related(archive, record.id)])
+    return RelatedOut(items=[result_out(item) for item in related(archive, record.id)])
 
 
 ArticlesIn = Annotated[

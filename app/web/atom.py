@@ -13,7 +13,7 @@ unreadable, and articles come from wire files and scraped pages that do hold the
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -40,8 +40,6 @@ class ResultItemLike(Protocol):
     def source(self) -> str | None: ...
     @property
     def snippet(self) -> str: ...  # HTML, e.g. escaped text with <mark> around matches
-    @property
-    def url(self) -> str: ...  # a path such as "/articles/x", or an absolute URL
 
 
 def atom_feed(
@@ -52,12 +50,14 @@ def atom_feed(
     self_url: str,
     alternate_url: str,
     base_url: str,
+    url_of: Callable[[str], str],
     updated: datetime | None = None,
 ) -> str:
     """An Atom feed of `items` in the order given, as a str with its XML declaration.
 
     `feed_id` should be a permanent absolute IRI for this search (e.g. its canonical URL
-    without the page number). Entry ids and links are `base_url` + `item.url`, so `base_url`
+    without the page number). Entry ids and links are `base_url` + `url_of(item.id)` (a
+    path, or an absolute URL kept as it is), so `base_url`
     must be the site's configured public address, not one taken from the request's Host.
     The feed's <updated> is the latest of `updated` and the entries' dates, else now.
     """
@@ -69,13 +69,12 @@ def atom_feed(
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=alternate_url)
     _add(feed, "generator", GENERATOR)
-    feed.extend(_entry(item, base_url) for item in items)
+    feed.extend(_entry(item, _absolute(base_url, url_of(item.id))) for item in items)
     ET.indent(feed)
     return XML_DECLARATION + ET.tostring(feed, encoding="unicode")
 
 
-def _entry(item: ResultItemLike, base_url: str) -> ET.Element:
-    url = _absolute(base_url, item.url)
+def _entry(item: ResultItemLike, url: str) -> ET.Element:
     when = _rfc3339(_moment(item.published))
     entry = ET.Element("entry")
     _add(entry, "id", url)

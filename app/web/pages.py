@@ -7,7 +7,6 @@ which the index builds from escaped text (see `index.snippet`).
 import calendar
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,10 +17,14 @@ from markupsafe import Markup
 from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
-from app.search import suggestions as discover
+from app.search.filters import FACET_LABELS
+from app.search.params import LIMITS, parse_params
+from app.search.related import related
+from app.search.suggestions import suggestion
 from app.search.timeline import svg
 from app.web.atom import atom_feed
 from app.web.deps import ArchiveDep
+from app.web.urls import article_url, search_url
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
@@ -30,24 +33,6 @@ LATEST_ON_HOME = 10
 environment = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
 templates = Jinja2Templates(env=environment)
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-
-
-def search_url(params: search.SearchParams, path: str = "/search", **changes: object) -> str:
-    """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
-    changed; default values are left out."""
-    values = {
-        "q": params.q,
-        "from": params.date_from.isoformat() if params.date_from else "",
-        "to": params.date_to.isoformat() if params.date_to else "",
-        "place": params.place,
-        "source": params.source,
-        "sort": params.sort if params.sort != ("relevance" if params.q else "newest") else "",
-        "per_page": params.per_page if params.per_page != search.DEFAULT_PER_PAGE else "",
-        "page": params.page if params.page != 1 else "",
-    }
-    values.update(changes)
-    query = urlencode({key: value for key, value in values.items() if value not in ("", None)})
-    return f"{path}?{query}" if query else path
 
 
 def long_date(day: date) -> str:
@@ -59,13 +44,15 @@ def month_end(first: date) -> date:
 
 
 templates.env.globals["search_url"] = search_url
+templates.env.globals["article_url"] = article_url
+templates.env.globals["FACET_LABELS"] = FACET_LABELS
 templates.env.globals["month_end"] = month_end
 templates.env.filters["long_date"] = long_date
 
 
 @router.get("/")
 def home(request: Request, archive: ArchiveDep) -> Response:
-    latest = search.search(archive, search.build_params(per_page=LATEST_ON_HOME))
+    latest = search.search(archive, parse_params({"per_page": LATEST_ON_HOME}))
     context = {"latest": latest, "stats": search.stats(archive), "months": search.months(archive)}
     return templates.TemplateResponse(request, "home.html", context)
 
@@ -75,14 +62,14 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     """Takes the query string as typed, so that a bad value is shown back, not refused blind."""
     raw = dict(request.query_params)
     try:
-        found = search.search(archive, _params(raw), facets=True)
+        found = search.search(archive, parse_params(raw), facets=True)
     except QueryError as error:
         context = {"raw": raw, "error": str(error)}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
     context = {
         "raw": raw,
         "found": found,
-        "suggestion": discover.suggestion(archive, found),
+        "suggestion": suggestion(archive, found),
         "chart": _timeline_chart(found),
     }
     return templates.TemplateResponse(request, "search.html", context)
@@ -91,7 +78,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
 @router.get("/search.atom")
 def search_feed(request: Request, archive: ArchiveDep) -> Response:
     """The newest matches of any search, as an Atom feed."""
-    params = _params({**request.query_params, "sort": "newest", "page": "1", "per_page": "50"})
+    params = parse_params({**request.query_params, "sort": "newest", "page": 1, "per_page": 50})
     found = search.search(archive, params)
     base = _public_base(request, archive)
     feed = atom_feed(
@@ -101,13 +88,14 @@ def search_feed(request: Request, archive: ArchiveDep) -> Response:
         self_url=base + search_url(params, path="/search.atom", sort=""),
         alternate_url=base + search_url(params, sort=""),
         base_url=base,
+        url_of=article_url,
     )
     return Response(feed, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/help")
 def help_page(request: Request) -> Response:
-    return templates.TemplateResponse(request, "help.html", {"limits": search})
+    return templates.TemplateResponse(request, "help.html", {"limits": LIMITS})
 
 
 @router.get("/articles/{article_id}")
@@ -115,8 +103,8 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     article = search.get_article(archive, article_id)
     context = {
         "article": article,
-        "related": discover.related(archive, article.id),
-        "permalink": f"{_public_base(request, archive)}/articles/{quote(article.id, safe='')}",
+        "related": related(archive, article.id),
+        "permalink": _public_base(request, archive) + article_url(article.id),
     }
     return templates.TemplateResponse(request, "article.html", context)
 
@@ -139,19 +127,6 @@ def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: 
 def _public_base(request: Request, archive: Archive) -> str:
     """The archive's address for links that leave the page (feeds, a printed article)."""
     return (archive.settings.public_url or str(request.base_url)).rstrip("/")
-
-
-def _params(raw: dict) -> search.SearchParams:
-    return search.build_params(
-        q=raw.get("q"),
-        date_from=raw.get("from"),
-        date_to=raw.get("to"),
-        place=raw.get("place"),
-        source=raw.get("source"),
-        sort=raw.get("sort"),
-        page=raw.get("page"),
-        per_page=raw.get("per_page"),
-    )
 
 
 def _timeline_chart(found: search.SearchPage) -> tuple[list, Markup]:

@@ -10,9 +10,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from app.search import queries as search
-from app.search.facets import Facets
+from app.search.facets import TOP_NAMES, Facets
+from app.search.filters import FACET_LABELS
 from app.search.timeline import Bucket
 from app.store import ArticleRecord, Stats
+from app.web.urls import article_url
 
 
 class ResultOut(BaseModel):
@@ -30,11 +32,10 @@ class Count(BaseModel):
     count: int
 
 
-class FacetsOut(BaseModel):
-    source: list[Count]
-    place: list[Count] = Field(description=f"The {20} most frequent places.")
-    year: list[Count]
-    month: list[Count]
+FACETS_HELP = (
+    f"How the matches divide: by {', '.join(FACET_LABELS)} (the {TOP_NAMES} most frequent "
+    "values of each), year and month."
+)
 
 
 class SearchOut(BaseModel):
@@ -43,7 +44,7 @@ class SearchOut(BaseModel):
     per_page: int
     pages: int
     items: list[ResultOut]
-    facets: FacetsOut | None = None
+    facets: dict[str, list[Count]] | None = Field(None, description=FACETS_HELP)
     suggestion: str | None = Field(None, description="A respelt query that finds more.")
 
 
@@ -106,7 +107,7 @@ class AddedOut(BaseModel):
 
 
 def result_out(item: search.ResultItem) -> ResultOut:
-    return ResultOut(**{**vars(item), "snippet": str(item.snippet)})
+    return ResultOut(**{**vars(item), "snippet": str(item.snippet), "url": article_url(item.id)})
 
 
 def search_out(found: search.SearchPage, *, suggestion: str | None = None) -> SearchOut:
@@ -121,13 +122,13 @@ def search_out(found: search.SearchPage, *, suggestion: str | None = None) -> Se
     )
 
 
-def facets_out(facets: Facets) -> FacetsOut:
-    return FacetsOut(
-        source=[Count(value=name, count=n) for name, n in facets.sources],
-        place=[Count(value=name, count=n) for name, n in facets.places],
-        year=[Count(value=str(year), count=n) for year, n in facets.years],
-        month=[Count(value=f"{month:%Y-%m}", count=n) for month, n in facets.months],
-    )
+def facets_out(facets: Facets) -> dict[str, list[Count]]:
+    counted = {
+        **{name: [(value, n) for value, n in values] for name, values in facets.named.items()},
+        "year": [(str(year), n) for year, n in facets.years],
+        "month": [(f"{month:%Y-%m}", n) for month, n in facets.months],
+    }
+    return {name: [Count(value=v, count=n) for v, n in pairs] for name, pairs in counted.items()}
 
 
 def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> TimelineOut:
@@ -136,7 +137,7 @@ def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> Timelin
 
 def article_out(record: ArticleRecord) -> ArticleOut:
     fields = {name: getattr(record, name) for name in ArticleOut.model_fields if name != "url"}
-    return ArticleOut(**fields, url=search.article_url(record.id))
+    return ArticleOut(**fields, url=article_url(record.id))
 
 
 def stats_out(stats: Stats) -> StatsOut:

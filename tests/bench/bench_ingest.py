@@ -54,8 +54,8 @@ def archive_ingest(corpus: Path) -> tuple[float, int]:
 def assert_searchable(env: dict) -> None:
     code = (
         "from app.archive import Archive; from app.settings import Settings;"
-        "from app.search.queries import search, build_params;"
-        "a = Archive(Settings()); assert search(a, build_params(q='cocoa')).total > 0"
+        "from app.search.queries import search; from app.search.params import parse_params;"
+        "a = Archive(Settings()); assert search(a, parse_params({'q': 'cocoa'})).total > 0"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 

@@ -55,6 +55,7 @@ from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
 from app.search import suggestions as discover
+from app.search.params import parse_params
 from app.settings import Settings
 from app.web.schemas import search_out
 
@@ -170,7 +171,7 @@ def in_process_ours(archive: Archive) -> Face:
     """What /api/search computes for a case, minus HTTP: returns the total."""
 
     def run(case: Case) -> int | None:
-        params = search.build_params(**_layer_names(case.ours()))
+        params = parse_params(case.ours())
         try:
             found = search.search(archive, params, facets=True)
         except QueryError:  # the search time limit, as the server would answer
@@ -179,11 +180,6 @@ def in_process_ours(archive: Archive) -> Face:
         return found.total
 
     return run
-
-
-def _layer_names(params: dict[str, str]) -> dict[str, str]:
-    renamed = {"from": "date_from", "to": "date_to"}
-    return {renamed.get(name, name): value for name, value in params.items()}
 
 
 def in_process_fts5(db: sqlite3.Connection) -> Face:

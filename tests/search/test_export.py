@@ -12,11 +12,13 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from support.helpers import make
+from support.helpers import make, search_params
 
+from app.search.engine import MAX_QUERY_WORDS
 from app.search.export import BATCH, FIELDS, csv_chunks, matching_articles, ndjson_chunks
-from app.search.queries import MAX_QUERY_WORDS, build_params, search
+from app.search.queries import search
 from app.web.app import create_app
+from app.web.urls import article_url
 
 PLACES = ("ACCRA", "SÃO PAULO", "RIYADH")
 SOURCES = ("Reuters", "AP")
@@ -94,7 +96,7 @@ def test_matching_articles_are_the_search_in_its_order(archive, filters, sort):
     add_stories(archive, 130)
     add_stories(archive, 20, word="barley", prefix="b")
     pages = [
-        search(archive, build_params(**filters, sort=sort, page=n, per_page=100)) for n in (1, 2)
+        search(archive, search_params(**filters, sort=sort, page=n, per_page=100)) for n in (1, 2)
     ]
     listed = [item.id for page in pages for item in page.items]
     exported = [record.id for record in matching_articles(archive, pages[0].params)]
@@ -106,8 +108,8 @@ def test_csv_reads_back_every_field(archive):
     body = 'Commas, "quotes", a line\nbreak and São Paulo; a tab\there.\n\nSecond paragraph.'
     article = make("odd,id", body, date(2024, 2, 29), place='X, "Y"', title='A, "B"\nC')
     archive.add([article], source_paths=[None])
-    (record,) = matching_articles(archive, build_params())
-    header, row = list(csv.reader(io.StringIO("".join(csv_chunks([record])))))
+    (record,) = matching_articles(archive, search_params())
+    header, row = list(csv.reader(io.StringIO("".join(csv_chunks([record], url_of=article_url)))))
     assert tuple(header) == FIELDS
     values = dict(zip(header, row, strict=True))
     assert values["id"] == "odd,id"
@@ -123,7 +125,7 @@ def test_csv_reads_back_every_field(archive):
 def test_ndjson_is_one_object_a_line_with_text_as_written(archive):
     body = "Line one\nline two in São Paulo.\n\n<b>Second</b> paragraph."
     archive.add([make("n1", body, date(2024, 2, 29), place=None)], source_paths=[None])
-    chunks = list(ndjson_chunks(matching_articles(archive, build_params())))
+    chunks = list(ndjson_chunks(matching_articles(archive, search_params()), url_of=article_url))
     assert len(chunks) == 1 and chunks[0].endswith("\n") and chunks[0].count("\n") == 1
     assert "São Paulo" in chunks[0]  # not \u-escaped
     row = json.loads(chunks[0])
@@ -135,7 +137,9 @@ def test_ndjson_is_one_object_a_line_with_text_as_written(archive):
 
 def test_csv_is_written_a_batch_at_a_time(archive):
     add_stories(archive, BATCH + 10)
-    chunks = list(csv_chunks(matching_articles(archive, build_params(q="wheat"))))
+    chunks = list(
+        csv_chunks(matching_articles(archive, search_params(q="wheat")), url_of=article_url)
+    )
     assert len(chunks) == 2  # header and BATCH rows, then the rest: memory stays flat
     rows = list(csv.reader(io.StringIO("".join(chunks))))
     assert len(rows) == BATCH + 11

@@ -9,10 +9,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from support.helpers import make
+from support.helpers import make, search_params
 
-from app.search.facets import TOP_NAMES, build_facets, day_from_number
-from app.search.queries import build_params, search
+from app.search.engine.schema import day_from_number
+from app.search.facets import TOP_NAMES, build_facets
+from app.search.queries import search
 
 # id, published, place, source, words: the stories of these tests
 ROWS = [
@@ -58,7 +59,7 @@ def named_counts(rows, column: int) -> dict[str, int]:
 
 def test_years_and_months_add_up_the_days_oldest_first():
     days = {date(2024, 2, 29): 2, date(2023, 12, 31): 1, date(2024, 2, 1): 4, date(2024, 3, 9): 3}
-    facets = build_facets(days=days, places={}, sources={})
+    facets = build_facets(days=days, named={})
     assert facets.years == [(2023, 1), (2024, 9)]
     assert facets.months == [
         (date(2023, 12, 1), 1),
@@ -71,14 +72,14 @@ def test_years_and_months_add_up_the_days_oldest_first():
 
 def test_names_are_most_frequent_first_ties_by_name_and_blank_ones_dropped():
     places = {"VIENNA": 2, "ACCRA": 5, "": 9, None: 7, "BERLIN": 2}
-    facets = build_facets(days={}, places=places, sources={"AP": 1})
-    assert facets.places == [("ACCRA", 5), ("BERLIN", 2), ("VIENNA", 2)]
-    assert facets.sources == [("AP", 1)]
+    facets = build_facets(days={}, named={"place": places, "source": {"AP": 1}})
+    assert facets.named["place"] == [("ACCRA", 5), ("BERLIN", 2), ("VIENNA", 2)]
+    assert facets.named["source"] == [("AP", 1)]
 
 
 def test_only_the_most_frequent_names_are_listed():
     places = {f"PLACE {n:02d}": n for n in range(1, TOP_NAMES + 6)}
-    listed = build_facets(days={}, places=places, sources={}).places
+    listed = build_facets(days={}, named={"place": places}).named["place"]
     assert len(listed) == TOP_NAMES
     assert listed[0] == (f"PLACE {TOP_NAMES + 5:02d}", TOP_NAMES + 5)
     assert min(count for _, count in listed) == 6  # the five least frequent are left out
@@ -103,13 +104,13 @@ def test_day_from_number_reads_the_index_dates(number, day):
 )
 def test_facets_are_the_counts_of_the_matches(archive, q, filters):
     add_rows(archive, ROWS)
-    found = search(archive, build_params(q=q, per_page=100, **filters), facets=True)
+    found = search(archive, search_params(q=q, per_page=100, **filters), facets=True)
     rows = kept(ROWS, q=q, **filters)
     assert sorted(item.id for item in found.items) == sorted(row[0] for row in rows)
     assert found.total == len(rows) > 0
     facets = found.facets
-    assert dict(facets.places) == named_counts(rows, 2)
-    assert dict(facets.sources) == named_counts(rows, 3)
+    assert dict(facets.named["place"]) == named_counts(rows, 2)
+    assert dict(facets.named["source"]) == named_counts(rows, 3)
     assert dict(facets.years) == dict(Counter(int(row[1][:4]) for row in rows))
     months = Counter(date.fromisoformat(row[1][:8] + "01") for row in rows)
     assert dict(facets.months) == dict(months)
@@ -119,8 +120,8 @@ def test_facets_are_the_counts_of_the_matches(archive, q, filters):
 def test_the_index_and_the_store_count_alike(archive):
     """A query that matches everything (counted by the index) and browsing (by the store)."""
     add_rows(archive, ROWS)
-    everything = search(archive, build_params(q="story"), facets=True)
-    browsed = search(archive, build_params(), facets=True)
+    everything = search(archive, search_params(q="story"), facets=True)
+    browsed = search(archive, search_params(), facets=True)
     assert everything.total == browsed.total == len(ROWS)
     assert everything.facets == browsed.facets
 
@@ -128,24 +129,24 @@ def test_the_index_and_the_store_count_alike(archive):
 @pytest.mark.parametrize("q", ["cocoa", ""])
 def test_a_story_without_a_dateline_is_counted_but_named_in_no_facet(archive, q):
     add_rows(archive, ROWS)
-    found = search(archive, build_params(q=q), facets=True)
+    found = search(archive, search_params(q=q), facets=True)
     undated = sum(1 for row in kept(ROWS, q=q) if row[2] is None)
     assert undated == 1
-    assert sum(n for _, n in found.facets.places) == found.total - undated
-    assert sum(n for _, n in found.facets.sources) == found.total - undated
+    assert sum(n for _, n in found.facets.named["place"]) == found.total - undated
+    assert sum(n for _, n in found.facets.named["source"]) == found.total - undated
 
 
 def test_no_match_has_empty_facets(archive):
     add_rows(archive, ROWS)
-    found = search(archive, build_params(q="zzqqxx"), facets=True)
+    found = search(archive, search_params(q="zzqqxx"), facets=True)
     assert found.total == 0
-    assert (found.facets.places, found.facets.years, found.facets.days) == ([], [], {})
+    assert (found.facets.named["place"], found.facets.years, found.facets.days) == ([], [], {})
 
 
 def test_facets_are_only_counted_when_asked_for(archive):
     add_rows(archive, ROWS)
-    assert search(archive, build_params(q="cocoa")).facets is None
-    assert search(archive, build_params()).facets is None
+    assert search(archive, search_params(q="cocoa")).facets is None
+    assert search(archive, search_params()).facets is None
 
 
 # --- each facet finds its count --------------------------------------------------------------
@@ -153,10 +154,10 @@ def test_facets_are_only_counted_when_asked_for(archive):
 
 def facet_totals(archive, q: str, name: str) -> list[tuple[str, int, int]]:
     """(value, facet count, total found when filtering by the value) for one facet."""
-    facets = search(archive, build_params(q=q), facets=True).facets
-    values = facets.places if name == "place" else facets.sources
+    facets = search(archive, search_params(q=q), facets=True).facets
+    values = facets.named[name]
     return [
-        (value, count, search(archive, build_params(q=q, **{name: value})).total)
+        (value, count, search(archive, search_params(q=q, **{name: value})).total)
         for value, count in values
     ]
 

@@ -23,8 +23,8 @@ import pytest
 
 from app.archive import Archive
 from app.article import Article, new_article
-from app.search.engine.index import match_filter
-from app.search.queries import parse_query
+from app.search.filters import Filters
+from app.search.params import SearchParams, parse_params
 from support.stories import ROOT, SEED_ID
 
 MONTHS = (
@@ -234,10 +234,7 @@ def make(
 
 def found_ids(archive: Archive, q: str) -> list[str]:
     """Ids the index finds for `q`, oldest first, unfiltered."""
-    unfiltered = match_filter(date_from=None, date_to=None, place=None, source=None)
-    hits = archive.index.search(
-        parse_query(q), match_filter=unfiltered, sort="oldest", page=1, per_page=100
-    )
+    hits = archive.index.search(q, Filters(), sort="oldest", page=1, per_page=100)
     return hits.ids
 
 
@@ -336,3 +333,10 @@ def serving(home: Path, env: dict[str, str], ready: str) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def search_params(
+    *, date_from: object = None, date_to: object = None, **values: object
+) -> SearchParams:
+    """`parse_params` called with Python names: `from` and `to` are `date_from`, `date_to`."""
+    return parse_params({"from": date_from, "to": date_to, **values})

@@ -21,7 +21,7 @@ from support.stories import SEED, SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
 from app.ingest.pipeline import ingest
-from app.search.queries import WHOLE_NUMBER
+from app.search.params import WHOLE_NUMBER
 from app.settings import Settings
 from app.web import api
 from app.web import pages as web

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from support.helpers import make
+from support.helpers import make, search_params
 from support.stories import SMALL_LIMIT
 
 from app.search import queries as search
@@ -98,7 +98,7 @@ def test_searches_from_threads_that_come_and_go_leave_no_files_open(client):
     """The server's worker threads end after 10 s idle and new ones start: a searcher kept
     a thread would stay open after its thread ended."""
     archive = client.app.state.archive
-    params = search.build_params(q=WORDS[0])
+    params = search_params(q=WORDS[0])
 
     def one_search() -> None:
         assert search.search(archive, params).total > 0

@@ -1,0 +1,18 @@
+"""The search engine: the only code that imports Whoosh.
+
+The query layer hands it a query's text, a `Filters` value and the page it wants, and
+gets ids, totals and tallies back (`Hits`); how the index is kept and read stays in here.
+"""
+
+from app.search.engine.index import Hits, SearchIndex
+from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
+from app.search.engine.snippets import snippet
+
+__all__ = [
+    "MAX_QUERY_WORDS",
+    "MAX_WILDCARDS",
+    "MIN_WILDCARD_LETTERS",
+    "Hits",
+    "SearchIndex",
+    "snippet",
+]

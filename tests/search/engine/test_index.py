@@ -1,20 +1,20 @@
 """app.search.engine.index: what the Whoosh index finds, filters, sorts and pages, how it is
 rewritten, and the HTML-safe snippets it makes.
 
-A real index in tmp_path; queries go through `app.search.parse_query`, as in the app.
+A real index in tmp_path; queries are text, parsed by the engine, as in the app.
 """
 
 import threading
 from collections.abc import Iterator
 from datetime import date
-from html import unescape
 from pathlib import Path
 
 import pytest
 from support.helpers import make
 
-from app.search.engine.index import SEARCHERS, SearchIndex, day_number, match_filter, snippet
-from app.search.queries import parse_query
+from app.search.engine import snippet
+from app.search.engine.index import SEARCHERS, SearchIndex
+from app.search.filters import Filters
 
 ARTICLES = [
     make("a1", "Leaders plan a meeting in Budapest.", date(2024, 1, 5), place="BUDAPEST"),
@@ -44,7 +44,7 @@ def find(index: SearchIndex, q: str, **options):
         name: options.pop(name, None) for name in ("date_from", "date_to", "place", "source")
     }
     arguments = {"sort": "newest", "page": 1, "per_page": 20, **options}
-    return index.search(parse_query(q), match_filter=match_filter(**filters), **arguments)
+    return index.search(q, Filters(**{k: v for k, v in filters.items() if v}), **arguments)
 
 
 def doc_ids(index: SearchIndex) -> list[str]:
@@ -205,62 +205,6 @@ def test_index_survives_reopening(tmp_path):
         second.close()
 
 
-def test_day_number():
-    assert day_number(date(2025, 10, 17)) == 20251017
-    assert (
-        day_number(date(2024, 1, 5)) < day_number(date(2024, 1, 6)) < day_number(date(2025, 1, 1))
-    )
-
-
-# --- snippets ---------------------------------------------------------------------------
-
-
-def test_snippet_marks_matches_and_escapes_html():
-    text = "<script>alert(1)</script> Budapest"
-    html = snippet(text, ["budapest"])
-    assert "<script>" not in html
-    assert "&lt;script&gt;" in html
-    assert "<mark>Budapest</mark>" in html
-
-
-def test_snippet_marks_words_in_any_case_and_with_accents_folded():
-    html = snippet("Meetings were held in São Paulo.", ["meetings", "sao"])
-    assert "<mark>Meetings</mark>" in html
-    assert "<mark>São</mark>" in html
-
-
-def test_snippet_keeps_the_punctuation_around_matches():
-    html = snippet(
-        "\u201cTalks,\u201d he said, \u201cwill be held in Budapest.\u201d", ["budapest"]
-    )
-    assert html.startswith("\u201cTalks")
-    assert html.endswith("<mark>Budapest</mark>.\u201d")
-
-
-def test_snippet_of_a_long_text_is_around_the_match():
-    text = "filler " * 200 + "Budapest" + " tail" * 200
-    html = snippet(text, ["budapest"], max_chars=120)
-    assert "<mark>Budapest</mark>" in html
-    assert len(html) < len(text) // 4
-
-
-def test_snippet_without_terms_is_the_escaped_start():
-    text = "Tom & Jerry <b>bold</b> " + "word " * 100
-    html = snippet(text, [], max_chars=60)
-    assert html.startswith("Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;")
-    assert "<b>" not in html and "<mark>" not in html
-    assert html.endswith(" …")
-    assert text.startswith(unescape(html.removesuffix(" …")))
-
-
-def test_snippet_of_a_short_text_without_terms_is_all_of_it():
-    assert snippet("Short & sweet.", []) == "Short &amp; sweet."
-
-
-def test_snippet_with_terms_that_do_not_occur_is_the_start():
-    assert snippet("Nothing <here> matches.", ["budapest"]) == "Nothing &lt;here&gt; matches."
-
-
 def test_searchers_are_pooled_however_many_threads_search(filled):
     """Forty threads (FastAPI's pool) searching at once open no more than SEARCHERS searchers."""
     seen: set[int] = set()
@@ -318,8 +262,8 @@ def test_time_waiting_for_a_searcher_does_not_count_against_the_time_limit(fille
     holding.wait()  # every searcher is lent out now
     threading.Timer(0.5, release.set).start()
     hits = filled.search(
-        parse_query("meeting"),
-        match_filter=match_filter(date_from=None, date_to=None, place=None, source=None),
+        "meeting",
+        Filters(),
         sort="relevance",
         page=1,
         per_page=10,

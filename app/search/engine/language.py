@@ -1,0 +1,125 @@
+"""The query language: Whoosh's syntax, every word required, guarded against runaway queries.
+
+A plain word also finds its forms (meeting: meetings, met), as stemming would,
+without giving up exact words in the index; words in "quotes" match as written.
+`-word` excludes, as on the big engines (a hyphen inside a word stays part of it);
+"+" is not special: every word is required already, and Whoosh's +word would make
+the others optional. Stories whose headline holds the words rank first.
+"""
+
+import re
+from collections.abc import Iterator
+
+from whoosh.qparser import MultifieldParser, PlusMinusPlugin, syntax
+from whoosh.qparser.common import QueryParserError
+from whoosh.query import (
+    AndMaybe,
+    AndNot,
+    Every,
+    Not,
+    NullQuery,
+    Prefix,
+    Query,
+    Variations,
+    Wildcard,
+)
+from whoosh.reading import IndexReader
+
+from app.errors import InvalidQuery
+from app.search.engine.schema import SCHEMA, TEXT_FIELDS
+
+MIN_WILDCARD_LETTERS = 2
+MAX_WILDCARDS = 5
+MAX_QUERY_WORDS = 64
+TITLE_BONUS = 4.0  # weight of "every word is in the headline" in the ranking
+_EXCLUDE = r"(?<![^\s(])-(?=\S)"  # a minus at the start of a word, after a space or "("
+
+
+class _Exclusions(PlusMinusPlugin):  # type: ignore[misc]  # Whoosh is untyped
+    """`-word` anywhere, brackets included.
+
+    Whoosh sorts + and - at the query's top level only, so a minus inside brackets,
+    `a (b -x)`, reached its parser as a bare marker and raised NotImplementedError (a
+    500). Here every bracketed group is sorted too, innermost first, and a group of
+    nothing but exclusions, `a (-x)`, excludes from the group around it, as `a -x`.
+    """
+
+    def do_plusminus(self, parser: MultifieldParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        flat = group.empty_copy()
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                node = self.do_plusminus(parser, node)
+                if isinstance(node, syntax.AndNotGroup) and not node.nodes[0].nodes:
+                    flat.extend([self.Minus(), node.nodes[1]])
+                    continue
+            flat.append(node)
+        return super().do_plusminus(parser, flat)
+
+
+def _parser(fields: list[str]) -> MultifieldParser:
+    parser = MultifieldParser(fields, SCHEMA, termclass=Variations)
+    parser.add_plugin(_Exclusions(plusexpr=r"(?!)", minusexpr=_EXCLUDE))
+    return parser
+
+
+_PARSER = _parser(list(TEXT_FIELDS))
+_TITLE_PARSER = _parser(["title"])
+
+
+def parse(text: str) -> Query:
+    """The query for `text`; `InvalidQuery` says why there is none.
+
+    The query matches title or body, and the same query on the title alone adds to
+    the score where it matches.
+    """
+    words = len(re.findall(r"\w+", text))
+    if words > MAX_QUERY_WORDS:
+        raise InvalidQuery(f"has {words} words; the limit is {MAX_QUERY_WORDS}")
+    query = _parse(_PARSER, text)
+    if query is NullQuery:
+        raise InvalidQuery("has no words to search for")
+    _check_wildcards(query)
+    in_title = _parse(_TITLE_PARSER, text)
+    return query if in_title is NullQuery else AndMaybe(query, in_title.with_boost(TITLE_BONUS))
+
+
+def matched_words(query: Query, reader: IndexReader) -> frozenset[str]:
+    """The indexed words the query looks for in title or body, wildcards expanded."""
+    words = set()
+    for leaf in _positive_leaves(query):
+        for field, text in leaf.expanded_terms(reader, phrases=True):
+            if field in TEXT_FIELDS:
+                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(words)
+
+
+def _parse(parser: MultifieldParser, text: str) -> Query:
+    try:
+        return parser.parse(text)
+    except (QueryParserError, ValueError, TypeError) as error:
+        raise InvalidQuery(f"cannot be parsed ({error})") from error
+
+
+def _check_wildcards(query: Query) -> None:
+    wildcards = [leaf for leaf in query.leaves() if isinstance(leaf, Wildcard | Prefix | Every)]
+    if len({getattr(leaf, "text", "") for leaf in wildcards}) > MAX_WILDCARDS:
+        raise InvalidQuery(f"has more than {MAX_WILDCARDS} wildcard terms")
+    for leaf in wildcards:
+        letters = sum(char not in "*?" for char in getattr(leaf, "text", ""))
+        if letters < MIN_WILDCARD_LETTERS:
+            raise InvalidQuery(
+                f"a wildcard needs at least {MIN_WILDCARD_LETTERS} letters besides * and ?"
+            )
+
+
+def _positive_leaves(query: Query) -> Iterator[Query]:
+    """Leaves of the query tree except those under NOT: their words are not to be marked."""
+    if isinstance(query, Not):
+        return
+    if isinstance(query, AndNot):
+        yield from _positive_leaves(query.a)
+    elif query.is_leaf():
+        yield query
+    else:
+        for child in query.children():
+            yield from _positive_leaves(child)

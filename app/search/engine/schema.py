@@ -1,0 +1,81 @@
+"""What the index holds of an article, and how its words are cut: the index's one schema.
+
+Words are indexed as written (any case, accents folded), not stemmed: wildcards and
+"did you mean" then work on real words, and word forms come from the query side
+(`Variations`, see `language.py`). The date, place and source are columns, read a
+document at a time by the collector's filters and facets.
+"""
+
+import functools
+from collections.abc import Iterator
+from datetime import date
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    IDTokenizer,
+    LowercaseFilter,
+    RegexTokenizer,
+    Token,
+)
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from app.article import Article
+
+TEXT_FIELDS = ("title", "body")
+
+
+class AcronymFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
+    """U.S. and U.K. are indexed as us and uk, so that `US` and `U.S.` find each other."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            parts = token.text.split(".")
+            if len(parts) > 1 and all(len(part) == 1 and part.isalpha() for part in parts):
+                token.text = "".join(parts)
+            yield token
+
+
+ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilter(accent_map)
+WORD = RegexTokenizer().expression  # what ANALYZER splits text at
+SCHEMA_VERSION = 4  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
+_NAME = IDTokenizer() | LowercaseFilter()  # place, source: one term any case; column as is
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True, sortable=True),
+    content_hash=ID(stored=True),
+    title=TEXT(analyzer=ANALYZER, field_boost=2.0, phrase=True),
+    body=TEXT(analyzer=ANALYZER, phrase=True),
+    published=NUMERIC(int, bits=32, sortable=True, signed=False),
+    place=ID(analyzer=_NAME, sortable=True),
+    source=ID(analyzer=_NAME, sortable=True),
+)
+
+
+def day_number(day: date) -> int:
+    """A date as the integer the index stores and sorts on (20251017)."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def day_from_number(number: int) -> date:
+    """The date of a yyyymmdd integer, as the index stores it."""
+    return date(number // 10000, number // 100 % 100, number % 100)
+
+
+def document(article: Article) -> dict[str, object]:
+    """The fields the index keeps of an article."""
+    return {
+        "id": article.id,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "body": article.body,
+        "published": day_number(article.published),
+        "place": article.place or "",
+        "source": article.source or "",
+    }
+
+
+@functools.lru_cache(maxsize=100_000)
+def indexed_form(word: str) -> str:
+    """The term ANALYZER indexes one word as (lower-cased, acronym dots and accents gone)."""
+    return next(iter(ANALYZER(word)), Token(text="")).text

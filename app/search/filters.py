@@ -1,0 +1,73 @@
+"""The filters of a search or a listing: one value from the query string to the store and engine.
+
+Every layer takes a `Filters` whole, so that adding a filter means: a field here (with
+its query-string name and help), the store's column, the index's column and, for a
+facet, its label (`FACET_LABELS`); nothing else spells the filters out.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+
+from app.errors import QueryError
+
+MAX_FILTER_CHARS = 200
+# Filters that keep the articles whose column of the same name equals the value, any case.
+NAMED = ("place", "source")
+FACET_LABELS = {"source": "Source", "place": "Place"}  # the named filters' facets, in order
+HELP = {  # query-string name: what it means, for the API's documentation
+    "from": "Earliest date, inclusive (YYYY-MM-DD).",
+    "to": "Latest date, inclusive (YYYY-MM-DD).",
+    "place": "Dateline place, any case.",
+    "source": "Agency or source, any case.",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an article must be besides matching the words: in a date range, from a place…"""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    place: str = ""  # any case; "" is any place
+    source: str = ""
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, name.name) for name in fields(self))
+
+    def named(self) -> dict[str, str]:
+        """The named filters that are set, by column: {"place": "MOSCOW"}."""
+        return {name: value for name in NAMED if (value := getattr(self, name))}
+
+    def to_query(self) -> dict[str, str]:
+        """The query-string form, filters not set left out."""
+        values = {"from": self.date_from, "to": self.date_to, **self.named()}
+        return {name: str(value) for name, value in values.items() if value}
+
+    @classmethod
+    def from_query(cls, raw: Mapping[str, object]) -> "Filters":
+        """Validate the query-string values; `QueryError` names the bad parameter."""
+        first, last = _date("from", raw.get("from")), _date("to", raw.get("to"))
+        if first and last and first > last:
+            raise QueryError("from", f"{first} is after to={last}")
+        named = {name: _name(name, raw.get(name)) for name in NAMED}
+        return cls(date_from=first, date_to=last, **named)
+
+
+def _date(parameter: str, value: object) -> date | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise QueryError(parameter, f"{text[:40]!r} is not a date of the form YYYY-MM-DD")
+
+
+def _name(parameter: str, value: object) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > MAX_FILTER_CHARS:
+        raise QueryError(parameter, f"is longer than {MAX_FILTER_CHARS} characters")
+    return text

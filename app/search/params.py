@@ -1,0 +1,116 @@
+"""A search's parameters: read and checked once, from the query string, for both faces.
+
+`parse_params` takes the query string's names and values as a client sent them and
+refuses what cannot be served with a `QueryError` that names the parameter, so that
+the pages and the API refuse the same things in the same words. `PARAMETERS` lists
+them with their help, for the API's documentation; `SearchParams.to_query` gives the
+query string back, defaults left out, for every URL the pages build.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.errors import QueryError
+from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
+from app.search.filters import HELP, Filters
+
+SORTS = ("relevance", "newest", "oldest")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_DEPTH = 10_000  # page × per_page; deeper lists are for export, not paging
+MAX_QUERY_CHARS = 500
+WHOLE_NUMBER = re.compile(r"\s*\+?[0-9]+\s*")  # ASCII digits, as the JSON API reads them
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One query-string parameter of every list: its name, help and, for numbers, the most."""
+
+    name: str
+    help: str
+    maximum: int | None = None  # a whole number from 1 to this; None for text
+
+
+PARAMETERS = (
+    Parameter("q", "Words to find (see /help)."),
+    *(Parameter(name, text) for name, text in HELP.items()),
+    Parameter("sort", "relevance (default with q), newest (default) or oldest."),
+    Parameter("page", "From 1.", maximum=MAX_DEPTH),
+    Parameter("per_page", "Results a page.", maximum=MAX_PER_PAGE),
+)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search: every field is safe to hand to the store or the engine."""
+
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def newest_first(self) -> bool:
+        return self.sort != "oldest"
+
+    def to_query(self) -> dict[str, str]:
+        """The query-string form, default values left out."""
+        values = {
+            "q": self.q,
+            **self.filters.to_query(),
+            "sort": "" if self.sort == _default_sort(self.q) else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+            "per_page": "" if self.per_page == DEFAULT_PER_PAGE else str(self.per_page),
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def parse_params(raw: Mapping[str, object]) -> SearchParams:
+    """Validate the query string's values into `SearchParams`, or raise `QueryError`."""
+    q = str(raw.get("q") or "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError("q", f"the query is {len(q):,} characters; the limit is {MAX_QUERY_CHARS}")
+    chosen = Filters.from_query(raw)
+    sort = str(raw.get("sort") or "").strip() or _default_sort(q)
+    if sort not in SORTS:
+        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+    if sort == "relevance" and not q:
+        sort = "newest"
+    size = _whole_number("per_page", raw.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    page = _whole_number("page", raw.get("page"), 1, MAX_DEPTH // size)
+    return SearchParams(q=q, filters=chosen, sort=sort, page=page, per_page=size)
+
+
+def _default_sort(q: str) -> str:
+    return "relevance" if q else "newest"
+
+
+def _whole_number(parameter: str, value: object, default: int, maximum: int) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if not isinstance(value, int) and not WHOLE_NUMBER.fullmatch(str(value)):
+        raise QueryError(parameter, f"{str(value)[:40]!r} is not a whole number")  # not "١"
+    number = int(value)
+    if not 1 <= number <= maximum:
+        raise QueryError(parameter, f"must be between 1 and {maximum:,}")
+    return number
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one search may ask, enforced here and by the engine, and shown on /help."""
+
+    query_chars: int = MAX_QUERY_CHARS
+    query_words: int = MAX_QUERY_WORDS
+    wildcards: int = MAX_WILDCARDS
+    wildcard_letters: int = MIN_WILDCARD_LETTERS
+    depth: int = MAX_DEPTH
+
+
+LIMITS = Limits()

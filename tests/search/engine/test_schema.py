@@ -1,0 +1,30 @@
+"""app.search.engine.schema: what the index stores of an article."""
+
+from datetime import date
+
+from support.helpers import make
+
+from app.search.engine.schema import day_from_number, day_number, document, indexed_form
+
+
+def test_day_number():
+    assert day_number(date(2025, 10, 17)) == 20251017
+    assert (
+        day_number(date(2024, 1, 5)) < day_number(date(2024, 1, 6)) < day_number(date(2025, 1, 1))
+    )
+
+
+def test_day_from_number_undoes_day_number():
+    for day in (date(1987, 2, 26), date(2024, 2, 29), date(2025, 12, 31)):
+        assert day_from_number(day_number(day)) == day
+
+
+def test_a_document_holds_the_article_with_empty_names_for_none():
+    article = make("x1", "Text.", date(2024, 1, 5), place=None)
+    indexed = document(article)
+    assert (indexed["id"], indexed["published"], indexed["place"]) == ("x1", 20240105, "")
+    assert indexed["content_hash"] == article.content_hash
+
+
+def test_words_are_indexed_lower_cased_without_accents_or_acronym_dots():
+    assert [indexed_form(w) for w in ("Budapest", "São", "U.S.")] == ["budapest", "sao", "us"]

@@ -1,0 +1,155 @@
+"""app.search.params: the query string read and checked once for both faces; bad values
+refused by name, defaults filled in, and the query string given back without defaults."""
+
+from datetime import date
+
+import pytest
+from support.helpers import search_params
+
+from app.errors import QueryError
+from app.search.filters import MAX_FILTER_CHARS, Filters
+from app.search.params import (
+    DEFAULT_PER_PAGE,
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    PARAMETERS,
+    SearchParams,
+    parse_params,
+)
+
+# --- refusals -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "parameter"),
+    [
+        ({"q": "x" * (MAX_QUERY_CHARS + 1)}, "q"),
+        ({"date_from": "yesterday"}, "from"),
+        ({"date_from": "2024-3-5"}, "from"),
+        ({"date_from": "2024-13-45"}, "from"),
+        ({"date_to": "2024-02-30"}, "to"),
+        ({"date_to": "20240305"}, "to"),
+        ({"date_from": "2024-03-06", "date_to": "2024-03-05"}, "from"),
+        ({"sort": "random"}, "sort"),
+        ({"page": -1}, "page"),
+        ({"page": 0}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "1.5"}, "page"),
+        ({"page": 10**9}, "page"),
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": MAX_PER_PAGE + 1}, "per_page"),
+        ({"per_page": 10**6}, "per_page"),
+        ({"per_page": "many"}, "per_page"),
+        ({"place": "X" * (MAX_FILTER_CHARS + 1)}, "place"),
+        ({"source": "Y" * (MAX_FILTER_CHARS + 1)}, "source"),
+    ],
+)
+def test_bad_parameters_are_refused_by_name(raw, parameter):
+    with pytest.raises(QueryError) as caught:
+        search_params(**raw)
+    assert caught.value.parameter == parameter
+    assert str(caught.value).startswith(f"{parameter}:")
+
+
+def test_paging_deeper_than_the_limit_is_refused():
+    deepest = MAX_DEPTH // 50
+    assert search_params(page=deepest, per_page=50).page == deepest
+    with pytest.raises(QueryError, match="page"):
+        search_params(page=deepest + 1, per_page=50)
+
+
+# --- accepted values ------------------------------------------------------
+
+
+def test_defaults_without_a_query():
+    params = search_params()
+    assert (params.q, params.sort, params.page, params.per_page) == ("", "newest", 1, 20)
+    assert params.per_page == DEFAULT_PER_PAGE
+    assert (
+        params.filters.date_from,
+        params.filters.date_to,
+        params.filters.place,
+        params.filters.source,
+    ) == (None, None, "", "")
+
+
+def test_a_query_sorts_by_relevance_by_default():
+    assert search_params(q="budapest").sort == "relevance"
+
+
+@pytest.mark.parametrize("q", [None, "", "   "])
+def test_relevance_without_a_query_becomes_newest(q):
+    assert search_params(q=q, sort="relevance").sort == "newest"
+
+
+def test_values_are_cleaned():
+    params = search_params(
+        q="  budapest talks ",
+        date_from=" 2024-03-01 ",
+        date_to="2024-03-31",
+        place="  UNITED   NATIONS ",
+        sort=" oldest ",
+        page="2",
+        per_page=" 5 ",
+    )
+    assert params.q == "budapest talks"
+    assert (params.filters.date_from, params.filters.date_to) == (
+        date(2024, 3, 1),
+        date(2024, 3, 31),
+    )
+    assert params.filters.place == "UNITED NATIONS"
+    assert (params.sort, params.page, params.per_page, params.offset) == ("oldest", 2, 5, 5)
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_blank_numbers_take_the_defaults(blank):
+    params = search_params(page=blank, per_page=blank)
+    assert (params.page, params.per_page) == (1, DEFAULT_PER_PAGE)
+
+
+def test_the_same_day_as_from_and_to_is_allowed():
+    params = search_params(date_from="2024-02-29", date_to="2024-02-29")
+    assert params.filters.date_from == params.filters.date_to == date(2024, 2, 29)
+
+
+def test_the_longest_query_is_allowed():
+    assert search_params(q="x" * MAX_QUERY_CHARS).q == "x" * MAX_QUERY_CHARS
+
+
+def test_the_query_string_leaves_defaults_out():
+    assert SearchParams().to_query() == {}
+    assert SearchParams(q="oil", sort="relevance").to_query() == {"q": "oil"}
+    assert SearchParams(q="oil", sort="newest", page=2).to_query() == {
+        "q": "oil",
+        "sort": "newest",
+        "page": "2",
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"q": "oil", "from": "1987-03-01", "to": "1987-03-31", "place": "NEW YORK"},
+        {"source": "Reuters", "sort": "oldest", "page": "3", "per_page": "50"},
+        {},
+    ],
+)
+def test_the_query_string_reads_back_as_the_same_params(raw):
+    params = parse_params(raw)
+    assert parse_params(params.to_query()) == params
+
+
+def test_every_parameter_is_documented_once():
+    names = [parameter.name for parameter in PARAMETERS]
+    assert len(names) == len(set(names))
+    assert set(names) == {
+        "q",
+        "sort",
+        "page",
+        "per_page",
+        *Filters(
+            date_from=date(2024, 1, 1), date_to=date(2024, 1, 1), place="x", source="y"
+        ).to_query(),
+    }
+    assert all(parameter.help for parameter in PARAMETERS)
