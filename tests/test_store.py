@@ -16,6 +16,7 @@ from support.helpers import make
 from app.archive import Archive
 from app.article import Article
 from app.settings import Settings
+from app.search.filters import Filters
 from app.store import Outcome, Store
 
 
@@ -153,7 +154,7 @@ def test_browse_oldest_first_with_id_tie_break(filled):
     ],
 )
 def test_browse_filters(filled, filters, expected):
-    total, rows = filled.browse(**filters)
+    total, rows = filled.browse(Filters(**filters))
     assert set(ids(rows)) == expected
     assert total == len(expected)
 
@@ -161,7 +162,7 @@ def test_browse_filters(filled, filters, expected):
 @pytest.mark.parametrize("place", ["SÃO PAULO", "São Paulo", "são paulo"])
 def test_browse_place_filter_with_non_ascii_letters(store, place):
     put(store, make("x1", "Talks in São Paulo.", place="SÃO PAULO"), make("x2", "Talks elsewhere."))
-    total, rows = store.browse(place=place)
+    total, rows = store.browse(Filters(place=place))
     assert (total, ids(rows)) == (1, ["x1"])
 
 

@@ -8,6 +8,8 @@ from urllib.parse import quote, urlencode
 
 from app.search.params import SearchParams
 
+SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
+
 
 def search_url(params: SearchParams, path: str = "/search", **changes: object) -> str:
     """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
@@ -18,4 +20,4 @@ def search_url(params: SearchParams, path: str = "/search", **changes: object) -
 
 
 def article_url(article_id: str) -> str:
-    return f"/articles/{quote(article_id, safe='')}"
+    return f"/articles/{quote(article_id, safe=SEGMENT_SAFE)}"
