@@ -37,3 +37,35 @@ class InvalidQuery(ValueError):
 
 class SearchTimeout(Exception):
     """A search ran out of its time."""
+
+
+class Refused(Exception):
+    """A request the archive will not serve: `status` is the HTTP status, `detail` the reason."""
+
+    status = 400
+
+    def __init__(self, detail: object, headers: dict[str, str] | None = None) -> None:
+        super().__init__(str(detail))
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class Unauthorized(Refused):
+    """The request needs a valid bearer token."""
+
+    status = 401
+
+    def __init__(self, detail: object) -> None:
+        super().__init__(detail, {"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(Refused):
+    """Nobody may do this on this server."""
+
+    status = 403
+
+
+class Unprocessable(Refused):
+    """Nothing in the request could be used; `detail` lists each reason."""
+
+    status = 422

@@ -271,14 +271,14 @@ class Store:
         rows = self._rows(query.order_by(year.desc(), month.desc()))
         return [(int(y), int(m), count) for y, m, count in rows]
 
-    def period_counts(self, *, date_from: date, date_to: date, unit: str) -> list[tuple[date, int]]:
+    def period_counts(self, filters: Filters, *, unit: str) -> list[tuple[date, int]]:
         """(first day of each month, or each day, with articles) in a date range, oldest first."""
         if unit == "day":
             day = ArticleRecord.published
-            query = select(day, func.count()).where(*_date_conditions(date_from, date_to))
+            query = select(day, func.count()).where(*_date_conditions(filters))
             return self._rows(query.group_by(day).order_by(day))
         year, month = _year_month()
-        query = select(year, month, func.count()).where(*_date_conditions(date_from, date_to))
+        query = select(year, month, func.count()).where(*_date_conditions(filters))
         rows = self._rows(query.group_by(year, month).order_by(year, month))
         return [(date(int(y), int(m), 1), count) for y, m, count in rows]
 
@@ -341,19 +341,19 @@ def _where_in(column, values: Sequence[str]) -> Select:
 
 
 def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
-    conditions = _date_conditions(filters.date_from, filters.date_to)
+    conditions = _date_conditions(filters)
     for name, value in filters.named().items():
         column = getattr(ArticleRecord, name)
         conditions.append(column.in_(_spellings(session, column, value)))
     return conditions
 
 
-def _date_conditions(date_from: date | None, date_to: date | None) -> list:
+def _date_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions = []
-    if date_from:
-        conditions.append(ArticleRecord.published >= date_from)
-    if date_to:
-        conditions.append(ArticleRecord.published <= date_to)
+    if filters.date_from:
+        conditions.append(ArticleRecord.published >= filters.date_from)
+    if filters.date_to:
+        conditions.append(ArticleRecord.published <= filters.date_to)
     return conditions
 
 

@@ -15,8 +15,8 @@ from support.helpers import make
 
 from app.archive import Archive
 from app.article import Article
-from app.settings import Settings
 from app.search.filters import Filters
+from app.settings import Settings
 from app.store import Outcome, Store
 
 
@@ -207,19 +207,23 @@ def test_month_counts_newest_first(filled):
 
 def test_period_counts_by_month(filled):
     counts = filled.period_counts(
-        date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), unit="month"
+        Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)), unit="month"
     )
     assert [tuple(row) for row in counts] == [(date(2024, 1, 1), 2), (date(2024, 2, 1), 2)]
 
 
 def test_period_counts_by_day(filled):
-    counts = filled.period_counts(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29), unit="day")
+    counts = filled.period_counts(
+        Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)), unit="day"
+    )
     assert [tuple(row) for row in counts] == [(date(2024, 2, 10), 1), (date(2024, 2, 29), 1)]
 
 
 def test_period_counts_of_an_empty_range(filled):
     assert (
-        filled.period_counts(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31), unit="day")
+        filled.period_counts(
+            Filters(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31)), unit="day"
+        )
         == []
     )
 

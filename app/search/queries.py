@@ -169,7 +169,7 @@ def period(
     first, last = _period_bounds(year, month, day)
     params = parse_params({"from": first, "to": last, "sort": sort or "oldest", "page": page})
     unit = "day" if month else "month"
-    parts = [] if day else archive.store.period_counts(date_from=first, date_to=last, unit=unit)
+    parts = [] if day else archive.store.period_counts(params.filters, unit=unit)
     return Period(year, month, day, first, last, search(archive, params), parts)
 
 

@@ -4,9 +4,10 @@ import inspect
 import keyword
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from app.errors import Unprocessable
 from app.ingest.pipeline import ingest_records
 from app.search import export
 from app.search import queries as search
@@ -18,11 +19,11 @@ from app.web.schemas import (
     AddedOut,
     ArticleOut,
     ErrorOut,
-    RejectedOut,
     RelatedOut,
     SearchOut,
     StatsOut,
     TimelineOut,
+    added_out,
     article_out,
     result_out,
     search_out,
@@ -150,12 +151,10 @@ ArticlesIn = Annotated[
 def add_articles(archive: ArchiveDep, _writer: WriterDep, articles: ArticlesIn) -> AddedOut:
     """Add articles, validated and deduplicated as ingest does; needs the API token."""
     report = ingest_records(archive, articles if isinstance(articles, list) else [articles])
-    rejected = [RejectedOut(item=r.path, reason=r.reason) for r in report.rejected]
-    if rejected and not (report.added or report.updated or report.unchanged):
-        raise HTTPException(422, [item.model_dump() for item in rejected])
-    return AddedOut(
-        added=report.added, updated=report.updated, unchanged=report.unchanged, rejected=rejected
-    )
+    answer = added_out(report)
+    if answer.rejected and not answer.stored:
+        raise Unprocessable([item.model_dump() for item in answer.rejected])
+    return answer
 
 
 @router.get("/stats", response_model=StatsOut)

@@ -3,10 +3,11 @@
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.archive import Archive
+from app.errors import Forbidden, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="NEWSARCHIVE_API_TOKEN, sent as a bearer token.")
 
@@ -23,12 +24,10 @@ def require_writer(
     """Let a request write only with the configured token; with none configured, nobody may."""
     token = archive.settings.api_token
     if token is None:
-        raise HTTPException(403, "writes are disabled: the server has no NEWSARCHIVE_API_TOKEN")
+        raise Forbidden("writes are disabled: the server has no NEWSARCHIVE_API_TOKEN")
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
-        raise HTTPException(
-            401, "a valid bearer token is needed to add articles", {"WWW-Authenticate": "Bearer"}
-        )
+        raise Unauthorized("a valid bearer token is needed to add articles")
 
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]

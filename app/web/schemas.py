@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.ingest.pipeline import IngestReport
 from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
@@ -100,10 +101,20 @@ class ErrorOut(BaseModel):
 
 
 class AddedOut(BaseModel):
+    """What storing the request's articles did: the ingest's own report, field for field."""
+
     added: int
     updated: int
-    unchanged: int = Field(description="Already stored: the same id and text, or the same text.")
+    unchanged: int = Field(description="Already stored: the same id and text.")
+    duplicates: int = Field(
+        description="The text of a stored article under another id: kept as an alias of it."
+    )
     rejected: list[RejectedOut]
+
+    @property
+    def stored(self) -> int:
+        """Items now in the archive, whether they were new or not."""
+        return self.added + self.updated + self.unchanged + self.duplicates
 
 
 def result_out(item: search.ResultItem) -> ResultOut:
@@ -142,3 +153,8 @@ def article_out(record: ArticleRecord) -> ArticleOut:
 
 def stats_out(stats: Stats) -> StatsOut:
     return StatsOut(**vars(stats))
+
+
+def added_out(report: IngestReport) -> AddedOut:
+    rejected = [RejectedOut(item=r.path, reason=r.reason) for r in report.rejected]
+    return AddedOut(**{**report.as_dict(), "rejected": rejected})

@@ -951,3 +951,26 @@ def test_a_search_of_an_empty_archive_finds_nothing(settings, path):
         response = client.get(path, params={"q": "coffee"})
     assert response.status_code == 200, response.text
     assert response.json()["total"] == 0
+
+
+def test_a_stored_text_under_a_new_id_is_answered_as_a_duplicate(writable):
+    assert post(writable, NEW).json()["added"] == 1
+    answer = post(writable, {**NEW, "id": "post-copy"})
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "duplicates": 1,
+        "rejected": [],
+    }
+
+
+def test_the_write_answer_is_the_ingest_report_field_for_field():
+    """The API's answer is built from the CLI's report, so neither can drop a count again."""
+    from dataclasses import fields
+
+    from app.ingest.pipeline import IngestReport
+    from app.web.schemas import AddedOut
+
+    assert list(AddedOut.model_fields) == [field.name for field in fields(IngestReport)]

@@ -30,6 +30,9 @@ from app.web.app import create_app
 PARAMETERS = ("q", "from", "to", "place", "source", "sort", "page", "per_page", "format", "x")
 QUERY_PIECES = ["Budapest", "grain", "talks", "ab*", "*", "?", '"', "(", ")", "[", "]", "{"]
 QUERY_PIECES += ["}", "TO", "AND", "OR", "NOT", "title:", "place:", "-", "+", "~2", "^3", "\\"]
+QUERY_PIECES += ["(-x)", "(-", "-(", "!", "&", "|", "/", "'", "\x00", "😀", "新闻", "x"]
+# Every character of the query syntax, with letters, NUL, an emoji and CJK, in any order.
+SYNTAX = st.text(alphabet="()[]{}\"'-+*?~^:!&|/\\ \x00😀新闻abxTONRD", max_size=40)
 PLAUSIBLE = ["2025-10-17", "2024-02-29", "2024-02-30", "1", "2", "20", "100", "101", "500"]
 PLAUSIBLE += ["0", "-1", "1.5", "1e3", "newest", "oldest", "relevance", "WASHINGTON", "tass"]
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)  # Cs: unsendable
@@ -38,6 +41,7 @@ VALUES = st.one_of(
     st.sampled_from(PLAUSIBLE),
     st.lists(st.sampled_from(QUERY_PIECES), max_size=8).map(" ".join),
     st.lists(st.sampled_from(QUERY_PIECES), max_size=8).map("".join),
+    SYNTAX,
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=180, max_size=600),
 )
 QUERY_STRINGS = st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=6)

@@ -1,0 +1,113 @@
+"""One error policy: every typed error becomes `{"detail": ...}` under /api/, a styled page
+elsewhere. Routes raise the errors of `app.errors`; only this module builds their answers."""
+
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
+
+from app.errors import Moved, NotFound, QueryError, Refused
+from app.web import pages
+from app.web.security import security_headers
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def register(app: FastAPI) -> None:
+    """Send each kind of error to its handler."""
+    app.add_exception_handler(QueryError, _query_error)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Moved, _moved)
+    app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _query_error(request: Request, error: Exception) -> Response:
+    return _error(request, 400, str(error))
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    return _error(request, 404, str(error))
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Refused)
+    return _error(request, error.status, error.detail, error.headers)
+
+
+async def _moved(request: Request, error: Exception) -> Response:
+    """A duplicate's id: a permanent redirect to the same kind of page for the stored article.
+
+    The path is rebuilt from the route, with only the id parameter changed: replacing
+    every path segment equal to the alias would also replace `articles` in
+    /api/articles/articles.
+    """
+    assert isinstance(error, Moved)
+    canonical = quote(error.article_id, safe="")
+    params = {
+        name: canonical if value == error.alias else value
+        for name, value in request.path_params.items()
+    }
+    path = request.app.url_path_for(request.scope["route"].name, **params)
+    return RedirectResponse(str(path), status_code=308)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    headers = error.headers
+    allowed = _allowed_methods(request) if error.status_code == 405 else []
+    if allowed:  # Starlette names the methods of the first route at the path, not of all
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return _error(request, error.status_code, error.detail, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route (mounted apps aside) serves at this request's path."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+
+    def served(method: str) -> bool:
+        scope = {**request.scope, "method": "GET" if method == "HEAD" else method}  # HeadAsGet
+        return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+    return [method for method in METHODS if served(method)]
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if _is_api(request):
+        return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ())[1:])
+    return pages.error_page(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+
+
+async def _internal_error(request: Request, _exc: Exception) -> Response:
+    """Last resort: the same shape as every other error; the traceback goes to the log.
+
+    Starlette sends this response from outside every middleware, so it is given the
+    security headers here.
+    """
+    response = _error(request, 500, "internal error: the archive could not answer this request")
+    response.headers.update(security_headers(request.url.path))
+    return response
+
+
+def _error(
+    request: Request, status: int, detail: object, headers: Mapping[str, str] | None = None
+) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    page = pages.error_page(request, status, str(detail))
+    page.headers.update(headers or {})  # Allow, WWW-Authenticate: a page needs them as much
+    return page
