@@ -516,7 +516,8 @@ def test_a_missing_or_wrong_token_is_refused(writable, token):
 
 def test_a_posted_article_is_stored_and_found_at_once(writable):
     response = post(writable, NEW)
-    assert response.json() == {"added": 1, "updated": 0, "unchanged": 0, "rejected": []}
+    expected = {"added": 1, "updated": 0, "unchanged": 0, "duplicates": 0, "rejected": []}
+    assert response.json() == expected  # duplicates: issue 11 (b), the count the CLI reports
     assert writable.get("/api/articles/post-1").json()["title"] == "Posted story"
     found = writable.get("/api/search", params={"q": "zanzibar"}).json()
     assert [item["id"] for item in found["items"]] == ["post-1"]
