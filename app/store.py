@@ -27,6 +27,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import (
     DeclarativeBase,
     InstrumentedAttribute,
@@ -35,7 +36,9 @@ from sqlalchemy.orm import (
     mapped_column,
     sessionmaker,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import Extract, UnaryExpression
 
 from app.article import Article
 from app.search.filters import NAMED, Filters
@@ -275,14 +278,16 @@ class Store:
         """(first day of each month, or each day, with articles) in a date range, oldest first."""
         if unit == "day":
             day = ArticleRecord.published
-            query = select(day, func.count()).where(*_date_conditions(filters))
+            query: Select[*tuple[Any, ...]] = select(day, func.count()).where(
+                *_date_conditions(filters)
+            )
             return self._rows(query.group_by(day).order_by(day))
         year, month = _year_month()
         query = select(year, month, func.count()).where(*_date_conditions(filters))
         rows = self._rows(query.group_by(year, month).order_by(year, month))
         return [(date(int(y), int(m), 1), count) for y, m, count in rows]
 
-    def _rows(self, query: Select) -> list:
+    def _rows(self, query: Select[*tuple[Any, ...]]) -> list[Any]:
         with self._sessions() as session:
             return list(session.execute(query))
 
@@ -326,17 +331,17 @@ class _Upsert:
             self.aliases.add(alias)
 
 
-def _keyset_order(newest_first: bool) -> tuple:
+def _keyset_order(newest_first: bool) -> tuple[UnaryExpression[date], UnaryExpression[str]]:
     if newest_first:
         return (ArticleRecord.published.desc(), ArticleRecord.id.desc())
     return (ArticleRecord.published.asc(), ArticleRecord.id.asc())
 
 
-def _year_month():
+def _year_month() -> tuple[Extract, Extract]:
     return extract("year", ArticleRecord.published), extract("month", ArticleRecord.published)
 
 
-def _where_in(column, values: Sequence[str]) -> Select:
+def _where_in(column: InstrumentedAttribute[str], values: Sequence[str]) -> Select[ArticleRecord]:
     return select(ArticleRecord).where(column.in_(list(values)))
 
 
@@ -349,7 +354,7 @@ def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]
 
 
 def _date_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if filters.date_from:
         conditions.append(ArticleRecord.published >= filters.date_from)
     if filters.date_to:
@@ -357,7 +362,7 @@ def _date_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _spellings(session: Session, column, value: str) -> list[str]:
+def _spellings(session: Session, column: InstrumentedAttribute[Any], value: str) -> list[str]:
     """Every stored value equal to `value` but for letter case.
 
     Done here rather than with SQL's lower(), which in SQLite folds only ASCII
@@ -368,12 +373,14 @@ def _spellings(session: Session, column, value: str) -> list[str]:
     return [spelling for spelling in stored if spelling.lower() == wanted]
 
 
-def _counts(session: Session, column) -> dict[str, int]:
+def _counts(session: Session, column: InstrumentedAttribute[str | None]) -> dict[str, int]:
     query = select(column, func.count()).where(column.is_not(None)).group_by(column)
     return dict(sorted(session.execute(query), key=lambda pair: (-pair[1], pair[0])))
 
 
-def _apply_sqlite_pragmas(pragmas: tuple[str, ...], connection, _record) -> None:
+def _apply_sqlite_pragmas(
+    pragmas: tuple[str, ...], connection: DBAPIConnection, _record: ConnectionPoolEntry
+) -> None:
     cursor = connection.cursor()
     for pragma in pragmas:
         cursor.execute(pragma)

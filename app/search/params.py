@@ -10,6 +10,7 @@ query string back, defaults left out, for every URL the pages build.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from app.errors import QueryError
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
@@ -96,7 +97,7 @@ def _whole_number(parameter: str, value: object, default: int, maximum: int) -> 
         return default
     if not isinstance(value, int) and not WHOLE_NUMBER.fullmatch(str(value)):
         raise QueryError(parameter, f"{str(value)[:40]!r} is not a whole number")  # not "١"
-    number = int(value)
+    number = int(cast(int | str, value))  # an int, or text checked to be a whole number
     if not 1 <= number <= maximum:
         raise QueryError(parameter, f"must be between 1 and {maximum:,}")
     return number

@@ -45,7 +45,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No article has this id."},
     308: {"description": "The id is a duplicate's: the article is stored under another id."},
 }
-EXPORTED = {
+EXPORTED: dict[int | str, dict[str, Any]] = {
     200: {"content": {media: {"schema": {"type": "string"}} for media in export.FORMATS.values()}}
 }
 
@@ -53,7 +53,8 @@ EXPORTED = {
 def _query_parameter(parameter: Parameter) -> inspect.Parameter:
     """One query-string parameter as FastAPI declares it: text, or a whole number in range."""
     name = parameter.name + "_" if keyword.iskeyword(parameter.name) else parameter.name
-    documented = {"alias": parameter.name, "description": parameter.help}
+    documented: dict[str, Any] = {"alias": parameter.name, "description": parameter.help}
+    annotation: object
     if parameter.maximum is None:
         query, annotation = Query(None, **documented), str | None
     else:

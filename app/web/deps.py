@@ -1,7 +1,7 @@
 """Request dependencies, as `Annotated` aliases the routes declare."""
 
 import secrets
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,7 +14,7 @@ bearer = HTTPBearer(auto_error=False, description="NEWSARCHIVE_API_TOKEN, sent a
 
 def get_archive(request: Request) -> Archive:
     """The archive the application opened at start-up."""
-    return request.app.state.archive
+    return cast(Archive, request.app.state.archive)  # Starlette's app state is untyped
 
 
 def require_writer(

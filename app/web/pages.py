@@ -7,6 +7,7 @@ which the index builds from escaped text (see `index.snippet`).
 import calendar
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,7 +22,7 @@ from app.search.filters import FACET_LABELS
 from app.search.params import LIMITS, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
-from app.search.timeline import svg
+from app.search.timeline import Bucket, svg
 from app.web.atom import atom_feed
 from app.web.deps import ArchiveDep
 from app.web.urls import article_url, search_url
@@ -64,7 +65,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     try:
         found = search.search(archive, parse_params(raw), facets=True)
     except QueryError as error:
-        context = {"raw": raw, "error": str(error)}
+        context: dict[str, Any] = {"raw": raw, "error": str(error)}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
     context = {
         "raw": raw,
@@ -129,11 +130,11 @@ def _public_base(request: Request, archive: Archive) -> str:
     return (archive.settings.public_url or str(request.base_url)).rstrip("/")
 
 
-def _timeline_chart(found: search.SearchPage) -> tuple[list, Markup]:
+def _timeline_chart(found: search.SearchPage) -> tuple[list[Bucket], Markup]:
     """The timeline's buckets and its SVG, whose bars narrow the search to their dates."""
     _unit, buckets = search.timeline(found)
 
-    def narrowed(bucket) -> str:
+    def narrowed(bucket: Bucket) -> str:
         dates = {"from": bucket.start.isoformat(), "to": bucket.end.isoformat()}
         return search_url(found.params, page="", **dates)
 

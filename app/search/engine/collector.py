@@ -15,8 +15,12 @@ import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from whoosh import collectors
+from whoosh.query.qcore import Query  # whoosh.query re-exports it implicitly
+from whoosh.reading import IndexReader
+from whoosh.searching import SearchContext, Searcher
 
 from app.errors import SearchTimeout
 from app.search.engine.schema import day_number
@@ -75,14 +79,14 @@ class FilteringCollector(collectors.WrappingCollector):
         self.tally = Tally()
         self.dated: list[tuple[int, int]] | None = [] if by_date else None  # (day, docnum)
 
-    def prepare(self, top_searcher, q, context) -> None:
+    def prepare(self, top_searcher: Searcher, q: Query, context: SearchContext) -> None:
         """The clock is this thread's processor time from the start of the search: waiting
         for a searcher, or for the GIL while other requests run (a server under load), is
         not the query's fault and does not count."""
         super().prepare(top_searcher, q, context)
         self.deadline = time.thread_time() + self.seconds
 
-    def set_subsearcher(self, subsearcher, offset: int) -> None:
+    def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
         self._days, *self._named = _columns(subsearcher.reader())
 
@@ -108,11 +112,11 @@ class FilteringCollector(collectors.WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-_opened: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_opened: weakref.WeakKeyDictionary[IndexReader, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _opened_lock = threading.Lock()
 
 
-def _columns(reader) -> tuple:
+def _columns(reader: IndexReader) -> tuple[Any, ...]:
     """A segment's filter columns, opened once for as long as its reader lives.
 
     Opening them took a tenth of a search's time when done for every search.
@@ -137,10 +141,14 @@ def top_collector(*, limit: int | None, by_date: bool) -> collectors.Collector:
     which works out a sort key a match from two columns.
     """
     if by_date:
-        return collectors.UnsortedCollector()
+        # Whoosh's types mark sort_key abstract, which UnsortedCollector never calls
+        return collectors.UnsortedCollector()  # type: ignore[abstract]
     if limit is None:
-        return collectors.UnlimitedCollector()
-    return collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        return collectors.UnlimitedCollector()  # type: ignore[no-untyped-call]  # unannotated
+    # __init__ is unannotated in Whoosh
+    return collectors.TopCollector(  # type: ignore[no-untyped-call]
+        limit=limit, usequality=False, replace=0
+    )
 
 
 def date_order(

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from whoosh import index, writing
 from whoosh.searching import Searcher
@@ -118,7 +119,9 @@ class SearchIndex:
     def documents(self) -> list[tuple[str, str]]:
         """(id, content hash) of every live document, duplicates included."""
         with self.searching() as searcher:
-            return [(doc["id"], doc["content_hash"]) for doc in searcher.all_stored_fields()]
+            # Searcher copies all_stored_fields from its reader at run time; Whoosh's types omit it
+            stored = searcher.all_stored_fields()  # type: ignore[attr-defined]
+            return [(doc["id"], doc["content_hash"]) for doc in stored]
 
     @staticmethod
     def _outdated(searcher: Searcher, articles: Iterable[Article]) -> list[tuple[Article, bool]]:
@@ -174,7 +177,10 @@ class SearchIndex:
             if docnum is None:
                 return []
             text = f"{article.title}\n{article.body}"
-            hits = searcher.more_like(docnum, "body", text=text, top=count, numterms=12)
+            # more_like is unannotated in Whoosh
+            hits = searcher.more_like(  # type: ignore[no-untyped-call]
+                docnum, "body", text=text, top=count, numterms=12
+            )
             return [hit["id"] for hit in hits]
 
     def respell(self, text: str) -> str | None:
@@ -255,7 +261,8 @@ def _ordered_ids(
         return [hit["id"] for hit in collector.results()[start:stop]]
 
     def id_of(docnum: int) -> str:
-        return searcher.stored_fields(docnum)["id"]
+        # Searcher copies stored_fields from its reader at run time; Whoosh's types omit it
+        return cast(str, searcher.stored_fields(docnum)["id"])  # type: ignore[attr-defined]
 
     ordered = date_order(collector.dated, newest=sort == "newest", stop=stop, id_of=id_of)
     return [id_of(docnum) for docnum in ordered[start:]]

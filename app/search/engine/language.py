@@ -9,20 +9,18 @@ the others optional. Stories whose headline holds the words rank first.
 
 import re
 from collections.abc import Iterator
+from typing import cast
 
-from whoosh.qparser import MultifieldParser, PlusMinusPlugin, syntax
+# from the defining modules: whoosh.qparser and whoosh.query re-export them implicitly, which
+# mypy refuses
+from whoosh.qparser import syntax
 from whoosh.qparser.common import QueryParserError
-from whoosh.query import (
-    AndMaybe,
-    AndNot,
-    Every,
-    Not,
-    NullQuery,
-    Prefix,
-    Query,
-    Variations,
-    Wildcard,
-)
+from whoosh.qparser.default import MultifieldParser, QueryParser
+from whoosh.qparser.plugins import PlusMinusPlugin
+from whoosh.query.compound import AndMaybe, AndNot
+from whoosh.query.qcore import Every, NullQuery, Query
+from whoosh.query.terms import Prefix, Variations, Wildcard
+from whoosh.query.wrappers import Not
 from whoosh.reading import IndexReader
 
 from app.errors import InvalidQuery
@@ -35,7 +33,7 @@ TITLE_BONUS = 4.0  # weight of "every word is in the headline" in the ranking
 _EXCLUDE = r"(?<![^\s(])-(?=\S)"  # a minus at the start of a word, after a space or "("
 
 
-class _Exclusions(PlusMinusPlugin):  # type: ignore[misc]  # Whoosh is untyped
+class _Exclusions(PlusMinusPlugin):
     """`-word` anywhere, brackets included.
 
     Whoosh sorts + and - at the query's top level only, so a minus inside brackets,
@@ -44,8 +42,8 @@ class _Exclusions(PlusMinusPlugin):  # type: ignore[misc]  # Whoosh is untyped
     nothing but exclusions, `a (-x)`, excludes from the group around it, as `a -x`.
     """
 
-    def do_plusminus(self, parser: MultifieldParser, group: syntax.GroupNode) -> syntax.GroupNode:
-        flat = group.empty_copy()
+    def do_plusminus(self, parser: QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        flat = group.empty_copy()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
         for node in group:
             if isinstance(node, syntax.GroupNode):
                 node = self.do_plusminus(parser, node)
@@ -53,12 +51,14 @@ class _Exclusions(PlusMinusPlugin):  # type: ignore[misc]  # Whoosh is untyped
                     flat.extend([self.Minus(), node.nodes[1]])
                     continue
             flat.append(node)
-        return super().do_plusminus(parser, flat)
+        # unannotated in Whoosh, which returns a GroupNode
+        return cast(syntax.GroupNode, super().do_plusminus(parser, flat))  # type: ignore[no-untyped-call]
 
 
-def _parser(fields: list[str]) -> MultifieldParser:
+def _parser(fields: list[str]) -> QueryParser:
     parser = MultifieldParser(fields, SCHEMA, termclass=Variations)
-    parser.add_plugin(_Exclusions(plusexpr=r"(?!)", minusexpr=_EXCLUDE))
+    # add_plugin and the plugin's __init__ are unannotated in Whoosh
+    parser.add_plugin(_Exclusions(plusexpr=r"(?!)", minusexpr=_EXCLUDE))  # type: ignore[no-untyped-call]
     return parser
 
 
@@ -93,9 +93,9 @@ def matched_words(query: Query, reader: IndexReader) -> frozenset[str]:
     return frozenset(words)
 
 
-def _parse(parser: MultifieldParser, text: str) -> Query:
+def _parse(parser: QueryParser, text: str) -> Query:
     try:
-        return parser.parse(text)
+        return cast(Query, parser.parse(text))  # Whoosh's annotation resolves to Any
     except (QueryParserError, ValueError, TypeError) as error:
         raise InvalidQuery(f"cannot be parsed ({error})") from error
 

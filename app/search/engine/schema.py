@@ -7,17 +7,13 @@ document at a time by the collector's filters and facets.
 """
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from whoosh.analysis import (
-    CharsetFilter,
-    Filter,
-    IDTokenizer,
-    LowercaseFilter,
-    RegexTokenizer,
-    Token,
-)
+# from the defining modules: whoosh.analysis re-exports them implicitly, which mypy refuses
+from whoosh.analysis.acore import Token
+from whoosh.analysis.filters import CharsetFilter, Filter, LowercaseFilter
+from whoosh.analysis.tokenizers import IDTokenizer, RegexTokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -26,10 +22,11 @@ from app.article import Article
 TEXT_FIELDS = ("title", "body")
 
 
-class AcronymFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
+class AcronymFilter(Filter):
     """U.S. and U.K. are indexed as us and uk, so that `US` and `U.S.` find each other."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    # matches Whoosh's Filter.__call__, which its types let differ from Composable's
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         for token in tokens:
             parts = token.text.split(".")
             if len(parts) > 1 and all(len(part) == 1 and part.isalpha() for part in parts):

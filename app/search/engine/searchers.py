@@ -47,14 +47,15 @@ class SearcherPool:
     def _take(self) -> Searcher:
         with self._lock:
             searcher = self._idle.pop() if self._idle else None
-        if searcher is not None and searcher.up_to_date():
+        # up_to_date and close are unannotated in Whoosh
+        if searcher is not None and searcher.up_to_date():  # type: ignore[no-untyped-call]
             return searcher
         if searcher is not None:
-            searcher.close()
+            searcher.close()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
         return self._ix.searcher()
 
     def close(self) -> None:
         with self._lock:
             for searcher in self._idle:
-                searcher.close()
+                searcher.close()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
             self._idle.clear()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from markupsafe import escape
 from whoosh import highlight
-from whoosh.analysis import Token
+from whoosh.analysis.acore import Token  # whoosh.analysis re-exports it implicitly
 
 from app.search.engine.schema import WORD, indexed_form
 
@@ -21,7 +21,7 @@ class _MarkFormatter(highlight.Formatter):
     def _text(self, text: str) -> str:
         return str(escape(text))
 
-    def format_token(self, text: str, token, replace: bool = False) -> str:
+    def format_token(self, text: str, token: Token, replace: bool = False) -> str:
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
 
@@ -62,7 +62,8 @@ def _marked_tokens(text: str, terms: frozenset[str]) -> Iterator[Token]:
     for found in WORD.finditer(text):
         token = Token(positions=False, chars=True, text=found.group())
         token.startchar, token.endchar = found.span()
-        token.matched = indexed_form(token.text) in terms
+        # Whoosh's Token takes any attribute (the highlighter reads `matched`); its types omit it
+        token.matched = indexed_form(token.text) in terms  # type: ignore[attr-defined]
         yield token
 
 

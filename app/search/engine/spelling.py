@@ -34,14 +34,16 @@ def _word(word: str, searcher: Searcher) -> str:
         return word
     lowered = word.lower()
     reader = searcher.reader()
-    if any((field, lowered) in reader for field in TEXT_FIELDS):
+    # Whoosh annotates the term's text as bytes; str is what it is given everywhere else
+    if any((field, lowered) in reader for field in TEXT_FIELDS):  # type: ignore[operator]
         return word
     return nearest(lowered, searcher) or word
 
 
 def nearest(word: str, searcher: Searcher) -> str | None:
     """The likeliest indexed word near `word`, or None."""
-    corrector = searcher.corrector("body")
+    # Searcher copies corrector from its reader at run time; Whoosh's types do not declare it
+    corrector = searcher.corrector("body")  # type: ignore[attr-defined]
     for maxdist, prefix in STEPS:
         found = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
         if found:
