@@ -8,7 +8,6 @@ bytes is `app.ingest.fetch`'s job.
 """
 
 import codecs
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 
-from app.article import Article, _web_url, new_article
+from app.article import Article, new_article, stable_id, web_url
 from app.errors import ParseError
 
 # Elements that end one paragraph and start the next.
@@ -101,12 +100,6 @@ def html_to_paragraphs(html: str) -> str:
     return "\n\n".join(collector.paragraphs)
 
 
-def stable_id(key: str | None) -> str | None:
-    """A 16-hex id from a source's own identifier (guid, canonical URL), or None."""
-    key = (key or "").strip()
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16] if key else None
-
-
 # --- RSS and Atom ---------------------------------------------------------------------------
 
 
@@ -159,7 +152,7 @@ def _entry_article(entry: Any, *, source: str | None) -> Article:
         region=None,
         source=source,
         body=_entry_text(entry),
-        source_url=_web_url(entry.get("link")),
+        source_url=web_url(entry.get("link")),
         authors=_entry_authors(entry),
     )
 
@@ -221,7 +214,7 @@ def parse_html_page(raw: bytes, *, max_bytes: int, url: str | None = None) -> Ar
     try:
         document = trafilatura.bare_extraction(
             text,
-            url=_web_url(url),
+            url=web_url(url),
             with_metadata=True,
             include_comments=False,
             favor_precision=True,  # an archive would rather miss a line than keep the menu
@@ -231,7 +224,7 @@ def parse_html_page(raw: bytes, *, max_bytes: int, url: str | None = None) -> Ar
         raise ParseError(f"could not read the page: {error}") from error
     if document is None:
         raise ParseError("no main text found in the page")
-    return _page_article(document, url=_web_url(url))
+    return _page_article(document, url=web_url(url))
 
 
 def _page_article(document: Any, *, url: str | None) -> Article:
@@ -256,7 +249,7 @@ def _canonical_url(declared: str | None, url: str | None) -> str | None:
 
     A page may not claim another site's URL, and so that site's article id.
     """
-    declared = _web_url(declared)
+    declared = web_url(declared)
     if declared and (url is None or _host(declared) == _host(url)):
         return declared
     return url

@@ -6,19 +6,15 @@ skipped while the good lines of the same file are stored. Nothing here touches
 the archive; `ingest` does.
 """
 
-import gzip
-import json
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from app.article import Article, parse_article, parse_record
 from app.errors import ParseError
 from app.ingest.feeds import parse_feed, parse_html_page
 from app.ingest.fetch import FetchError, fetch
-
-Item = tuple[str, Article | ParseError]
-ByteCounter = Callable[[int], None]
+from app.ingest.reader import ByteCounter, Item
+from app.ingest.records import read_json_lines, stream_json_lines
+from app.ingest.text import parse_article
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -26,7 +22,6 @@ HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 ARTICLE_SUFFIXES = JSON_LINES_SUFFIXES + FEED_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES
 URL_SCHEMES = ("http://", "https://")
-READ_CHUNK = 1 << 16
 
 
 def is_url(source: str | Path) -> bool:
@@ -44,7 +39,7 @@ def read_source(
     if is_url(source):
         yield from _read_url(str(source), max_bytes=max_bytes)
     elif str(source).lower().endswith(JSON_LINES_SUFFIXES):
-        yield from read_json_lines(Path(source), max_bytes=max_bytes, on_bytes=on_bytes)
+        yield from stream_json_lines(Path(source), max_bytes=max_bytes, on_bytes=on_bytes)
     else:
         path = Path(source)
         try:
@@ -79,7 +74,7 @@ def read_bytes(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator
             url = where if is_url(where) else None
             yield where, parse_html_page(raw, max_bytes=max_bytes, url=url)
         elif kind == "jsonl":
-            yield from _json_lines(iter(raw.splitlines(keepends=True)), where, max_bytes)
+            yield from read_json_lines(raw, where=where, name=name, max_bytes=max_bytes)
         else:
             yield where, parse_article(raw, filename=name, max_bytes=max_bytes)
     except ParseError as error:
@@ -107,64 +102,6 @@ def format_of(name: str, raw: bytes) -> str:
     if head.startswith(b"<"):
         return "html"
     return "text"
-
-
-def read_json_lines(path: Path, *, max_bytes: int, on_bytes: ByteCounter) -> Iterator[Item]:
-    """A JSON Lines file, plain or gzipped, streamed: memory stays flat however long it is."""
-    try:
-        with path.open("rb") as raw:
-            stream = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
-            lines = _counted_lines(stream, raw, on_bytes, max_bytes)
-            yield from _json_lines(lines, str(path), max_bytes)
-    except OSError as error:
-        yield str(path), ParseError(f"cannot be read ({error.strerror or error})")
-    except (EOFError, zlib.error) as error:
-        yield str(path), ParseError(f"the gzip stream is corrupt or cut short ({error})")
-
-
-def _counted_lines(stream, raw, on_bytes: ByteCounter, limit: int) -> Iterator[bytes]:
-    """Lines of `stream`, reporting how far into the file `raw` each one ends.
-
-    A line over `limit` is cut there (and so rejected as too long) and the rest
-    of it skipped, so that a file without line breaks cannot fill the memory.
-    """
-    position = 0
-    while line := stream.readline(limit + 1):
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(READ_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-        now = raw.tell()
-        on_bytes(now - position)
-        position = now
-        yield line
-
-
-def _json_lines(lines: Iterator[bytes], where: str, max_bytes: int) -> Iterator[Item]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield f"{where}:{number}", _json_line(line, max_bytes)
-
-
-def record_article(record: object) -> Article | ParseError:
-    """A decoded JSON record as an article, or the reason it is not one."""
-    try:
-        return parse_record(record)
-    except ParseError as error:
-        return error
-
-
-def _json_line(line: bytes, max_bytes: int) -> Article | ParseError:
-    if len(line) > max_bytes:
-        return ParseError(f"line is {len(line):,} bytes, over the limit of {max_bytes:,}")
-    try:
-        record = json.loads(line.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return ParseError("line is not UTF-8 text")
-    except json.JSONDecodeError as error:
-        return ParseError(f"invalid JSON ({error.msg} at column {error.colno})")
-    except RecursionError:
-        return ParseError("invalid JSON (nested too deeply)")
-    return record_article(record)
 
 
 def _read_url(url: str, *, max_bytes: int) -> Iterator[Item]:
