@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.errors import ParseError
-from app.ingest.feeds import parse_feed, parse_html_page
+from app.ingest.feeds import parse_feed
 from app.ingest.fetch import FetchError, fetch
+from app.ingest.pages import parse_html_page
 from app.ingest.reader import ByteCounter, Item
 from app.ingest.records import read_json_lines, stream_json_lines
 from app.ingest.text import parse_article
