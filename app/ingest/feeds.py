@@ -19,6 +19,21 @@ from app.errors import ParseError
 from app.ingest.html import html_to_paragraphs
 from app.ingest.reader import Item
 
+FEED_ROOTS = (b"<rss", b"<feed", b"<rdf")  # RSS 2.0, Atom, RSS 1.0
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """A document whose root element, after any XML declaration, is a feed's."""
+    return head.startswith(FEED_ROOTS) or (
+        head.startswith(b"<?xml") and any(root in head for root in FEED_ROOTS)
+    )
+
+
+def read_feed(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
+    """Each entry of a feed, named after it (the "feed" format's `Reader`)."""
+    for entry, result in parse_feed(raw, max_bytes=max_bytes):
+        yield f"{where}: {entry}", result
+
 
 def parse_feed(raw: bytes, *, max_bytes: int) -> Iterator[Item]:
     """Each entry of an RSS 2.0, RSS 1.0 or Atom document as ("entry N", article or error).

@@ -8,6 +8,7 @@ here, from what the page declares, not left to trafilatura's guess.
 
 import codecs
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ import trafilatura
 
 from app.article import Article, new_article, stable_id, web_url
 from app.errors import ParseError
+from app.ingest.reader import Item
 
 # htmldate's "extensive search" guesses from any date in the text (a copyright
 # year in the footer becomes January 1st), so only markup and the URL count.
@@ -26,6 +28,19 @@ _DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._
 # Labels that browsers (WHATWG Encoding) read as Windows-1252, or as UTF-8.
 _AS_CP1252 = {"ascii", "latin_1", "iso8859_1"}
 _NOT_ASCII_COMPATIBLE = ("utf-16", "utf-32")
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Any markup: asked after the feed test, which claims the markup that is a feed."""
+    return head.startswith(b"<")
+
+
+def read_page(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
+    """A page as its one article (the "html" format's `Reader`).
+
+    Only a page fetched from the web has a URL; a file path is not one.
+    """
+    yield where, parse_html_page(raw, max_bytes=max_bytes, url=web_url(where))
 
 
 def parse_html_page(raw: bytes, *, max_bytes: int, url: str | None = None) -> Article:

@@ -35,8 +35,13 @@ RECORD_FIELDS = {  # our name: the names sources use for it, in order of prefere
 _DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
 
 
+def looks_like_json_lines(head: bytes) -> bool:
+    """A document that starts with a JSON object."""
+    return head.startswith(b"{")
+
+
 def read_json_lines(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
-    """A JSON Lines document already in memory, line by line."""
+    """A JSON Lines document already in memory, line by line (the "jsonl" format's `Reader`)."""
     return _json_lines(iter(raw.splitlines(keepends=True)), where, max_bytes)
 
 

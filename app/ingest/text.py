@@ -8,10 +8,12 @@ the human reason (the caller adds the file name).
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 
 from app.article import Article, collapse_whitespace, new_article
 from app.errors import ParseError
+from app.ingest.reader import Item
 
 CONTROL_CHAR_LIMIT = 0.01  # share of control characters above which text is "binary"
 
@@ -23,6 +25,11 @@ _DATELINE = re.compile(
     r"/(?P<agency>[^/\n]{1,40})/\.?\s*"  # /TASS/.
 )
 _FILE_ID = re.compile(r"(?<![0-9a-f])([0-9a-f]{16})(?![0-9a-f])", re.IGNORECASE)
+
+
+def read_text(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
+    """A seed-format document as its one article (the `Reader` of the "text" format)."""
+    yield where, parse_article(raw, filename=name, max_bytes=max_bytes)
 
 
 def parse_article(raw: bytes, *, filename: str = "", max_bytes: int = 5 * 1024 * 1024) -> Article:

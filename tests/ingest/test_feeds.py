@@ -16,7 +16,7 @@ from support.documents import LIMIT, sha16
 
 from app.article import Article
 from app.errors import ParseError
-from app.ingest.feeds import parse_feed
+from app.ingest.feeds import parse_feed, read_feed
 
 
 def outcomes(raw: bytes) -> list[Article | ParseError]:
@@ -209,6 +209,13 @@ def test_entry_without_text_is_an_error():
 
 def test_feed_with_no_entries_yields_nothing():
     assert list(parse_feed(rss(), max_bytes=LIMIT)) == []
+
+
+def test_each_entry_read_is_named_after_the_document_it_is_in():
+    feed = rss(rss_item(guid="a"), rss_item(guid="b", date_line=""))
+    found = list(read_feed(feed, where="news.rss", name="news.rss", max_bytes=LIMIT))
+    assert [where for where, _ in found] == ["news.rss: entry 1", "news.rss: entry 2"]
+    assert [type(result) for _, result in found] == [Article, ParseError]
 
 
 # --- Atom and RSS 1.0 -----------------------------------------------------------------------

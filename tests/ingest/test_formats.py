@@ -1,14 +1,16 @@
-"""app.ingest.formats and the ingest of every format: feeds from files and from a server on
-loopback, saved HTML pages, a JSON Lines corpus."""
+"""app.ingest.formats: the registry (every suffix names one format, content names the rest), and
+the ingest of every format: feeds from files and from a server on loopback, saved HTML pages,
+a JSON Lines corpus."""
 
 import gzip
 import json
 from pathlib import Path
 
 import pytest
+from support.stories import SMALL_LIMIT, story
 
 from app.archive import Archive
-from app.ingest.formats import format_of
+from app.ingest.formats import FORMATS, format_of, has_article_suffix, read_source
 from app.ingest.pipeline import ingest
 from app.settings import Settings
 
@@ -47,6 +49,59 @@ PAGE = b"""<!DOCTYPE html><html><head><title>Council votes</title>
 )
 def test_format_by_suffix_then_by_content(name, start, kind):
     assert format_of(name, start) == kind
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+SUFFIXES_BY_FORMAT = [(kind.name, suffix) for kind in FORMATS for suffix in kind.suffixes]
+# The start of a document of each format, under a name that says nothing.
+STARTS = {
+    "jsonl": b'{"published": "2024-05-06", "body": "Text."}',
+    "feed": b"<?xml version='1.0'?><rdf:RDF xmlns:rdf='...'>",
+    "html": b"\xef\xbb\xbf\n  <HTML><body><p>Text.</p>",
+    "text": story("Text.").encode(),
+}
+
+
+def test_the_four_formats_in_the_order_they_are_sniffed():
+    assert [kind.name for kind in FORMATS] == ["jsonl", "feed", "html", "text"]
+
+
+@pytest.mark.parametrize(("kind", "suffix"), SUFFIXES_BY_FORMAT)
+def test_every_registered_suffix_names_its_format_whatever_the_content(kind, suffix):
+    for start in STARTS.values():
+        assert format_of(f"story{suffix}", start) == kind
+        assert format_of(f"dir/STORY{suffix.upper()}", start) == kind
+    assert has_article_suffix(f"story{suffix}")
+
+
+def test_no_two_formats_share_a_suffix_nor_end_in_one_anothers():
+    suffixes = [suffix for _, suffix in SUFFIXES_BY_FORMAT]
+    assert len(suffixes) == len(set(suffixes))
+    for suffix in suffixes:
+        assert [other for other in suffixes if suffix.endswith(other)] == [suffix]
+
+
+@pytest.mark.parametrize("kind", STARTS)
+def test_sniffing_picks_the_format_for_a_name_without_a_known_suffix(kind):
+    assert format_of("download", STARTS[kind]) == kind
+    assert format_of("story.json", STARTS[kind]) == kind
+
+
+@pytest.mark.parametrize("name", ["notes.md", "archive.gz", "feed.xml.bak", "jsonl", ""])
+def test_a_name_without_a_registered_suffix_is_not_an_article_file(name):
+    assert not has_article_suffix(name)
+
+
+def test_a_file_without_a_known_suffix_is_read_as_its_content_says(tmp_path):
+    path = tmp_path / "export.data"
+    path.write_bytes(STARTS["jsonl"] + b"\n\n" + STARTS["jsonl"].replace(b"Text", b"More"))
+    found = list(read_source(path, max_bytes=SMALL_LIMIT))
+    assert [where for where, _ in found] == [f"{path}:1", f"{path}:3"]
+    assert [article.body for _, article in found] == ["Text.", "More."]
+
+
+# --- every format, ingested -------------------------------------------------------------------
 
 
 def test_a_feed_file_and_a_page_file_ingest(archive, tmp_path):

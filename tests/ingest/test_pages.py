@@ -15,7 +15,7 @@ from support.documents import LIMIT, sha16
 
 from app.article import Article
 from app.errors import ParseError
-from app.ingest.pages import parse_html_page
+from app.ingest.pages import parse_html_page, read_page
 
 # --- saved article pages --------------------------------------------------------------------
 
@@ -174,6 +174,15 @@ def test_page_over_the_limit_is_refused():
     raw = page().encode()
     with pytest.raises(ParseError, match="over the limit"):
         parse_html_page(raw, max_bytes=len(raw) - 1)
+
+
+def test_a_page_read_from_a_file_has_no_url_and_a_fetched_one_has_its_own():
+    raw = page(canonical=False).encode()
+    [(where, article)] = read_page(raw, where="saved/x.html", name="x.html", max_bytes=LIMIT)
+    assert (where, article.source_url) == ("saved/x.html", None)
+    url = "https://gazette.example.com/x"
+    [(where, fetched)] = read_page(raw, where=url, name="x", max_bytes=LIMIT)
+    assert (where, fetched.source_url, fetched.id) == (url, url, sha16(url))
 
 
 # --- properties -----------------------------------------------------------------------------
