@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.queries import build_params, search
 from app.settings import Settings
 from app.web.app import create_app

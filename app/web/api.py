@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
-from app.ingest.pipeline import ingest_records
+from app.ingest import ingest_records
 from app.search import export
 from app.search import queries as search
 from app.search import suggestions as discover

@@ -10,8 +10,8 @@ import pytest
 from support.stories import SMALL_LIMIT, story
 
 from app.archive import Archive
+from app.ingest import ingest
 from app.ingest.formats import FORMATS, format_of, has_article_suffix, read_source
-from app.ingest.pipeline import ingest
 from app.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpora"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from support.stories import SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.queries import (
     DEFAULT_PER_PAGE,
     MAX_DEPTH,

@@ -30,7 +30,7 @@ from support.helpers import (
 )
 from support.stories import SEED, SEED_ID
 
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.queries import (
     MAX_DEPTH,
     MAX_QUERY_CHARS,
