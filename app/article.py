@@ -1,8 +1,8 @@
-"""Parsing of wire-story files into articles: pure functions, bytes in, `Article` out.
+"""The article itself: its one declaration, and the rules that derive its title, lead and ids.
 
-No I/O and no database here, so that every rule of the seed format can be tested
-on literal strings. A file that cannot be an article raises `ParseError` whose
-message is the human reason (the caller adds the file name).
+Every format in `app.ingest` reads its input down to the parts of a story and
+calls `new_article`, so that a title is cut, a body laid out and an id derived
+the same way whatever the story arrived as. Pure functions: no I/O, no database.
 """
 
 import hashlib
@@ -14,34 +14,12 @@ from datetime import date
 from app.errors import ParseError
 
 TITLE_MAX_CHARS = 110
-CONTROL_CHAR_LIMIT = 0.01  # share of control characters above which text is "binary"
+URL_MAX_CHARS = 2000
 
-_HEADER = re.compile(r"date[ \t]+(?P<value>\S+)\s*", re.IGNORECASE)
-_DATELINE = re.compile(
-    r"(?P<place>[^\W\d_][^,/\n]*?)\s*"  # WASHINGTON, UNITED NATIONS, ST. PETERSBURG
-    r"(?:/(?P<region>[^/\n]+)/\s*)?"  # IGORA /Leningrad Region/
-    r",\s*(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})\s*\.?\s*"  # , October 17.
-    r"/(?P<agency>[^/\n]{1,40})/\.?\s*"  # /TASS/.
-)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_FILE_ID = re.compile(r"(?<![0-9a-f])([0-9a-f]{16})(?![0-9a-f])", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jr|Sr|No|vs)\.$")
-
-
-URL_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,63}")
-RECORD_FIELDS = {  # our name: the names sources use for it, in order of preference
-    "id": ("id", "guid"),
-    "published": ("published", "date", "date_publish", "pubdate", "published_at"),
-    "title": ("title", "headline"),
-    "body": ("body", "text", "maintext", "content"),
-    "source": ("source", "source_domain", "agency"),
-    "place": ("place", "location"),
-    "dateline": ("dateline",),
-    "url": ("url", "link"),
-    "authors": ("authors", "author", "byline"),
-}
-_DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
+_WEB_URL = re.compile(r"https?://[^\s]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,82 +44,6 @@ class Article:
         return self.body.split("\n\n")
 
 
-def parse_article(raw: bytes, *, filename: str = "", max_bytes: int = 5 * 1024 * 1024) -> Article:
-    """Parse one seed-format file (see DESIGN.md) into an `Article`."""
-    text = decode_text(raw, max_bytes=max_bytes)
-    published, rest = _split_header(text)
-    dateline = _DATELINE.match(rest)
-    place = region = source = None
-    if dateline:
-        place = _clean(dateline["place"]) if _is_capitals(dateline["place"]) else None
-    if dateline and place:
-        region = _clean(dateline["region"] or "") or None
-        source = _clean(dateline["agency"]) or None
-        rest = rest[dateline.end() :]
-    return new_article(
-        id=file_id(filename),
-        title=None,
-        published=published,
-        place=place,
-        region=region,
-        source=source,
-        body=rest,
-    )
-
-
-def parse_record(record: object) -> Article:
-    """One JSON object (a JSON Lines line) into an `Article`; common field aliases accepted.
-
-    The source's own title is kept, and its own id when it is URL-safe.
-    """
-    if not isinstance(record, dict):
-        raise ParseError(f"expected a JSON object, got {type(record).__name__}")
-    body = _text_field(record, "body")
-    if body is None:
-        raise ParseError(f"no body text (one of: {', '.join(RECORD_FIELDS['body'])})")
-    published = _record_date(_text_field(record, "published"))
-    place = _text_field(record, "place") or _dateline_place(_text_field(record, "dateline"))
-    raw_id = _text_field(record, "id")
-    return new_article(
-        id=raw_id if raw_id and URL_SAFE_ID.fullmatch(raw_id) else None,
-        title=_text_field(record, "title"),
-        published=published,
-        place=place,
-        region=None,
-        source=_text_field(record, "source"),
-        body=body,
-        source_url=_web_url(_text_field(record, "url")),
-        authors=_authors(record),
-    )
-
-
-def decode_text(raw: bytes, *, max_bytes: int) -> str:
-    """Bytes to text with LF line ends: UTF-8 (BOM allowed), else Windows-1252.
-
-    Windows-1252 is the only fallback because it is what non-UTF-8 wire text
-    almost always is; bytes that are neither are refused rather than guessed.
-    """
-    if len(raw) > max_bytes:
-        raise ParseError(f"file is {len(raw):,} bytes, over the limit of {max_bytes:,}")
-    if not raw.strip():
-        raise ParseError("file is empty")
-    if b"\x00" in raw:
-        raise ParseError("binary content, not text (it holds NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise ParseError("text is neither UTF-8 nor Windows-1252") from error
-    controls = sum(
-        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f"
-    )
-    if controls > CONTROL_CHAR_LIMIT * len(text):
-        raise ParseError("binary content, not text (too many control characters)")
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def new_article(
     *,
     id: str | None,
@@ -155,12 +57,12 @@ def new_article(
     authors: str | None = None,
 ) -> Article:
     """Build an `Article` from its parts, deriving the title, lead, counts and ids."""
-    paragraphs = [_clean(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
+    paragraphs = [collapse_whitespace(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
     paragraphs = [part for part in paragraphs if part]
     if not paragraphs:
         raise ParseError("article has no body text")
     body = "\n\n".join(paragraphs)
-    title = _clean(title or "") or headline(paragraphs[0])
+    title = collapse_whitespace(title or "") or headline(paragraphs[0])
     digest = content_hash(
         published=published, title=title, body=body, place=place, region=region, source=source
     )
@@ -199,12 +101,6 @@ def first_sentence(text: str) -> str:
     return text.strip()
 
 
-def file_id(filename: str) -> str | None:
-    """The 16 hex digits a file name carries (`000_fa15abbc2923d210.txt`), lower-cased."""
-    found = _FILE_ID.search(filename.rsplit("/", 1)[-1])
-    return found.group(1).lower() if found else None
-
-
 def content_hash(
     *,
     published: date,
@@ -224,72 +120,19 @@ def content_hash(
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def _split_header(text: str) -> tuple[date, str]:
-    header = _HEADER.match(text)
-    if not header:
-        raise ParseError("no 'date YYYY-MM-DD' header, and the dateline carries no year")
-    value = header["value"]
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ParseError(f"date header {value[:40]!r} is not of the form YYYY-MM-DD")
-    try:
-        published = date.fromisoformat(value)
-    except ValueError as error:
-        raise ParseError(f"date {value} does not exist") from error
-    return published, text[header.end() :]
+def stable_id(key: str | None) -> str | None:
+    """A 16-hex id from a source's own identifier (guid, canonical URL), or None."""
+    key = (key or "").strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16] if key else None
 
 
-def _text_field(record: dict, name: str) -> str | None:
-    """The first non-empty value among a field's aliases, as text."""
-    for key in RECORD_FIELDS[name]:
-        value = record.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if value not in (None, "", [], {}) and name != "authors":
-            raise ParseError(f"field {key!r} must be text, not {type(value).__name__}")
-    return None
-
-
-def _record_date(value: str | None) -> date:
-    """An ISO date, or the date part of an ISO date-time (`2019-01-04T10:00:00Z`)."""
-    if value is None:
-        raise ParseError(f"no date (one of: {', '.join(RECORD_FIELDS['published'])})")
-    day = value[:10]
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or len(value) not in (10, *range(16, 36)):
-        raise ParseError(f"date {value[:40]!r} is not of the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(day)
-    except ValueError as error:
-        raise ParseError(f"date {day} does not exist") from error
-
-
-def _dateline_place(dateline: str | None) -> str | None:
-    found = _DATELINE_PLACE.match(dateline or "")
-    return _clean(found.group(1)) if found else None
-
-
-def _web_url(value: str | None) -> str | None:
+def web_url(value: str | None) -> str | None:
     """Keep only http(s) links: anything else (javascript:, data:) is not a source URL."""
-    if value and re.match(r"https?://[^\s]+$", value, re.IGNORECASE) and len(value) <= 2000:
+    if value and _WEB_URL.match(value) and len(value) <= URL_MAX_CHARS:
         return value
     return None
 
 
-def _authors(record: dict) -> str | None:
-    for key in RECORD_FIELDS["authors"]:
-        value = record.get(key)
-        if isinstance(value, list):
-            value = ", ".join(_clean(str(name)) for name in value if str(name).strip())
-        if isinstance(value, str) and value.strip():
-            return _clean(value)[:500]
-    return None
-
-
-def _is_capitals(place: str) -> bool:
-    return place == place.upper() and any(char.isalpha() for char in place)
-
-
-def _clean(text: str) -> str:
+def collapse_whitespace(text: str) -> str:
     """Collapse runs of whitespace (line breaks inside a paragraph included) to one space."""
     return " ".join(text.split())

@@ -22,9 +22,9 @@ from rich.progress import (
 )
 
 from app.archive import Archive
+from app.ingest import IngestReport, Source, total_bytes
+from app.ingest import ingest as ingest_sources
 from app.ingest.formats import is_url
-from app.ingest.pipeline import IngestReport, Source, total_bytes
-from app.ingest.pipeline import ingest as ingest_sources
 from app.settings import get_settings
 
 cli = typer.Typer(

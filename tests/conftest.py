@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from support.stories import ROOT, SEED, SMALL_LIMIT, write_story
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.settings import Settings
 from app.web.app import create_app
 

@@ -18,9 +18,9 @@ from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
 from app.archive import Archive
-from app.article import parse_article
 from app.cli import cli
 from app.errors import ParseError
+from app.ingest.text import parse_article
 from app.search.queries import search
 from app.settings import get_settings
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from support.helpers import search_params
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.queries import search
 from app.settings import Settings
 from app.web.app import create_app

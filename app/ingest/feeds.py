@@ -1,130 +1,53 @@
-"""Feeds and saved web pages into articles: pure functions, bytes in, `Article` out.
+"""RSS and Atom feeds into articles: pure functions, bytes in, `Article` out.
 
-Most news reaches people as RSS/Atom feeds and web pages, not wire files. This
-module turns those bytes into the same `Article` that `app.article` builds, with
-the same rule: no network, no disk, no database, and any input that cannot be
-read becomes a `ParseError` whose message is the human reason. Fetching the
-bytes is `app.ingest.fetch`'s job.
+Most news reaches people as feeds, not wire files. This module turns a feed's
+entries into the same `Article` that `app.article` builds, with the same rule:
+no network, no disk, no database, and any input that cannot be read becomes a
+`ParseError` whose message is the human reason. Fetching the bytes is
+`app.ingest.fetch`'s job.
 """
 
-import codecs
-import hashlib
 import io
-import re
 from collections.abc import Iterator
 from datetime import date
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
-import trafilatura
 
-from app.article import Article, _web_url, new_article
+from app.article import Article, new_article, stable_id, web_url
 from app.errors import ParseError
+from app.ingest.html import html_to_paragraphs
+from app.ingest.reader import Item
 
-# Elements that end one paragraph and start the next.
-BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre hr table tr "
-    "section article header footer figure figcaption dl dt dd".split()
-)
-# Elements whose content is never text a reader sees.
-DROPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
-# htmldate's "extensive search" guesses from any date in the text (a copyright
-# year in the footer becomes January 1st), so only markup and the URL count.
-PAGE_DATE_SEARCH = {"extensive_search": False, "original_date": True}
-
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
-_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-# Labels that browsers (WHATWG Encoding) read as Windows-1252, or as UTF-8.
-_AS_CP1252 = {"ascii", "latin_1", "iso8859_1"}
-_NOT_ASCII_COMPATIBLE = ("utf-16", "utf-32")
+FEED_ROOTS = (b"<rss", b"<feed", b"<rdf")  # RSS 2.0, Atom, RSS 1.0
 
 
-# --- HTML fragments to paragraphs ------------------------------------------------------------
+def looks_like_feed(head: bytes) -> bool:
+    """A document whose root element, after any XML declaration, is a feed's."""
+    return head.startswith(FEED_ROOTS) or (
+        head.startswith(b"<?xml") and any(root in head for root in FEED_ROOTS)
+    )
 
 
-class _TextCollector(HTMLParser):
-    """Collects the visible text of an HTML fragment, one paragraph per block."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self._words: list[str] = []
-        self._hidden = 0  # depth inside script/style/noscript
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROPPED_TAGS:
-            self._hidden += 1
-        elif tag in BLOCK_TAGS:
-            self.end_paragraph()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCK_TAGS:  # <br/>; a self-closed <script/> hides nothing
-            self.end_paragraph()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in DROPPED_TAGS:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in BLOCK_TAGS:
-            self.end_paragraph()
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self._words.append(data)
-
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
-        # The stdlib raises AssertionError on an unknown "<![keyword["; keep it as text.
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            self.handle_data(self.rawdata[i : i + 3])
-            return i + 3
-
-    def end_paragraph(self) -> None:
-        text = " ".join("".join(self._words).split())
-        if text:
-            self.paragraphs.append(text)
-        self._words = []
+def read_feed(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
+    """Each entry of a feed, named after it (the "feed" format's `Reader`)."""
+    for entry, result in parse_feed(raw, max_bytes=max_bytes):
+        yield f"{where}: {entry}", result
 
 
-def html_to_paragraphs(html: str) -> str:
-    """Plain text of an HTML fragment: paragraphs joined by a blank line, no tags left.
-
-    Block elements break paragraphs, script/style/noscript are dropped, entities
-    are decoded and runs of whitespace become one space.
-    """
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    collector.end_paragraph()
-    return "\n\n".join(collector.paragraphs)
-
-
-def stable_id(key: str | None) -> str | None:
-    """A 16-hex id from a source's own identifier (guid, canonical URL), or None."""
-    key = (key or "").strip()
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16] if key else None
-
-
-# --- RSS and Atom ---------------------------------------------------------------------------
-
-
-def parse_feed(raw: bytes, *, max_bytes: int) -> Iterator[tuple[str, Article | ParseError]]:
+def parse_feed(raw: bytes, *, max_bytes: int) -> Iterator[Item]:
     """Each entry of an RSS 2.0, RSS 1.0 or Atom document as ("entry N", article or error).
 
     Input that is not a feed at all raises `ParseError` here, at the call. An entry
     that cannot be an article (no date, no text) is yielded as its `ParseError`, so
     the others still count.
     """
-    feed = _read_feed(raw, max_bytes=max_bytes)
+    feed = _feed_document(raw, max_bytes=max_bytes)
     source = _plain(feed.feed.get("title"), feed.feed.get("title_detail")) or None
     return _entries(feed.entries, source=source)
 
 
-def _entries(
-    entries: list[Any], *, source: str | None
-) -> Iterator[tuple[str, Article | ParseError]]:
+def _entries(entries: list[Any], *, source: str | None) -> Iterator[Item]:
     for number, entry in enumerate(entries, start=1):
         try:
             result: Article | ParseError = _entry_article(entry, source=source)
@@ -133,7 +56,7 @@ def _entries(
         yield f"entry {number}", result
 
 
-def _read_feed(raw: bytes, *, max_bytes: int) -> Any:
+def _feed_document(raw: bytes, *, max_bytes: int) -> Any:
     if len(raw) > max_bytes:
         raise ParseError(f"feed is {len(raw):,} bytes, over the limit of {max_bytes:,}")
     if not raw.strip():
@@ -159,7 +82,7 @@ def _entry_article(entry: Any, *, source: str | None) -> Article:
         region=None,
         source=source,
         body=_entry_text(entry),
-        source_url=_web_url(entry.get("link")),
+        source_url=web_url(entry.get("link")),
         authors=_entry_authors(entry),
     )
 
@@ -206,126 +129,3 @@ def _plain(value: object, detail: Any = None, *, paragraphs: bool = False) -> st
     else:
         text = html_to_paragraphs(value)
     return text if paragraphs else " ".join(text.split())
-
-
-# --- saved web pages -----------------------------------------------------------------------
-
-
-def parse_html_page(raw: bytes, *, max_bytes: int, url: str | None = None) -> Article:
-    """A saved news article page: its main text, title, date and author; boilerplate dropped.
-
-    `url` is where the page was fetched from, when known: it is the source URL
-    and the fallback for the page's canonical URL, from which the id is derived.
-    """
-    text = _decode_page(raw, max_bytes=max_bytes)
-    try:
-        document = trafilatura.bare_extraction(
-            text,
-            url=_web_url(url),
-            with_metadata=True,
-            include_comments=False,
-            favor_precision=True,  # an archive would rather miss a line than keep the menu
-            date_extraction_params=dict(PAGE_DATE_SEARCH),
-        )
-    except Exception as error:  # trafilatura and lxml fail in many ways on bad input
-        raise ParseError(f"could not read the page: {error}") from error
-    if document is None:
-        raise ParseError("no main text found in the page")
-    return _page_article(document, url=_web_url(url))
-
-
-def _page_article(document: Any, *, url: str | None) -> Article:
-    title = " ".join((document.title or "").split()) or None
-    canonical = _canonical_url(document.url, url)
-    body = _page_text(document.text, title=title)  # no text is the first thing to report
-    return new_article(
-        id=stable_id(canonical),
-        title=title,
-        published=_page_date(document.date),
-        place=None,
-        region=None,
-        source=" ".join((document.sitename or "").split()) or _host(url or canonical),
-        body=body,
-        source_url=url or canonical,
-        authors=_page_authors(document.author),
-    )
-
-
-def _canonical_url(declared: str | None, url: str | None) -> str | None:
-    """The page's own canonical URL, trusted only when it is on the host it came from.
-
-    A page may not claim another site's URL, and so that site's article id.
-    """
-    declared = _web_url(declared)
-    if declared and (url is None or _host(declared) == _host(url)):
-        return declared
-    return url
-
-
-def _page_date(value: str | None) -> date:
-    if not value:
-        raise ParseError("no publication date found in the page")
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError as error:
-        raise ParseError(f"publication date {value[:40]!r} is not a date") from error
-
-
-def _page_text(text: str | None, *, title: str | None) -> str:
-    """Trafilatura's one-block-a-line text as paragraphs, without the headline repeated."""
-    lines = [" ".join(line.split()) for line in (text or "").splitlines()]
-    lines = [line for line in lines if line]
-    if lines and title and lines[0] == title:
-        lines = lines[1:]
-    if not lines:
-        raise ParseError("no main text found in the page")
-    return "\n\n".join(lines)
-
-
-def _page_authors(value: str | None) -> str | None:
-    names = [" ".join(name.split()) for name in (value or "").split(";")]
-    return ", ".join(name for name in names if name)[:500] or None
-
-
-def _decode_page(raw: bytes, *, max_bytes: int) -> str:
-    """Bytes to text: a BOM, else UTF-8, else the declared charset, else Windows-1252.
-
-    Decoding here rather than in trafilatura, which guesses from byte statistics
-    and ignores what the page declares.
-    """
-    if len(raw) > max_bytes:
-        raise ParseError(f"page is {len(raw):,} bytes, over the limit of {max_bytes:,}")
-    if raw.startswith(codecs.BOM_UTF8):
-        raw_text = raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raw_text = raw.decode("utf-16", errors="replace")
-    else:
-        try:
-            raw_text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raw_text = _decode_declared(raw)
-    if "\x00" in raw_text:
-        raise ParseError("binary content, not an HTML page (it holds NUL bytes)")
-    text = _XML_DECLARATION.sub("", raw_text)  # lxml refuses text that declares an encoding
-    if not text.strip():
-        raise ParseError("page is empty")
-    return text
-
-
-def _decode_declared(raw: bytes) -> str:
-    """Non-UTF-8 bytes in the charset the page declares, else in Windows-1252."""
-    found = _DECLARED_CHARSET.search(raw[:4096])
-    try:
-        name = codecs.lookup(found.group(1).decode("ascii")).name if found else "cp1252"
-        if name.replace("-", "_") in _AS_CP1252 or name.startswith(_NOT_ASCII_COMPATIBLE):
-            name = "cp1252"  # what browsers do; a UTF-16 label on these bytes is wrong
-        return raw.decode(name, errors="replace")
-    except (LookupError, UnicodeError, ValueError):  # unknown label, or not a text codec
-        return raw.decode("cp1252", errors="replace")
-
-
-def _host(url: str | None) -> str | None:
-    try:
-        return urlsplit(url or "").hostname
-    except ValueError:  # "http://[broken"
-        return None

@@ -1,32 +1,57 @@
-"""What a file or a URL holds, as articles: one reader a format, chosen by name, then content.
+"""What a file or a URL holds, as articles: a registry of formats, chosen by name, then content.
 
-Every reader yields `(where, article or ParseError)` pairs, `where` naming the
-file and, inside it, the line or entry, so that one bad line is reported and
-skipped while the good lines of the same file are stored. Nothing here touches
-the archive; `ingest` does.
+Each format is one `Format` entry in `FORMATS`: the suffixes its files go by, a
+test of a document's start for files whose name says nothing, and its reader
+(see `app.ingest.reader`). Adding a format means one module with its reader and
+one entry here. Nothing here touches the archive; `ingest` does.
 """
 
-import gzip
-import json
-import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.article import Article, parse_article, parse_record
 from app.errors import ParseError
-from app.ingest.feeds import parse_feed, parse_html_page
+from app.ingest.feeds import looks_like_feed, read_feed
 from app.ingest.fetch import FetchError, fetch
+from app.ingest.pages import looks_like_html, read_page
+from app.ingest.reader import ByteCounter, Item, Reader, Streamer
+from app.ingest.records import looks_like_json_lines, read_json_lines, stream_json_lines
+from app.ingest.text import read_text
 
-Item = tuple[str, Article | ParseError]
-ByteCounter = Callable[[int], None]
-
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-FEED_SUFFIXES = (".xml", ".rss", ".atom")
-HTML_SUFFIXES = (".html", ".htm")
-TEXT_SUFFIXES = (".txt",)
-ARTICLE_SUFFIXES = JSON_LINES_SUFFIXES + FEED_SUFFIXES + HTML_SUFFIXES + TEXT_SUFFIXES
 URL_SCHEMES = ("http://", "https://")
-READ_CHUNK = 1 << 16
+SNIFF_BYTES = 1024  # how much of a document's start `sniff` sees
+_LEADING_NOISE = b"\xef\xbb\xbf \t\r\n"  # a UTF-8 BOM and whitespace, before the first mark
+
+
+@dataclass(frozen=True)
+class Format:
+    """One kind of document: the names it goes by, how to recognise it, how to read it."""
+
+    name: str
+    suffixes: tuple[str, ...]  # lower-case, dot included; no two formats share one
+    sniff: Callable[[bytes], bool]  # given the start, lower-cased, BOM and whitespace dropped
+    read: Reader  # a whole document's bytes
+    stream: Streamer | None = None  # a file by its path, bit by bit, when the format allows
+
+
+def _anything(_head: bytes) -> bool:
+    """Seed text is the last resort: its parser says why a document is not an article."""
+    return True
+
+
+# Sniffed in this order: a feed is markup too, so "feed" is asked before "html".
+FORMATS = (
+    Format(
+        "jsonl",
+        (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"),
+        looks_like_json_lines,
+        read_json_lines,
+        stream=stream_json_lines,
+    ),
+    Format("feed", (".xml", ".rss", ".atom"), looks_like_feed, read_feed),
+    Format("html", (".html", ".htm"), looks_like_html, read_page),
+    Format("text", (".txt",), _anything, read_text),
+)
 
 
 def is_url(source: str | Path) -> bool:
@@ -34,7 +59,12 @@ def is_url(source: str | Path) -> bool:
 
 
 def has_article_suffix(name: str) -> bool:
-    return name.lower().endswith(ARTICLE_SUFFIXES)
+    return _by_suffix(name) is not None
+
+
+def format_of(name: str, raw: bytes) -> str:
+    """ "feed", "html", "jsonl" or "text": by the file name's suffix, else by the content."""
+    return _format(name, raw).name
 
 
 def read_source(
@@ -43,17 +73,13 @@ def read_source(
     """The articles of one file or URL, each with where it came from."""
     if is_url(source):
         yield from _read_url(str(source), max_bytes=max_bytes)
-    elif str(source).lower().endswith(JSON_LINES_SUFFIXES):
-        yield from read_json_lines(Path(source), max_bytes=max_bytes, on_bytes=on_bytes)
+        return
+    path = Path(source)
+    known = _by_suffix(path.name)
+    if known and known.stream:
+        yield from known.stream(path, max_bytes=max_bytes, on_bytes=on_bytes)
     else:
-        path = Path(source)
-        try:
-            raw = read_file(path, max_bytes=max_bytes)
-        except ParseError as error:
-            yield str(path), error
-            return
-        on_bytes(len(raw))
-        yield from read_bytes(raw, where=str(path), name=path.name, max_bytes=max_bytes)
+        yield from _read_whole(path, max_bytes=max_bytes, on_bytes=on_bytes)
 
 
 def read_file(path: Path, *, max_bytes: int) -> bytes:
@@ -70,101 +96,34 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
 
 def read_bytes(raw: bytes, *, where: str, name: str, max_bytes: int) -> Iterator[Item]:
     """One document's bytes, read as the format its name, or failing that its start, says."""
-    kind = format_of(name, raw)
+    reader = _format(name, raw).read
     try:
-        if kind == "feed":
-            for entry, result in parse_feed(raw, max_bytes=max_bytes):
-                yield f"{where}: {entry}", result
-        elif kind == "html":
-            url = where if is_url(where) else None
-            yield where, parse_html_page(raw, max_bytes=max_bytes, url=url)
-        elif kind == "jsonl":
-            yield from _json_lines(iter(raw.splitlines(keepends=True)), where, max_bytes)
-        else:
-            yield where, parse_article(raw, filename=name, max_bytes=max_bytes)
+        yield from reader(raw, where=where, name=name, max_bytes=max_bytes)
     except ParseError as error:
         yield where, error
 
 
-def format_of(name: str, raw: bytes) -> str:
-    """ "feed", "html", "jsonl" or "text": by the file name's suffix, else by the content."""
+def _format(name: str, raw: bytes) -> Format:
+    known = _by_suffix(name)
+    if known:
+        return known
+    head = raw[:SNIFF_BYTES].lstrip(_LEADING_NOISE).lower()
+    return next(kind for kind in FORMATS if kind.sniff(head))
+
+
+def _by_suffix(name: str) -> Format | None:
     lowered = name.lower()
-    for kind, suffixes in (
-        ("jsonl", JSON_LINES_SUFFIXES),
-        ("feed", FEED_SUFFIXES),
-        ("html", HTML_SUFFIXES),
-        ("text", TEXT_SUFFIXES),
-    ):
-        if lowered.endswith(suffixes):
-            return kind
-    head = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"{"):
-        return "jsonl"
-    if head.startswith((b"<rss", b"<feed", b"<rdf")) or (
-        head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
-    ):
-        return "feed"
-    if head.startswith(b"<"):
-        return "html"
-    return "text"
+    return next((kind for kind in FORMATS if lowered.endswith(kind.suffixes)), None)
 
 
-def read_json_lines(path: Path, *, max_bytes: int, on_bytes: ByteCounter) -> Iterator[Item]:
-    """A JSON Lines file, plain or gzipped, streamed: memory stays flat however long it is."""
+def _read_whole(path: Path, *, max_bytes: int, on_bytes: ByteCounter) -> Iterator[Item]:
     try:
-        with path.open("rb") as raw:
-            stream = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
-            lines = _counted_lines(stream, raw, on_bytes, max_bytes)
-            yield from _json_lines(lines, str(path), max_bytes)
-    except OSError as error:
-        yield str(path), ParseError(f"cannot be read ({error.strerror or error})")
-    except (EOFError, zlib.error) as error:
-        yield str(path), ParseError(f"the gzip stream is corrupt or cut short ({error})")
-
-
-def _counted_lines(stream, raw, on_bytes: ByteCounter, limit: int) -> Iterator[bytes]:
-    """Lines of `stream`, reporting how far into the file `raw` each one ends.
-
-    A line over `limit` is cut there (and so rejected as too long) and the rest
-    of it skipped, so that a file without line breaks cannot fill the memory.
-    """
-    position = 0
-    while line := stream.readline(limit + 1):
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(READ_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-        now = raw.tell()
-        on_bytes(now - position)
-        position = now
-        yield line
-
-
-def _json_lines(lines: Iterator[bytes], where: str, max_bytes: int) -> Iterator[Item]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield f"{where}:{number}", _json_line(line, max_bytes)
-
-
-def record_article(record: object) -> Article | ParseError:
-    """A decoded JSON record as an article, or the reason it is not one."""
-    try:
-        return parse_record(record)
+        raw = read_file(path, max_bytes=max_bytes)
     except ParseError as error:
-        return error
-
-
-def _json_line(line: bytes, max_bytes: int) -> Article | ParseError:
-    if len(line) > max_bytes:
-        return ParseError(f"line is {len(line):,} bytes, over the limit of {max_bytes:,}")
-    try:
-        record = json.loads(line.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return ParseError("line is not UTF-8 text")
-    except json.JSONDecodeError as error:
-        return ParseError(f"invalid JSON ({error.msg} at column {error.colno})")
-    except RecursionError:
-        return ParseError("invalid JSON (nested too deeply)")
-    return record_article(record)
+        yield str(path), error
+        return
+    on_bytes(len(raw))
+    yield from read_bytes(raw, where=str(path), name=path.name, max_bytes=max_bytes)
 
 
 def _read_url(url: str, *, max_bytes: int) -> Iterator[Item]:

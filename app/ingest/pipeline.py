@@ -1,6 +1,6 @@
 """Ingest: files, directories and URLs into the archive, every bad item named with its reason.
 
-Sources are streamed (never all held at once), read by `readers` whatever their
+Sources are streamed (never all held at once), read by `formats` whatever their
 format, and written in batches through `Archive.add`: one transaction and one
 index commit a batch rather than an article. A bad item never stops the good ones.
 """
@@ -13,7 +13,9 @@ from pathlib import Path
 from app.archive import Archive
 from app.article import Article
 from app.errors import ParseError
-from app.ingest.formats import Item, has_article_suffix, is_url, read_source, record_article
+from app.ingest.formats import has_article_suffix, is_url, read_source
+from app.ingest.reader import Item
+from app.ingest.records import record_article
 from app.store import Outcome
 
 BATCH_SIZE = 5000  # articles a transaction and an index commit
@@ -46,7 +48,7 @@ class IngestReport:
             f"{duplicates}rejected {len(self.rejected)}"
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from app.errors import Unprocessable
-from app.ingest.pipeline import ingest_records
+from app.ingest import ingest_records
 from app.search import export
 from app.search import queries as search
 from app.search.params import PARAMETERS, Parameter, SearchParams, parse_params

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from app.ingest.pipeline import IngestReport
+from app.ingest import IngestReport
 from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
@@ -157,4 +157,4 @@ def stats_out(stats: Stats) -> StatsOut:
 
 def added_out(report: IngestReport) -> AddedOut:
     rejected = [RejectedOut(item=r.path, reason=r.reason) for r in report.rejected]
-    return AddedOut(**{**report.as_dict(), "rejected": rejected})
+    return AddedOut.model_validate({**report.as_dict(), "rejected": rejected})

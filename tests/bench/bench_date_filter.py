@@ -41,7 +41,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.query import NumericRange, Query
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.engine.collector import MatchFilter
 from app.search.engine.index import SearchIndex, day_number, match_filter
 from app.search.queries import parse_query

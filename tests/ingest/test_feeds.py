@@ -1,4 +1,4 @@
-"""app.ingest.feeds: RSS/Atom entries and saved article pages into articles.
+"""app.ingest.feeds: RSS/Atom entries into articles.
 
 Every input is written here as a literal document, so each rule (which text is
 the body, which id an entry keeps, what boilerplate is dropped) is checked on
@@ -6,23 +6,17 @@ bytes a reader can see; the property tests check that no input escapes as
 anything but `ParseError`.
 """
 
-import hashlib
 from datetime import date
 from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.documents import LIMIT, sha16
 
 from app.article import Article
 from app.errors import ParseError
-from app.ingest.feeds import html_to_paragraphs, parse_feed, parse_html_page
-
-LIMIT = 256 * 1024
-
-
-def sha16(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+from app.ingest.feeds import parse_feed, read_feed
 
 
 def outcomes(raw: bytes) -> list[Article | ParseError]:
@@ -217,6 +211,13 @@ def test_feed_with_no_entries_yields_nothing():
     assert list(parse_feed(rss(), max_bytes=LIMIT)) == []
 
 
+def test_each_entry_read_is_named_after_the_document_it_is_in():
+    feed = rss(rss_item(guid="a"), rss_item(guid="b", date_line=""))
+    found = list(read_feed(feed, where="news.rss", name="news.rss", max_bytes=LIMIT))
+    assert [where for where, _ in found] == ["news.rss: entry 1", "news.rss: entry 2"]
+    assert [type(result) for _, result in found] == [Article, ParseError]
+
+
 # --- Atom and RSS 1.0 -----------------------------------------------------------------------
 
 
@@ -274,188 +275,6 @@ def test_feed_over_the_limit_is_refused():
         parse_feed(feed, max_bytes=len(feed) - 1)
 
 
-# --- html_to_paragraphs ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("html", "text"),
-    [
-        ("<p>One</p><p>Two</p>", "One\n\nTwo"),
-        ("<h1>Head</h1>body <b>bold</b>", "Head\n\nbody bold"),
-        ("a<br>b<br/>c", "a\n\nb\n\nc"),
-        ("<blockquote>Quote</blockquote>after", "Quote\n\nafter"),
-        ("<p>  spaced \n\t out  </p>", "spaced out"),
-        ("&lt;not a tag&gt; &amp; &eacute;t&#233; &#x263A;", "<not a tag> & été ☺"),
-        ("<p>x</p><script>var a = '<p>no</p>';</script><p>y</p>", "x\n\ny"),
-        ("<noscript><p>enable JS</p></noscript>kept", "kept"),
-        ("<style>.a{}</style><p>unclosed <script>gone", "unclosed"),
-        ("<![weird[ kept", "<![weird[ kept"),
-        ("", ""),
-    ],
-)
-def test_html_to_paragraphs(html, text):
-    assert html_to_paragraphs(html) == text
-
-
-# --- saved article pages --------------------------------------------------------------------
-
-NAV = "Subscribe today for unlimited access"
-FOOTER = "Copyright 2021 The Coastal Gazette. All rights reserved."
-COMMENT = "Commenter Bob: totally unacceptable response from the council"
-PARAGRAPHS = [
-    "The harbour at Port Ellis reopened on Thursday after three days in which the storm "
-    "kept every fishing boat tied up along the quay.",
-    "Harbour master John Reed said the breakwater had held, although two pontoons were torn "
-    "loose and will take weeks to replace.",
-    '"We were lucky this time," Reed said, adding that the council would review its storm '
-    "plans before next winter.",
-    "Fishermen who lost a week of work can apply for support from the regional fund from "
-    "Monday, officials confirmed.",
-]
-CANONICAL = "https://gazette.example.com/2021/03/harbour-reopens"
-
-
-def page(
-    *,
-    charset: str = "utf-8",
-    head_date: bool = True,
-    time_tag: bool = True,
-    site_name: bool = True,
-    canonical: bool = True,
-    paragraphs: list[str] = PARAGRAPHS,
-) -> str:
-    """A news article page as sites serve them: navigation, article, comments, footer."""
-    head = [f'<meta charset="{charset}">', "<title>Harbour reopens after storm</title>"]
-    head.append('<meta name="author" content="Maria Lopez">')
-    if site_name:
-        head.append('<meta property="og:site_name" content="The Coastal Gazette">')
-    if head_date:
-        head.append('<meta property="article:published_time" content="2021-03-04T08:30:00Z">')
-    if canonical:
-        head.append(f'<link rel="canonical" href="{CANONICAL}">')
-    byline = "By Maria Lopez"
-    if time_tag:
-        byline += ' · <time datetime="2021-03-04">4 March 2021</time>'
-    body = "\n".join(f"<p>{text}</p>" for text in paragraphs)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head>{"".join(head)}</head>
-<body>
-  <header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World news</a></li>
-    <li><a href="/subscribe">{NAV}</a></li></ul></nav></header>
-  <main>
-    <article>
-      <h1>Harbour reopens after storm</h1>
-      <p class="byline">{byline}</p>
-      {body}
-    </article>
-    <section id="comments" class="comments"><h2>Comments</h2>
-      <div class="comment"><p>{COMMENT}.</p></div>
-      <div class="comment"><p>Commenter Alice: glad the boats are safe.</p></div>
-    </section>
-  </main>
-  <footer><p>{FOOTER}</p><p><a href="/privacy">Privacy policy</a> · Cookie settings</p></footer>
-</body></html>
-"""
-
-
-@pytest.fixture(scope="module")
-def harbour() -> Article:
-    return parse_html_page(page().encode("utf-8"), max_bytes=LIMIT)
-
-
-def test_page_metadata(harbour):
-    assert harbour.title == "Harbour reopens after storm"
-    assert harbour.published == date(2021, 3, 4)
-    assert harbour.authors == "Maria Lopez"
-    assert harbour.source == "The Coastal Gazette"
-    assert harbour.place is None
-
-
-def test_page_main_text_is_the_article_paragraphs(harbour):
-    assert harbour.paragraphs == PARAGRAPHS
-    assert harbour.body == "\n\n".join(PARAGRAPHS)
-
-
-@pytest.mark.parametrize("boilerplate", [NAV, "World news", FOOTER, "Cookie settings", COMMENT])
-def test_page_boilerplate_is_dropped(harbour, boilerplate):
-    assert boilerplate not in harbour.body
-
-
-def test_page_id_and_source_url_come_from_the_canonical_url(harbour):
-    assert harbour.id == sha16(CANONICAL)
-    assert harbour.source_url == CANONICAL
-
-
-def test_page_url_argument_is_the_source_url():
-    url = "https://gazette.example.com/2021/03/harbour-reopens?utm_source=feed"
-    article = parse_html_page(page().encode(), max_bytes=LIMIT, url=url)
-    assert article.source_url == url
-    assert article.id == sha16(CANONICAL)  # the same story whatever the tracking suffix
-
-
-def test_page_may_not_claim_another_sites_canonical_url():
-    url = "https://mirror.example.net/copied-story"
-    article = parse_html_page(page().encode(), max_bytes=LIMIT, url=url)
-    assert article.id == sha16(url)
-
-
-def test_page_without_any_url_takes_its_id_from_the_content():
-    article = parse_html_page(page(canonical=False).encode(), max_bytes=LIMIT)
-    assert article.id == article.content_hash[:16]
-    assert article.source_url is None
-
-
-def test_page_without_site_name_is_sourced_to_the_host():
-    raw = page(site_name=False, canonical=False).encode()
-    article = parse_html_page(raw, max_bytes=LIMIT, url="https://news.example.com/harbour")
-    assert article.source == "news.example.com"
-
-
-@pytest.mark.parametrize(
-    ("head_date", "time_tag"), [(True, False), (False, True)], ids=["meta", "time"]
-)
-def test_page_date_from_meta_or_time_element(head_date, time_tag):
-    raw = page(head_date=head_date, time_tag=time_tag).encode()
-    assert parse_html_page(raw, max_bytes=LIMIT).published == date(2021, 3, 4)
-
-
-def test_page_without_a_date_is_refused():
-    # The footer's copyright year must not be taken for a publication date.
-    raw = page(head_date=False, time_tag=False, canonical=False).encode()
-    with pytest.raises(ParseError, match="no publication date found in the page"):
-        parse_html_page(raw, max_bytes=LIMIT)
-
-
-@pytest.mark.parametrize("declared", ["windows-1252", "iso-8859-1", None])
-def test_windows_1252_page(declared):
-    text = ["Café owners in Malmö said the “storm” cost them €2,000 each — a lot."]
-    html = page(charset=declared or "x", paragraphs=text + PARAGRAPHS[1:])
-    if declared is None:
-        html = html.replace('<meta charset="x">', "")
-    article = parse_html_page(html.encode("cp1252"), max_bytes=LIMIT)
-    assert article.lead == text[0]
-
-
-def test_page_without_main_text_is_refused():
-    raw = page(paragraphs=[]).encode()  # menu, headline, byline, comments and footer only
-    with pytest.raises(ParseError, match="no main text"):
-        parse_html_page(raw, max_bytes=LIMIT)
-
-
-@pytest.mark.parametrize(
-    "raw", [b"", b"  \n ", b"\x00\x01\x02binary"], ids=["empty", "blank", "nul"]
-)
-def test_page_that_is_not_html_is_refused(raw):
-    with pytest.raises(ParseError):
-        parse_html_page(raw, max_bytes=LIMIT)
-
-
-def test_page_over_the_limit_is_refused():
-    raw = page().encode()
-    with pytest.raises(ParseError, match="over the limit"):
-        parse_html_page(raw, max_bytes=len(raw) - 1)
-
-
 # --- properties -----------------------------------------------------------------------------
 
 PROPERTY = settings(
@@ -471,16 +290,6 @@ def test_any_bytes_are_a_feed_or_parse_error(raw):
     except ParseError:
         return
     assert all(isinstance(result, Article | ParseError) for _, result in results)
-
-
-@PROPERTY
-@given(st.binary(max_size=2000))
-def test_any_bytes_are_a_page_or_parse_error(raw):
-    try:
-        article = parse_html_page(raw, max_bytes=LIMIT, url="https://example.com/a")
-    except ParseError:
-        return
-    assert article.body.strip()
 
 
 @PROPERTY

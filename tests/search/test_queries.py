@@ -15,7 +15,7 @@ from support.stories import SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
 from app.errors import NotFound, QueryError
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.engine import MAX_WILDCARDS
 from app.search.queries import (
     SearchPage,

@@ -971,7 +971,7 @@ def test_the_write_answer_is_the_ingest_report_field_for_field():
     """The API's answer is built from the CLI's report, so neither can drop a count again."""
     from dataclasses import fields
 
-    from app.ingest.pipeline import IngestReport
+    from app.ingest import IngestReport
     from app.web.schemas import AddedOut
 
     assert list(AddedOut.model_fields) == [field.name for field in fields(IngestReport)]

@@ -20,7 +20,7 @@ from support.helpers import corpus_stories, make
 from support.stories import SEED, SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.params import WHOLE_NUMBER
 from app.settings import Settings
 from app.web import api

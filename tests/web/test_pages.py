@@ -30,7 +30,7 @@ from support.helpers import (
 )
 from support.stories import SEED, SEED_ID
 
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
 from app.web.app import create_app

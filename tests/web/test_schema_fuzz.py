@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from schemathesis.python import asgi
 from support.stories import SEED, SEED_ID, SMALL_LIMIT
 
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.settings import Settings
 from app.web.app import create_app
 

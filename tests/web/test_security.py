@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from support.html_scan import assert_inert
 from support.stories import SEED, SEED_ID, SMALL_LIMIT
 
-from app.ingest.pipeline import ingest
+from app.ingest import ingest
 from app.settings import Settings
 from app.web.app import create_app
 from app.web.security import CONTENT_SECURITY_POLICY, DOCS_POLICY, site_relative

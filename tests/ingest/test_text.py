@@ -1,4 +1,4 @@
-"""app.article: the seed format, its real-world variants, the headline rules, ids and hashes.
+"""app.ingest.text: the seed format, its real-world variants, the headline and id it gives.
 
 Parsing is pure (bytes in, `Article` or `ParseError` out), so every case here is a
 literal string; the property tests check that no input escapes as another exception.
@@ -11,15 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.stories import SEED, SEED_ID
 
-from app.article import (
-    TITLE_MAX_CHARS,
-    ParseError,
-    content_hash,
-    file_id,
-    headline,
-    new_article,
-    parse_article,
-)
+from app.article import TITLE_MAX_CHARS, content_hash
+from app.errors import ParseError
+from app.ingest.text import file_id, parse_article
 
 HEADER = "date 2024-03-05 MOSCOW, March 5. /TASS/. "
 
@@ -191,62 +185,7 @@ def test_headline_is_the_first_sentence():
     assert article.title == "Talks began today."
 
 
-@pytest.mark.parametrize(
-    ("lead", "expected"),
-    [
-        ("The U.S. President spoke. Others listened.", "The U.S. President spoke."),
-        ("Mr. Smith met Dr. Jones. Then they left.", "Mr. Smith met Dr. Jones."),
-        ("Talks in St. Petersburg ended. More soon.", "Talks in St. Petersburg ended."),
-        ("J. R. Doe arrived late. Nobody minded.", "J. R. Doe arrived late."),
-        ("\u201cWe won,\u201d he said. The crowd cheered.", "\u201cWe won,\u201d he said."),
-        ("Is it over? Nobody knows.", "Is it over?"),
-    ],
-)
-def test_headline_sentence_rules(lead, expected):
-    assert headline(lead) == expected
-
-
-def test_headline_of_text_without_a_full_stop_is_the_text():
-    assert headline("Breaking: talks resume") == "Breaking: talks resume"
-
-
-@pytest.mark.parametrize("max_chars", [20, 37, 50, TITLE_MAX_CHARS])
-def test_long_headline_is_cut_between_words(max_chars):
-    lead = " ".join(f"word{n}" for n in range(60)) + "."
-    title = headline(lead, max_chars=max_chars)
-    assert title.endswith("…")
-    kept = title[:-1]
-    assert len(kept) <= max_chars
-    assert lead.startswith(kept)
-    assert lead[len(kept)] == " "  # the cut falls between two words
-
-
-def test_long_headline_drops_trailing_punctuation_before_the_ellipsis():
-    lead = "Alpha beta, gamma delta epsilon zeta eta theta iota kappa lambda."
-    title = headline(lead, max_chars=len("Alpha beta, g"))
-    assert title == "Alpha beta…"
-
-
-def test_short_headline_is_not_cut():
-    lead = "A short lead sentence."
-    assert headline(lead, max_chars=len(lead)) == lead
-
-
-def test_explicit_title_wins_over_the_lead():
-    article = new_article(
-        id=None,
-        title="  Given   title ",
-        published=date(2024, 1, 1),
-        place=None,
-        region=None,
-        source=None,
-        body="Lead sentence here. More.",
-    )
-    assert article.title == "Given title"
-    assert article.lead == "Lead sentence here. More."
-
-
-# --- ids and hashes ---------------------------------------------------------------------
+# --- ids -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -289,27 +228,6 @@ def test_derived_id_differs_for_a_different_date():
     first = parse_text(HEADER + "One story.")
     second = parse_text(HEADER.replace("2024-03-05", "2024-03-06") + "One story.")
     assert first.id != second.id
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "Para  one\nwrapped.\n\nPara two.",
-        " Para one wrapped. \n\n\n\nPara two. ",
-        "Para one\twrapped.\r\n\r\nPara two.",
-    ],
-)
-def test_content_hash_ignores_whitespace(body):
-    day = date(2024, 1, 1)
-    reference = content_hash(published=day, title="T", body="Para one wrapped.\n\nPara two.")
-    assert content_hash(published=day, title="T", body=body) == reference
-
-
-def test_content_hash_changes_with_the_words():
-    day = date(2024, 1, 1)
-    assert content_hash(published=day, title="T", body="a b") != content_hash(
-        published=day, title="T", body="a c"
-    )
 
 
 # --- properties -------------------------------------------------------------------------
