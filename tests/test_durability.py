@@ -33,6 +33,8 @@ from app.archive import Archive
 from app.search.queries import search
 from app.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI_TIMEOUT = 120.0  # seconds for any one CLI run: a hang is a failure, not a stuck suite
 EXIT_GRACE = 5.0  # seconds a killed ingest's worker processes get to go away

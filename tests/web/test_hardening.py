@@ -67,6 +67,7 @@ def comparable(query: list[tuple[str, str]]) -> bool:
     return all(WHOLE_NUMBER.fullmatch(v) for name, v in query if name in ("page", "per_page"))
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None, database=None)
 @given(query=QUERY_STRINGS)
 def test_any_string_in_any_parameter_is_served_or_refused_never_a_500(site, query):

@@ -19,6 +19,8 @@ from app.ingest import ingest
 from app.settings import Settings
 from app.web.app import create_app
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "a-fuzzing-token-of-some-length"
 AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}"}
 EXAMPLES_PER_OPERATION = 100
