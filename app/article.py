@@ -8,7 +8,7 @@ the same way whatever the story arrived as. Pure functions: no I/O, no database.
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from app.errors import ParseError
@@ -22,26 +22,41 @@ _ABBREVIATION = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|J
 _WEB_URL = re.compile(r"https?://[^\s]+$", re.IGNORECASE)
 
 
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
 @dataclass(frozen=True)
 class Article:
-    """One parsed article, ready for the store and the index."""
+    """One parsed article, ready for the store and the index.
 
-    id: str
-    title: str
-    published: date
-    place: str | None
-    region: str | None
-    source: str | None
-    lead: str
-    body: str  # paragraphs separated by one blank line
-    word_count: int
-    content_hash: str
-    source_url: str | None = None  # where the source published it, when known
-    authors: str | None = None  # comma-separated, when known
+    The one declaration of an article's fields: the store's table is held to it by a
+    test, and the API's article, the export's columns and the store's copying are
+    derived from it (`fields(Article)`). A field's `help` is what the API says of it.
+    """
+
+    id: str = field(metadata=_help("Stable: the source's own id, or one derived from the text."))
+    title: str = field(metadata=_help("The source's headline, or the lead's first sentence."))
+    published: date = field(metadata=_help("The day the story was published."))
+    place: str | None = field(metadata=_help("The dateline's place, as written."))
+    region: str | None = field(metadata=_help("The dateline's region, when it names one."))
+    source: str | None = field(metadata=_help("The agency or publication."))
+    lead: str = field(metadata=_help("The first paragraph."))
+    body: str = field(metadata=_help("Paragraphs separated by a blank line."))
+    word_count: int = field(metadata=_help("Words in the body."))
+    content_hash: str = field(metadata=_help("SHA-256 of the normalised story; not public."))
+    source_url: str | None = field(
+        default=None, metadata=_help("Where the source published it, when known.")
+    )
+    authors: str | None = field(default=None, metadata=_help("Comma-separated, when known."))
 
     @property
     def paragraphs(self) -> list[str]:
         return self.body.split("\n\n")
+
+
+INTERNAL_FIELDS = ("content_hash",)  # kept for dedup and the index's checks, never shown
+PUBLIC_FIELDS = tuple(f.name for f in fields(Article) if f.name not in INTERNAL_FIELDS)
 
 
 def new_article(

@@ -7,7 +7,7 @@ which serialises them; reads are concurrent.
 
 import enum
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -53,6 +53,7 @@ SQLITE_PRAGMAS = (
 
 
 NO_FILTERS = Filters()
+ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 
 
 class Base(DeclarativeBase):
@@ -60,7 +61,9 @@ class Base(DeclarativeBase):
 
 
 class ArticleRecord(Base):
-    """One stored article; `body` holds paragraphs separated by a blank line."""
+    """One stored article: the columns of `Article` (a test holds them equal), spelled out
+    here with their SQL types, lengths and indexes because the table is a schema that
+    migrations must see as it is, and where the article came from and when."""
 
     __tablename__ = "articles"
 
@@ -85,20 +88,7 @@ class ArticleRecord(Base):
 
     def to_article(self) -> Article:
         """The parsed form, as the index wants it."""
-        return Article(
-            id=self.id,
-            title=self.title,
-            published=self.published,
-            place=self.place,
-            region=self.region,
-            source=self.source,
-            lead=self.lead,
-            body=self.body,
-            word_count=self.word_count,
-            content_hash=self.content_hash,
-            source_url=self.source_url,
-            authors=self.authors,
-        )
+        return Article(**{name: getattr(self, name) for name in ARTICLE_FIELDS})
 
 
 class AliasRecord(Base):
@@ -126,19 +116,6 @@ class Stats:
     last_published: date | None
     by_source: dict[str, int]
     by_place: dict[str, int]
-
-
-_ARTICLE_FIELDS = (
-    "title",
-    "published",
-    "place",
-    "region",
-    "source",
-    "lead",
-    "body",
-    "source_url",
-    "authors",
-)
 
 
 class Store:
@@ -318,8 +295,9 @@ class _Upsert:
             record = ArticleRecord(id=article.id)
             self.session.add(record)
             self.existing[article.id] = record
-        for name in (*_ARTICLE_FIELDS, "word_count", "content_hash"):
-            setattr(record, name, getattr(article, name))
+        for name in ARTICLE_FIELDS:
+            if name != "id":
+                setattr(record, name, getattr(article, name))
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
         return Outcome.ADDED if record in self.session.new else Outcome.UPDATED

@@ -11,24 +11,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from app.archive import Archive
+from app.article import PUBLIC_FIELDS
 from app.search.params import SearchParams
 from app.search.queries import matching_ids
 from app.store import ArticleRecord
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
-FIELDS = (
-    "id",
-    "title",
-    "published",
-    "place",
-    "region",
-    "source",
-    "authors",
-    "source_url",
-    "url",
-    "word_count",
-    "body",
-)
+# The article's public fields, its address, and the long body last; the lead is the body's
+# first paragraph already.
+FIELDS = (*(name for name in PUBLIC_FIELDS if name not in ("lead", "body")), "url", "body")
 BATCH = 500
 UrlOf = Callable[[str], str]  # an article's id to its address (the web face's to give)
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from app.errors import Unprocessable
 from app.ingest import ingest_records
@@ -112,7 +113,7 @@ def export_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=NOT_FOUND)
-def read_article(archive: ArchiveDep, article_id: str) -> ArticleOut:
+def read_article(archive: ArchiveDep, article_id: str) -> BaseModel:
     """One article, whole."""
     return article_out(search.get_article(archive, article_id))
 

@@ -4,11 +4,13 @@ Declared as pydantic models so that /docs shows them and every response is
 checked against its schema.
 """
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from app.article import PUBLIC_FIELDS, Article
 from app.ingest import IngestReport
 from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
@@ -66,19 +68,18 @@ class RelatedOut(BaseModel):
     items: list[ResultOut]
 
 
-class ArticleOut(BaseModel):
-    id: str
-    title: str
-    published: date
-    place: str | None
-    region: str | None
-    source: str | None
-    lead: str
-    body: str = Field(description="Paragraphs separated by a blank line.")
-    word_count: int
-    authors: str | None
-    source_url: str | None = Field(description="Where the source published it, when known.")
-    url: str = Field(description="The article's page in this archive.")
+def _article_model() -> type[BaseModel]:
+    """The API's article: every public field of `Article`, with its help, and its address."""
+    public: dict[str, Any] = {
+        field.name: (field.type, Field(description=field.metadata["help"]))
+        for field in fields(Article)
+        if field.name in PUBLIC_FIELDS
+    }
+    address: Any = (str, Field(description="The article's page in this archive."))
+    return create_model("ArticleOut", __doc__="One article, whole.", **public, url=address)
+
+
+ArticleOut = _article_model()
 
 
 class StatsOut(BaseModel):
@@ -146,9 +147,9 @@ def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> Timelin
     return TimelineOut(total=total, unit=unit, buckets=[BucketOut(**vars(b)) for b in buckets])
 
 
-def article_out(record: ArticleRecord) -> ArticleOut:
-    fields = {name: getattr(record, name) for name in ArticleOut.model_fields if name != "url"}
-    return ArticleOut(**fields, url=article_url(record.id))
+def article_out(record: ArticleRecord) -> BaseModel:
+    public = {name: getattr(record, name) for name in PUBLIC_FIELDS}
+    return ArticleOut(**public, url=article_url(record.id))
 
 
 def stats_out(stats: Stats) -> StatsOut:
