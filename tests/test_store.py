@@ -5,6 +5,7 @@ Every test opens a real SQLite file under tmp_path; articles are built with
 """
 
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from app.archive import Archive
 from app.article import Article
 from app.search.filters import Filters
 from app.settings import Settings
-from app.store import Outcome, Store
+from app.store import ArticleRecord, Outcome, Store
 
 
 def put(store: Store, *articles: Article) -> list[Outcome]:
@@ -275,3 +276,15 @@ def test_data_survives_reopening(tmp_path):
         assert second.get("x1").body == "Kept across opens."
     finally:
         second.close()
+
+
+def test_the_table_holds_every_field_of_the_article_and_where_it_came_from():
+    columns = {column.name for column in ArticleRecord.__table__.columns}
+    assert columns == {field.name for field in fields(Article)} | {"source_path", "ingested_at"}
+
+
+def test_a_stored_article_reads_back_as_the_article_it_was(store):
+    article = make("x1", "Talks in Budapest.\n\nSecond paragraph.", place="BUDAPEST")
+    put(store, article)
+    stored = store.get("x1")
+    assert stored is not None and stored.to_article() == article
