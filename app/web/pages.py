@@ -22,8 +22,9 @@ from app.search.filters import FACET_LABELS
 from app.search.params import LIMITS, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
-from app.search.timeline import Bucket, svg
+from app.search.timeline import Bucket
 from app.web.atom import atom_feed
+from app.web.chart import svg
 from app.web.deps import ArchiveDep
 from app.web.urls import article_url, search_url
 

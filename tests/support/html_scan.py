@@ -24,7 +24,7 @@ APP_ELEMENTS = frozenset(
         for path in (ROOT / "templates").glob("*.html")
         for tag in _TAG.findall(path.read_text())
     }
-    | set(_TAG.findall((ROOT / "app" / "search" / "timeline.py").read_text()))
+    | set(_TAG.findall((ROOT / "app" / "web" / "chart.py").read_text()))
 )
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")  # browsers drop controls and spaces at the start
 

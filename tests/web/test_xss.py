@@ -239,8 +239,9 @@ def test_pages_listing_every_payload_are_inert(site, url):
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 SAFE_FILTER = re.compile(r"\|\s*safe\b")
 MARKUP_CALL = re.compile(r"\bMarkup\(")
-# Every place markup passes through unescaped, today: search.result_item's snippet, and the
-# timeline chart (its empty form and its SVG). A new one must be justified and counted here.
+# Every place markup passes through unescaped, today: queries.result_item's snippet, and the
+# timeline chart in app/web/chart.py (its empty form and its SVG). A new one must be justified
+# and counted here.
 EXPECTED_PASSTHROUGHS = 3
 
 
