@@ -26,7 +26,15 @@ from app.search.timeline import Bucket
 from app.web.atom import atom_feed
 from app.web.chart import svg
 from app.web.deps import ArchiveDep
-from app.web.urls import article_url, search_url
+from app.web.urls import (
+    article_json_url,
+    article_url,
+    day_url,
+    example_url,
+    link,
+    period_url,
+    search_url,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
@@ -45,8 +53,8 @@ def month_end(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-templates.env.globals["search_url"] = search_url
-templates.env.globals["article_url"] = article_url
+for helper in (search_url, example_url, article_url, article_json_url, period_url, day_url, link):
+    templates.env.globals[helper.__name__] = helper
 templates.env.globals["FACET_LABELS"] = FACET_LABELS
 templates.env.globals["month_end"] = month_end
 templates.env.filters["long_date"] = long_date

@@ -1,9 +1,11 @@
 """Every address the pages link to, built in one place and used by templates and code alike.
 
 A search's address comes from its parameters (`SearchParams.to_query`, defaults left
-out) with some changed; an article's from its id, escaped as a path segment.
+out) with some changed; an article's from its id, escaped as a path segment; a year,
+month or day of the archive from its numbers.
 """
 
+from datetime import date
 from urllib.parse import quote, urlencode
 
 from app.search.params import SearchParams
@@ -11,13 +13,40 @@ from app.search.params import SearchParams
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
 
 
+def link(path: str, **query: object) -> str:
+    """`path` with a query string of the values given; an empty or None value is left out."""
+    kept = {name: value for name, value in query.items() if value not in ("", None)}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 def search_url(params: SearchParams, path: str = "/search", **changes: object) -> str:
     """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
     changed, by query-string name; an empty or None value drops that parameter."""
-    values: dict[str, object] = {**params.to_query(), **changes}
-    query = urlencode({name: value for name, value in values.items() if value not in ("", None)})
-    return f"{path}?{query}" if query else path
+    return link(path, **{**params.to_query(), **changes})
+
+
+def example_url(q: str) -> str:
+    """A search for `q` alone, as /help shows it."""
+    return search_url(SearchParams(q=q, sort="relevance"))
 
 
 def article_url(article_id: str) -> str:
-    return f"/articles/{quote(article_id, safe=SEGMENT_SAFE)}"
+    return f"/articles/{_segment(article_id)}"
+
+
+def article_json_url(article_id: str) -> str:
+    return f"/api/articles/{_segment(article_id)}"
+
+
+def period_url(year: int, month: int | None = None, day: int | None = None) -> str:
+    """/archive/2025, /archive/2025/10 or /archive/2025/10/17."""
+    parts = [str(year), *(f"{part:02d}" for part in (month, day) if part is not None)]
+    return "/archive/" + "/".join(parts)
+
+
+def day_url(day: date) -> str:
+    return period_url(day.year, day.month, day.day)
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe=SEGMENT_SAFE)
