@@ -261,6 +261,7 @@ FILE_BYTES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None, database=None)
 @given(raw=FILE_BYTES, filename=st.sampled_from(["", "001_0123456789abcdef.txt", "x.txt"]))
 def test_arbitrary_bytes_raise_only_parse_error(raw, filename):
