@@ -49,12 +49,12 @@ import fts5
 import httpx
 from measure import percentile, say
 from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
-from whoosh.analysis import STOP_WORDS
 
 from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
 from app.search import suggestions as discover
+from app.search.engine import COMMON_WORDS
 from app.search.params import parse_params
 from app.settings import Settings
 from app.web.schemas import search_out
@@ -144,7 +144,7 @@ def vocabulary(db: sqlite3.Connection) -> dict[str, int]:
         if term.isalpha()
         and term.isascii()
         and len(term) >= 3
-        and term not in STOP_WORDS
+        and term not in COMMON_WORDS
         and articles / 10_000 <= docs <= articles / 5
     }
 

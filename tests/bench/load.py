@@ -33,10 +33,9 @@ import corpus
 import httpx
 from measure import percentile, say
 from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
-from whoosh.analysis import STOP_WORDS
 
-from app.search.engine.index import SearchIndex, match_filter
-from app.search.queries import parse_query
+from app.search.engine import COMMON_WORDS, SearchIndex
+from app.search.filters import Filters
 
 TOKEN = "load-test-token-0123456789"
 BATCH = 100
@@ -69,7 +68,7 @@ def query_words(records_file: Path, seed: int) -> list[str]:
             word.lower()
             for line in lines
             for word in json.loads(line)["title"].split()
-            if word.isalpha() and len(word) >= 4 and word.lower() not in STOP_WORDS
+            if word.isalpha() and len(word) >= 4 and word.lower() not in COMMON_WORDS
         }
     return random.Random(seed).sample(sorted(words), QUERIES)
 
@@ -116,10 +115,7 @@ class Feeder(threading.Thread):
         return float("inf")
 
     def _in_index(self, word: str) -> bool:
-        anything = match_filter(date_from=None, date_to=None, place=None, source=None)
-        found = self.index.search(
-            parse_query(word), match_filter=anything, sort="relevance", page=1, per_page=1
-        )
+        found = self.index.search(word, Filters(), sort="relevance", page=1, per_page=1)
         return found.total == 1
 
     @staticmethod

@@ -6,9 +6,11 @@ gets ids, totals and tallies back (`Hits`); how the index is kept and read stays
 
 from app.search.engine.index import Hits, SearchIndex
 from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
+from app.search.engine.schema import COMMON_WORDS
 from app.search.engine.snippets import snippet
 
 __all__ = [
+    "COMMON_WORDS",
     "MAX_QUERY_WORDS",
     "MAX_WILDCARDS",
     "MIN_WILDCARD_LETTERS",

@@ -12,7 +12,7 @@ from datetime import date
 
 # from the defining modules: whoosh.analysis re-exports them implicitly, which mypy refuses
 from whoosh.analysis.acore import Token
-from whoosh.analysis.filters import CharsetFilter, Filter, LowercaseFilter
+from whoosh.analysis.filters import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter
 from whoosh.analysis.tokenizers import IDTokenizer, RegexTokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.support.charset import accent_map
@@ -20,6 +20,7 @@ from whoosh.support.charset import accent_map
 from app.article import Article
 
 TEXT_FIELDS = ("title", "body")
+COMMON_WORDS = frozenset(STOP_WORDS)  # too common to be worth a query on their own
 
 
 class AcronymFilter(Filter):
