@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from support.helpers import make, search_params
 
-from app.search.engine.schema import day_from_number
 from app.search.facets import TOP_NAMES, build_facets
 from app.search.queries import search
 
@@ -83,14 +82,6 @@ def test_only_the_most_frequent_names_are_listed():
     assert len(listed) == TOP_NAMES
     assert listed[0] == (f"PLACE {TOP_NAMES + 5:02d}", TOP_NAMES + 5)
     assert min(count for _, count in listed) == 6  # the five least frequent are left out
-
-
-@pytest.mark.parametrize(
-    ("number", "day"),
-    [(20240229, date(2024, 2, 29)), (19870101, date(1987, 1, 1)), (99991231, date(9999, 12, 31))],
-)
-def test_day_from_number_reads_the_index_dates(number, day):
-    assert day_from_number(number) == day
 
 
 # --- over a real archive: the facets count what is listed ----------------------------------------

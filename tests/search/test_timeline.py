@@ -5,7 +5,6 @@ the property test checks the invariants that every chart relies on (nothing coun
 twice or lost, no gaps, no overlaps, nothing outside the range).
 """
 
-import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 
 from app.search.timeline import Bucket, buckets, choose_unit
 
-NS = {"svg": "http://www.w3.org/2000/svg"}
 MONDAY = date(2025, 10, 13)
 
 
@@ -24,18 +22,6 @@ def day(text: str) -> date:
 
 def spans(result: list[Bucket]) -> list[tuple[str, str, int]]:
     return [(b.start.isoformat(), b.end.isoformat(), b.count) for b in result]
-
-
-def search_href(bucket: Bucket) -> str:
-    return f"/search?from={bucket.start}&to={bucket.end}"
-
-
-def parse(chart: str) -> ET.Element:
-    return ET.fromstring(chart)
-
-
-def links(root: ET.Element) -> list[ET.Element]:
-    return root.findall("svg:a", NS)
 
 
 # --- choose_unit -----------------------------------------------------------------------------

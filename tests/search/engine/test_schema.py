@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from support.helpers import make
 
 from app.search.engine.schema import day_from_number, day_number, document, indexed_form
@@ -28,3 +29,11 @@ def test_a_document_holds_the_article_with_empty_names_for_none():
 
 def test_words_are_indexed_lower_cased_without_accents_or_acronym_dots():
     assert [indexed_form(w) for w in ("Budapest", "São", "U.S.")] == ["budapest", "sao", "us"]
+
+
+@pytest.mark.parametrize(
+    ("number", "day"),
+    [(20240229, date(2024, 2, 29)), (19870101, date(1987, 1, 1)), (99991231, date(9999, 12, 31))],
+)
+def test_day_from_number_reads_the_index_dates(number, day):
+    assert day_from_number(number) == day
