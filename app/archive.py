@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.article import Article
-from app.search.engine.index import SearchIndex
+from app.search.engine import SearchIndex
 from app.settings import Settings
 from app.store import Outcome, Store
 

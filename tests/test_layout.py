@@ -67,3 +67,14 @@ def test_the_filter_names_are_spelled_in_filters_py_alone():
         if listing.search(path.read_text())
     ]
     assert spelled == ["search/filters.py"]
+
+
+def test_the_rest_of_the_app_enters_the_engine_by_its_front_door():
+    """Outside the engine, only `app.search.engine` itself is imported, never its modules."""
+    inner = re.compile(r"^from app\.search\.engine\.\w+ import", re.M)
+    reaching_in = [
+        path.relative_to(APP).as_posix()
+        for path in python_files()
+        if not path.is_relative_to(ENGINE) and inner.search(path.read_text())
+    ]
+    assert reaching_in == []

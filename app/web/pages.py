@@ -1,7 +1,7 @@
 """The HTML pages: HTTP in, calls of the query layer, Jinja2 templates out.
 
 Templates autoescape everything; the only markup passed through is snippets,
-which the index builds from escaped text (see `index.snippet`).
+which the engine builds from escaped text (see `app/search/engine/snippets.py`).
 """
 
 import calendar
