@@ -975,3 +975,12 @@ def test_the_write_answer_is_the_ingest_report_field_for_field():
     from app.web.schemas import AddedOut
 
     assert list(AddedOut.model_fields) == [field.name for field in fields(IngestReport)]
+
+
+@pytest.mark.parametrize("q", ["Budapest (-Trump)", "(-Trump) Budapest", "Budapest (talks -x)"])
+def test_a_minus_inside_brackets_is_an_exclusion_not_a_500(client, q):
+    """Issue 11 (a): Whoosh's parser raised NotImplementedError: Minus for these."""
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 200
+    plain = client.get("/api/search", params={"q": q.replace("(", "").replace(")", "")})
+    assert response.json()["total"] == plain.json()["total"]

@@ -904,3 +904,8 @@ def test_a_period_page_sorts_both_ways_and_its_json_twin_agrees(client, add_stor
     [twin_url] = re.findall(r'<a href="([^"]*)" type="application/json">', page)
     twin = client.get(html.unescape(twin_url)).json()
     assert [item["id"] for item in twin["items"]] == ids
+
+
+@pytest.mark.parametrize("q", ["Budapest (-Trump)", "(-Trump) Budapest"])
+def test_a_minus_inside_brackets_is_served(client, q):
+    assert client.get("/search", params={"q": q}).status_code == 200
