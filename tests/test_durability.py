@@ -565,7 +565,7 @@ def has_rows(database: Path) -> bool:
 
 
 def stored_all(batch: list[dict]) -> dict:
-    return {"added": len(batch), "updated": 0, "unchanged": 0, "rejected": []}
+    return {"added": len(batch), "updated": 0, "unchanged": 0, "duplicates": 0, "rejected": []}
 
 
 def server_log(tmp_path: Path) -> str:
