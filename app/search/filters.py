@@ -33,7 +33,7 @@ class Filters:
     source: str = ""
 
     def __bool__(self) -> bool:
-        return any(getattr(self, name.name) for name in fields(self))
+        return any(getattr(self, field.name) for field in fields(self))
 
     def named(self) -> dict[str, str]:
         """The named filters that are set, by column: {"place": "MOSCOW"}."""

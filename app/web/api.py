@@ -66,13 +66,20 @@ def _query_parameter(parameter: Parameter) -> inspect.Parameter:
 
 
 def search_params(**values: object) -> SearchParams:
-    """The search parameters every list endpoint takes, validated by the query layer."""
-    return parse_params({parameter.name: values[name] for name, parameter in _NAMES.items()})
+    """The search parameters every list endpoint takes, validated by the query layer.
+
+    FastAPI reads the parameters from `__signature__`, made below from `PARAMETERS`, so
+    that the API declares (and /docs shows) exactly what the pages read.
+    """
+    return parse_params({_QUERY_NAMES[name]: value for name, value in values.items()})
 
 
-_NAMES = {_query_parameter(parameter).name: parameter for parameter in PARAMETERS}
+_DECLARED = [_query_parameter(parameter) for parameter in PARAMETERS]
+_QUERY_NAMES = {
+    declared.name: parameter.name for declared, parameter in zip(_DECLARED, PARAMETERS, strict=True)
+}
 search_params.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-    [_query_parameter(parameter) for parameter in PARAMETERS], return_annotation=SearchParams
+    _DECLARED, return_annotation=SearchParams
 )
 Params = Annotated[SearchParams, Depends(search_params)]
 
