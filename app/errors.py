@@ -10,7 +10,18 @@ class ParseError(ValueError):
     """The input is not an article; the message says why, in words a person can act on."""
 
 
-class QueryError(ValueError):
+class Refused(Exception):
+    """A request the archive will not serve: `status` is the HTTP status, `detail` the reason."""
+
+    status = 400
+
+    def __init__(self, detail: object, headers: dict[str, str] | None = None) -> None:
+        super().__init__(str(detail))
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class QueryError(Refused):
     """A parameter a client sent cannot be served; says which and why."""
 
     def __init__(self, parameter: str, reason: str) -> None:
@@ -18,8 +29,10 @@ class QueryError(ValueError):
         self.parameter = parameter
 
 
-class NotFound(LookupError):
+class NotFound(Refused):
     """The thing asked for is not in the archive."""
+
+    status = 404
 
 
 class Moved(LookupError):
@@ -37,17 +50,6 @@ class InvalidQuery(ValueError):
 
 class SearchTimeout(Exception):
     """A search ran out of its time."""
-
-
-class Refused(Exception):
-    """A request the archive will not serve: `status` is the HTTP status, `detail` the reason."""
-
-    status = 400
-
-    def __init__(self, detail: object, headers: dict[str, str] | None = None) -> None:
-        super().__init__(str(detail))
-        self.detail = detail
-        self.headers = headers or {}
 
 
 class Unauthorized(Refused):

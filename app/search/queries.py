@@ -78,7 +78,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
     if not params.q:
         return _browse(archive, params, facets=facets)
     limit = archive.settings.search_seconds
-    with engine_errors(f"took longer than {limit:g} s: add words or filters"):
+    with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
         hits = archive.index.search(
             params.q,
             params.filters,
@@ -97,12 +97,12 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
 def matching_ids(archive: Archive, params: SearchParams) -> list[str]:
     """The id of every match of a query, in the search's order (for export: no paging)."""
     limit = archive.settings.search_seconds * EXPORT_SECONDS_FACTOR
-    with engine_errors(f"took longer than {limit:g} s to export: narrow it"):
+    with _engine_errors(f"took longer than {limit:g} s to export: narrow it"):
         return archive.index.all_ids(params.q, params.filters, sort=params.sort, seconds=limit)
 
 
 @contextmanager
-def engine_errors(too_long: str) -> Iterator[None]:
+def _engine_errors(too_long: str) -> Iterator[None]:
     """The engine's refusals as `QueryError`s on `q`: its reason, or `too_long` for a timeout."""
     try:
         yield

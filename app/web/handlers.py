@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from app.errors import Moved, NotFound, QueryError, Refused
+from app.errors import Moved, Refused
 from app.web import pages
 from app.web.security import security_headers
 
@@ -20,8 +20,6 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def register(app: FastAPI) -> None:
     """Send each kind of error to its handler."""
-    app.add_exception_handler(QueryError, _query_error)
-    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Moved, _moved)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(HTTPException, _http_error)
@@ -31,14 +29,6 @@ def register(app: FastAPI) -> None:
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
-
-
-async def _query_error(request: Request, error: Exception) -> Response:
-    return _error(request, 400, str(error))
-
-
-async def _not_found(request: Request, error: Exception) -> Response:
-    return _error(request, 404, str(error))
 
 
 async def _refused(request: Request, error: Exception) -> Response:

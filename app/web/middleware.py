@@ -52,7 +52,9 @@ class BodyLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise HTTPException(413, self._reason())  # FastAPI passes it to our handler
+                # HTTPException, not a typed error: FastAPI turns any other error raised
+                # while it reads a body into its own 400, and passes this one on as it is
+                raise HTTPException(413, self._reason())
             return message
 
         await self.app(scope, counted, send)

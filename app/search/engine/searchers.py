@@ -1,8 +1,7 @@
-"""A bounded pool of searchers, each lent to one thread at a time and up to date when lent.
+"""A bounded pool of searchers: Whoosh's are not thread-safe, and each holds open files.
 
-Whoosh searchers are not thread-safe, and each holds open files: one a server thread
-would open forty. One is reopened, never `refresh()`ed, when another writer has
-committed: refresh after a merge returns duplicates.
+A searcher is reopened, never `refresh()`ed, when another writer has committed:
+refresh after a merge returns duplicates.
 """
 
 import threading
