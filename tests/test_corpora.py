@@ -1,17 +1,17 @@
 """The shared Reuters-21578 corpus, ingested whole, as a user would: counts, ids, one known
 story, and headline searches. Skips where ../shared/corpora is absent (a fresh clone)."""
 
-import gzip
 import json
 import random
 import re
 from collections import Counter
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
 from support.helpers import search_params
+from support.reuters import REUTERS, needs_reuters
+from support.reuters import records as reuters_records
 
 from app.archive import Archive
 from app.ingest import ingest
@@ -19,15 +19,12 @@ from app.search.queries import search
 from app.settings import Settings
 from app.web.app import create_app
 
-REUTERS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters-21578.jsonl.gz"
-pytestmark = pytest.mark.skipif(
-    not REUTERS.exists(), reason="needs ../shared/corpora (not in a fresh clone)"
-)
+pytestmark = needs_reuters
 
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    return [json.loads(line) for line in gzip.open(REUTERS, "rt", encoding="utf-8")]
+    return reuters_records()
 
 
 @pytest.fixture(scope="module")

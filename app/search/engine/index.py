@@ -17,20 +17,13 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import cast
 
 from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
 from app.search.engine import forks, language, spelling
-from app.search.engine.collector import (
-    FilteringCollector,
-    MatchFilter,
-    Tally,
-    date_order,
-    top_collector,
-)
+from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
 from app.search.filters import Filters
@@ -154,21 +147,19 @@ class SearchIndex:
         when the search takes more than `seconds` of its own processor time.
         """
         query = language.parse(text)
-        offset = (page - 1) * per_page
-        collector = _collector(filters, sort, offset + per_page, facets, seconds)
+        start = (page - 1) * per_page
         with self.searching() as searcher:
-            searcher.search_with_collector(query, collector)
-            ids = _ordered_ids(searcher, collector, sort, offset, offset + per_page)
+            found = find(searcher, query, MatchFilter.of(filters), seconds)
+            ids = ordered_ids(found, sort, start, start + per_page)
             terms = language.matched_words(query, searcher.reader())
-        return Hits.of(collector.tally, ids, terms)
+        return Hits.of(tally(found, facets=facets), ids, terms)
 
     def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
         query = language.parse(text)
-        collector = _collector(filters, sort, None, False, seconds)
         with self.searching() as searcher:
-            searcher.search_with_collector(query, collector)
-            return _ordered_ids(searcher, collector, sort, 0, None)
+            found = find(searcher, query, MatchFilter.of(filters), seconds)
+            return ordered_ids(found, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
         """Ids of the articles closest to `article` by their key words, it excluded."""
@@ -241,28 +232,3 @@ def _open_or_create(path: Path) -> index.Index:
 
 def _version_file(path: Path) -> Path:
     return path / "SCHEMA_VERSION"
-
-
-def _collector(
-    filters: Filters, sort: str, stop: int | None, facets: bool, seconds: float
-) -> FilteringCollector:
-    """The collector for a search in `sort` order that needs its first `stop` matches."""
-    by_date = sort != "relevance"
-    child = top_collector(limit=stop, by_date=by_date)
-    wanted = MatchFilter.of(filters)
-    return FilteringCollector(child, wanted, facets=facets, seconds=seconds, by_date=by_date)
-
-
-def _ordered_ids(
-    searcher: Searcher, collector: FilteringCollector, sort: str, start: int, stop: int | None
-) -> list[str]:
-    """The ids of the collected matches from `start` to `stop`, in the collector's order."""
-    if collector.dated is None:
-        return [hit["id"] for hit in collector.results()[start:stop]]
-
-    def id_of(docnum: int) -> str:
-        # Searcher copies stored_fields from its reader at run time; Whoosh's types omit it
-        return cast(str, searcher.stored_fields(docnum)["id"])  # type: ignore[attr-defined]
-
-    ordered = date_order(collector.dated, newest=sort == "newest", stop=stop, id_of=id_of)
-    return [id_of(docnum) for docnum in ordered[start:]]

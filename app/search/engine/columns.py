@@ -1,0 +1,198 @@
+"""The index's per-document columns as numpy arrays: what filters, facets, ranking and
+date order read for every match.
+
+Each segment's arrays are built once (segments never change once written; only the
+live-document mask is rebuilt when a commit deletes from one) and the index's are
+their concatenation, in the searcher's document order, made once a generation. At
+100,000 articles they take about 4 MB: day, place and source codes, two field
+lengths and the live mask (13 bytes a document) and the ids (16 bytes each).
+"""
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.codec.base import Segment
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from app.search.engine.schema import TEXT_FIELDS
+from app.search.filters import NAMED
+
+Ints = npt.NDArray[np.int32]
+Floats = npt.NDArray[np.float32]
+Mask = npt.NDArray[np.bool_]
+Ids = npt.NDArray[np.bytes_]  # UTF-8, so that they sort as the strings do
+K = TypeVar("K")
+V = TypeVar("V")
+MAX_SEGMENTS = 256  # segments' columns kept; the oldest built go first (merged away)
+MAX_GENERATIONS = 4  # whole-index columns kept (searchers of older generations in use)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A named column (place, source) as codes into its distinct values, as written."""
+
+    values: list[str]
+    codes: Ints
+
+    def codes_of(self, wanted: str) -> list[int]:
+        """The codes of the values equal to `wanted` (lower case) in any case."""
+        return [code for code, value in enumerate(self.values) if value.lower() == wanted]
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One segment of a searcher: its reader, id and first document's number."""
+
+    reader: IndexReader
+    segment_id: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Columns indexed by document number (a segment's, or the whole searcher's)."""
+
+    days: Ints  # yyyymmdd
+    named: dict[str, Named]
+    lengths: dict[str, Floats]  # text field → length as Whoosh's scorer reads it
+    ids: Ids
+    live: Mask  # not deleted
+
+    @property
+    def size(self) -> int:
+        return len(self.days)
+
+
+_segments: OrderedDict[tuple[str, int], Columns] = OrderedDict()
+_generations: OrderedDict[tuple[tuple[str, int], ...], Columns] = OrderedDict()
+_lock = threading.Lock()
+
+
+def leaves_of(searcher: Searcher) -> tuple[Leaf, ...]:
+    """The searcher's segments in its document order (an empty index has none)."""
+    return tuple(
+        Leaf(reader, _segment_id(reader), offset)
+        for (leaf, offset) in leaf_searchers(searcher)
+        if (reader := leaf.reader()).doc_count_all()  # an empty index's reader has no segment
+    )
+
+
+def columns_of(leaves: tuple[Leaf, ...]) -> Columns:
+    """The columns of these segments (a searcher's), built once a generation of the index.
+
+    Readers are not kept: they close with their searcher; segment ids and deletion counts
+    say which columns are still good.
+    """
+    deleted = [_deleted_count(leaf.reader) for leaf in leaves]
+    key = tuple(zip((leaf.segment_id for leaf in leaves), deleted, strict=True))
+    found = _cached(_generations, key)
+    if found is None:
+        parts = [_segment_columns(leaf, count) for leaf, count in zip(leaves, deleted, strict=True)]
+        found = _concatenate(parts)
+        _keep(_generations, key, found, MAX_GENERATIONS)
+    return found
+
+
+def _segment_id(reader: IndexReader) -> str:
+    return str(_segment(reader).segment_id())  # type: ignore[no-untyped-call]  # unannotated
+
+
+def _deleted_count(reader: IndexReader) -> int:
+    return int(_segment(reader).deleted_count())  # type: ignore[no-untyped-call]  # unannotated
+
+
+def _segment(reader: IndexReader) -> Segment:
+    segment = reader.segment()
+    assert segment is not None, "a reader with documents reads a segment"
+    return segment
+
+
+def leaf_searchers(searcher: Searcher) -> list[tuple[Searcher, int]]:
+    """A searcher of each segment (the searcher itself if it has one), with its offset."""
+    return cast(list[tuple[Searcher, int]], searcher.leaf_searchers())  # type: ignore[no-untyped-call]
+
+
+def _segment_columns(leaf: Leaf, deleted: int) -> Columns:
+    """A segment's columns; after more deletions only its live mask is built again."""
+    key = (leaf.segment_id, deleted)
+    found = _cached(_segments, key)
+    if found is None:
+        with _lock:
+            earlier = next((c for (s, _d), c in _segments.items() if s == leaf.segment_id), None)
+        reader = leaf.reader
+        found = dataclasses.replace(earlier, live=_live(reader)) if earlier else _build(reader)
+        _keep(_segments, key, found, MAX_SEGMENTS)
+    return found
+
+
+def _build(reader: IndexReader) -> Columns:
+    count = reader.doc_count_all()
+    days = np.fromiter(reader.column_reader("published"), np.int32, count)
+    named = {name: _named(list(reader.column_reader(name))) for name in NAMED}
+    lengths = {
+        field: np.fromiter(
+            (reader.doc_field_length(docnum, field) for docnum in range(count)), np.float32, count
+        )
+        for field in TEXT_FIELDS
+    }
+    ids = np.array([str(value).encode() for value in reader.column_reader("id")], np.bytes_)
+    return Columns(days, named, lengths, ids, _live(reader))
+
+
+def _concatenate(parts: list[Columns]) -> Columns:
+    if not parts:
+        nothing = np.zeros(0, np.int32)
+        named = {name: Named([], nothing) for name in NAMED}
+        lengths = {field: nothing.astype(np.float32) for field in TEXT_FIELDS}
+        return Columns(nothing, named, lengths, nothing.astype(np.bytes_), nothing != 0)
+    return Columns(
+        days=np.concatenate([part.days for part in parts]),
+        named={name: _merge([part.named[name] for part in parts]) for name in NAMED},
+        lengths={f: np.concatenate([part.lengths[f] for part in parts]) for f in TEXT_FIELDS},
+        ids=np.concatenate([part.ids for part in parts]),
+        live=np.concatenate([part.live for part in parts]),
+    )
+
+
+def _named(values: list[str]) -> Named:
+    distinct: dict[str, int] = {}
+    codes = np.fromiter((distinct.setdefault(v, len(distinct)) for v in values), np.int32)
+    return Named(list(distinct), codes)
+
+
+def _merge(parts: list[Named]) -> Named:
+    """One column of codes over the parts' columns, each part's codes mapped to the union's."""
+    distinct: dict[str, int] = {}
+    mapped = []
+    for part in parts:
+        to_union = np.array([distinct.setdefault(v, len(distinct)) for v in part.values], np.int32)
+        mapped.append(to_union[part.codes] if len(part.codes) else part.codes)
+    return Named(list(distinct), np.concatenate(mapped))
+
+
+def _live(reader: IndexReader) -> Mask:
+    live = np.ones(reader.doc_count_all(), np.bool_)
+    if reader.has_deletions():
+        live[[n for n in range(len(live)) if reader.is_deleted(n)]] = False
+    return live
+
+
+def _cached(cache: OrderedDict[K, V], key: K) -> V | None:
+    with _lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+        return found
+
+
+def _keep(cache: OrderedDict[K, V], key: K, value: V, limit: int) -> None:
+    with _lock:
+        cache[key] = value
+        while len(cache) > limit:
+            cache.popitem(last=False)

@@ -1,0 +1,324 @@
+"""A parsed query's matches in the whole index, worked out as array operations.
+
+Whoosh walks a query's postings one document at a time in Python, segment by
+segment; here each word's postings are read into arrays once a segment
+(`postings.py`) and joined in the searcher's document numbers, and AND, OR, NOT and
+the title bonus become numpy set operations over the whole index at once, BM25
+scoring one vectorised formula. The scores
+are Whoosh's own: BM25F with its defaults over the whole index's statistics (the
+top searcher's idf and average field lengths), the field boost stored in the
+weights, query boosts multiplied in. A query node this module does not know (a
+phrase, a wildcard, a range) is matched by Whoosh's own matcher, so every query
+means what it meant; only the common shapes get faster. NOT is a set difference
+here, which Whoosh gets wrong across segments (see the tests).
+"""
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.query.compound import And, AndMaybe, AndNot, CompoundQuery, Or
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import Query, _NullQuery
+from whoosh.query.terms import MultiTerm, Term
+from whoosh.query.wrappers import Not
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from app.errors import SearchTimeout
+from app.search.engine.columns import Columns, Leaf, columns_of, leaf_searchers, leaves_of
+from app.search.engine.postings import read_positions, read_postings
+
+Docs = npt.NDArray[np.int32]
+PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words, slop
+Scores = npt.NDArray[np.float64]
+B, K1 = BM25F().B, BM25F().K1  # Whoosh's defaults, which the index searches with
+MAX_EXPANSIONS = 20_000  # (generation, word) expansions kept; the oldest go first
+DEADLINE_CHECK_EVERY = 4096  # postings between two looks at the clock in Whoosh's matchers
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Sorted distinct document numbers (the searcher's), each with its score."""
+
+    docs: Docs
+    scores: Scores
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+NONE = Matches(np.empty(0, np.int32), np.empty(0, np.float64))
+_NO_WEIGHTS = np.empty(0, np.float32)
+_expansions: dict[tuple[tuple[str, ...], Query], list[tuple[str, bytes]]] = {}
+_expansions_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a search reads: the searcher, its columns, each scored field's average length
+    (as Whoosh's BM25F reads it), and the time a search may take in Whoosh's matchers.
+
+    The array operations are bounded (a few milliseconds at 100,000 articles); only
+    Whoosh's matchers, which walk a posting at a time, are timed (and looking at the
+    thread's clock costs a system call, up to a millisecond on a busy machine)."""
+
+    searcher: Searcher
+    leaves: tuple[Leaf, ...]
+    columns: Columns
+    averages: dict[str, float]
+    seconds: float
+    phrases: dict[PhraseKey, Matches] = dataclasses.field(default_factory=dict)
+
+
+def scope(searcher: Searcher, seconds: float) -> Scope:
+    leaves = leaves_of(searcher)
+    names = searcher.schema.scorable_names()
+    # avg_field_length and idf are unannotated in Whoosh
+    averages = {f: searcher.avg_field_length(f) or 1.0 for f in names}  # type: ignore[no-untyped-call]
+    return Scope(searcher, leaves, columns_of(leaves), averages, seconds)
+
+
+def evaluate(query: Query, scope: Scope) -> Matches:
+    """The documents `query` matches (deleted ones included), scored."""
+    handler = _HANDLERS.get(type(query))
+    if handler is None and isinstance(query, MultiTerm):
+        handler = _expanded
+    found = handler(query, scope) if handler else _by_whoosh(query, scope)
+    if isinstance(query, CompoundQuery) and len(query.subqueries) > 1 and query.boost != 1.0:
+        return Matches(found.docs, found.scores * query.boost)  # as Whoosh's compound matchers
+    return found
+
+
+def _term(query: Term, scope: Scope) -> Matches:
+    field = query.fieldname
+    schema = scope.searcher.schema
+    if field not in schema:
+        return NONE
+    try:
+        text = schema[field].to_bytes(query.text)
+    except ValueError:
+        return NONE
+    return _scored(field, text, query.boost, scope)
+
+
+def _scored(field: str, text: bytes, boost: float, scope: Scope) -> Matches:
+    """A term's matches with their BM25 scores (times `boost`)."""
+    docs, weights = _postings(field, text, scope)
+    if not len(docs):
+        return NONE
+    idf = scope.searcher.idf(field, text)  # type: ignore[no-untyped-call]
+    average = scope.averages.get(field, 1.0)
+    lengths = scope.columns.lengths.get(field)
+    length = lengths[docs] if lengths is not None else 0.0
+    tf = weights.astype(np.float64)
+    scores = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average))
+    return Matches(docs, scores * boost)
+
+
+def _postings(field: str, text: bytes, scope: Scope) -> tuple[Docs, npt.NDArray[np.float32]]:
+    """A term's postings in every segment, in the searcher's document numbers."""
+    parts = [
+        (leaf.offset, read_postings(leaf.reader, leaf.segment_id, field, text))
+        for leaf in scope.leaves
+    ]
+    parts = [(offset, postings) for offset, postings in parts if len(postings.docs)]
+    if len(parts) == 1:
+        offset, postings = parts[0]
+        return postings.docs + offset if offset else postings.docs, postings.weights
+    docs = np.concatenate([p.docs + offset for offset, p in parts]) if parts else NONE.docs
+    weights = np.concatenate([p.weights for _o, p in parts]) if parts else _NO_WEIGHTS
+    return docs.astype(np.int32), weights
+
+
+def _expanded(query: MultiTerm, scope: Scope) -> Matches:
+    """A word and its forms, or a wildcard: the OR of the indexed terms it stands for.
+
+    A wildcard of more than one term scores 1 a match, as Whoosh's constant-score pattern
+    queries do (Whoosh counts the terms a segment at a time; here in the whole index).
+    """
+    terms = expansions(query, scope)
+    boost = getattr(query, "boost", 1.0)
+    found = _union([_scored(field, text, boost, scope) for field, text in terms])
+    if query.constantscore and len(terms) > 1:
+        return Matches(found.docs, np.ones(len(found.docs)))
+    return found
+
+
+def expansions(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
+    """The indexed (field, term) pairs that `query` stands for; looked up once a generation
+    of the index (a word's forms are tried one by one against every segment's terms)."""
+    key = (tuple(leaf.segment_id for leaf in scope.leaves), query)
+    with _expansions_lock:
+        found = _expansions.get(key)
+    if found is None:
+        reader = scope.searcher.reader()
+        found = [(field, text) for field, text in query.expanded_terms(reader) if text]
+        with _expansions_lock:
+            _expansions[key] = found
+            while len(_expansions) > MAX_EXPANSIONS:
+                del _expansions[next(iter(_expansions))]
+    return found
+
+
+def _and(query: And, scope: Scope) -> Matches:
+    wanted = [q for q in query.subqueries if not isinstance(q, Not)]
+    unwanted = [q.query for q in query.subqueries if isinstance(q, Not)]
+    found = _everything(scope) if not wanted else None
+    for child in wanted:
+        matched = evaluate(child, scope)
+        found = matched if found is None else _intersection(found, matched)
+        if not len(found):
+            return NONE
+    assert found is not None
+    for child in unwanted:
+        found = _without(found, evaluate(child, scope))
+    return found
+
+
+def _or(query: Or, scope: Scope) -> Matches:
+    return _union([evaluate(child, scope) for child in query.subqueries])
+
+
+def _not(query: Not, scope: Scope) -> Matches:
+    return _without(_everything(scope), evaluate(query.query, scope))
+
+
+def _and_not(query: AndNot, scope: Scope) -> Matches:
+    found = evaluate(query.a, scope)
+    return _without(found, evaluate(query.b, scope)) if len(found) else NONE
+
+
+def _and_maybe(query: AndMaybe, scope: Scope) -> Matches:
+    """All of `a`'s matches; where `b` matches too, its score is added (the title bonus)."""
+    found = evaluate(query.a, scope)
+    if not len(found):
+        return NONE
+    bonus = evaluate(query.b, scope)
+    _common, in_found, in_bonus = np.intersect1d(
+        found.docs, bonus.docs, assume_unique=True, return_indices=True
+    )
+    scores = found.scores.copy()
+    scores[in_found] += bonus.scores[in_bonus]
+    return Matches(found.docs, scores)
+
+
+def _phrase(query: Phrase, scope: Scope) -> Matches:
+    """Words in sequence: the AND of the exact words, scored as Whoosh scores a phrase (the
+    words' scores summed), kept where their positions follow each other within the slop.
+    Positions are read only for the AND's matches, through Whoosh's matchers."""
+    field = query.fieldname
+    schema = scope.searcher.schema
+    if field not in schema or not query.words:
+        return NONE
+    try:
+        words = [schema[field].to_bytes(word) for word in query.words]
+    except ValueError:
+        return NONE
+    key = (field, tuple(words), query.slop)
+    found = scope.phrases.get(key)  # the title's phrase is asked twice: match and bonus
+    if found is None:
+        found = scope.phrases[key] = _phrase_matches(field, words, query.slop, scope)
+    return Matches(found.docs, found.scores * query.boost)
+
+
+def _phrase_matches(field: str, words: list[bytes], slop: int, scope: Scope) -> Matches:
+    found: Matches | None = None
+    for word in words:
+        scored = _scored(field, word, 1.0, scope)
+        found = scored if found is None else _intersection(found, scored)
+        if not len(found):
+            return NONE
+    assert found is not None
+    keep = phrase_positions(field, words, slop, found.docs, scope.leaves)
+    return Matches(found.docs[keep], found.scores[keep])
+
+
+def phrase_positions(
+    field: str, words: list[bytes], slop: int, docs: Docs, leaves: tuple[Leaf, ...]
+) -> npt.NDArray[np.bool_]:
+    """For each of `docs` (each holding every word): whether the words occur in order, each
+    1 to `slop` positions after the one before."""
+    keep = np.zeros(len(docs), np.bool_)
+    offsets = np.array([leaf.offset for leaf in leaves])
+    segment_of = np.searchsorted(offsets, docs, side="right") - 1
+    for number, leaf in enumerate(leaves):
+        where = np.flatnonzero(segment_of == number)
+        if not len(where):
+            continue
+        local = (docs[where] - leaf.offset).tolist()
+        positions = [read_positions(leaf.reader, field, word, local) for word in words]
+        for at, doc in zip(where, local, strict=True):
+            keep[at] = _in_sequence([found[doc] for found in positions], slop)
+    return keep
+
+
+def _in_sequence(positions: list[list[int]], slop: int) -> bool:
+    reached = set(positions[0])
+    for following in positions[1:]:
+        reached = {p for p in following if any(1 <= p - q <= slop for q in reached)}
+        if not reached:
+            return False
+    return True
+
+
+def _nothing(_query: Query, _scope: Scope) -> Matches:
+    return NONE
+
+
+def _by_whoosh(query: Query, scope: Scope) -> Matches:
+    """Whoosh's own matcher for `query`, segment by segment, read into arrays."""
+    docs: list[int] = []
+    scores: list[float] = []
+    deadline = time.thread_time() + scope.seconds
+    for searcher, offset in leaf_searchers(scope.searcher):
+        context = searcher.context()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
+        matcher = query.matcher(searcher, context)
+        while matcher.is_active():
+            docs.append(offset + matcher.id())
+            scores.append(matcher.score())
+            if len(docs) % DEADLINE_CHECK_EVERY == 0 and time.thread_time() > deadline:
+                raise SearchTimeout()
+            matcher.next()
+    order = np.argsort(docs, kind="stable")  # Whoosh's matchers yield in order; be sure
+    return Matches(np.array(docs, np.int32)[order], np.array(scores, np.float64)[order])
+
+
+def _everything(scope: Scope) -> Matches:
+    size = scope.columns.size
+    return Matches(np.arange(size, dtype=np.int32), np.zeros(size, np.float64))
+
+
+def _intersection(a: Matches, b: Matches) -> Matches:
+    docs, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    return Matches(docs.astype(np.int32), a.scores[in_a] + b.scores[in_b])
+
+
+def _without(found: Matches, unwanted: Matches) -> Matches:
+    keep = np.isin(found.docs, unwanted.docs, assume_unique=True, invert=True)
+    return Matches(found.docs[keep], found.scores[keep])
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [part for part in parts if len(part)]
+    if len(parts) <= 1:
+        return parts[0] if parts else NONE
+    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
+    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]))
+    return Matches(docs.astype(np.int32), scores.astype(np.float64))
+
+
+_HANDLERS: dict[type, Callable[..., Matches]] = {
+    Term: _term,
+    And: _and,
+    Or: _or,
+    Not: _not,
+    AndNot: _and_not,
+    AndMaybe: _and_maybe,
+    Phrase: _phrase,
+    _NullQuery: _nothing,
+}

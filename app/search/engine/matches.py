@@ -1,0 +1,127 @@
+"""A query's matches over every segment: filtered, counted, tallied and put in order.
+
+Filters are array lookups on each segment's columns (`columns.py`), so a date range or
+a place costs a comparison a match, never a pass over the archive; the total, the
+days and the named facets are counts over the same arrays (`np.bincount`); the page
+is picked by `argpartition`, not by sorting every match.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.query.qcore import Query
+from whoosh.searching import Searcher
+
+from app.search.engine.columns import Columns
+from app.search.engine.evaluate import evaluate, scope
+from app.search.engine.schema import day_number
+from app.search.filters import NAMED, Filters
+
+Docs = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class MatchFilter:
+    """What a match must satisfy besides the query, in the terms the index stores: days as
+    yyyymmdd, and for each named filter its wanted value lower-cased."""
+
+    first_day: int = 0
+    last_day: int = 99_999_999
+    named: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, filters: Filters) -> "MatchFilter":
+        return cls(
+            first_day=day_number(filters.date_from) if filters.date_from else 0,
+            last_day=day_number(filters.date_to) if filters.date_to else 99_999_999,
+            named=tuple((name, value.lower()) for name, value in filters.named().items()),
+        )
+
+    def passes(self, columns: Columns, docs: Docs) -> npt.NDArray[np.bool_]:
+        """For each of `docs`: whether it is live and passes the filter."""
+        kept = columns.live[docs]
+        if self.first_day > 0 or self.last_day < 99_999_999:
+            days = columns.days[docs]
+            kept &= (days >= self.first_day) & (days <= self.last_day)
+        for name, wanted in self.named:
+            named = columns.named[name]
+            kept &= np.isin(named.codes[docs], named.codes_of(wanted))
+        return kept
+
+
+@dataclass(frozen=True)
+class Found:
+    """The filtered matches: document numbers (the searcher's), scores, and the columns."""
+
+    columns: Columns
+    docs: Docs
+    scores: npt.NDArray[np.float64]
+
+
+@dataclass
+class Tally:
+    """Counts over every match that passed the filter: in all, a day, and by each named
+    filter's column as written ({"place": Counter({"MOSCOW": 3})})."""
+
+    total: int = 0
+    days: Counter[int] = field(default_factory=Counter)  # yyyymmdd → matches
+    named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in NAMED})
+
+
+def find(searcher: Searcher, query: Query, wanted: MatchFilter, seconds: float) -> Found:
+    """The matches of `query` that `wanted` lets through.
+
+    Raises `SearchTimeout` past `seconds` of this thread's processor time: waiting for the
+    GIL while other requests run is not the query's fault.
+    """
+    searched = scope(searcher, seconds)
+    matched = evaluate(query, searched)
+    kept = wanted.passes(searched.columns, matched.docs)
+    return Found(searched.columns, matched.docs[kept], matched.scores[kept])
+
+
+def tally(found: Found, *, facets: bool) -> Tally:
+    """The total and, when `facets`, the matches a day and by each named column's value."""
+    counted = Tally(total=len(found.docs))
+    if not facets or not len(found.docs):
+        return counted
+    days = found.columns.days[found.docs]
+    first = int(days.min())
+    per_day = np.bincount(days - first)
+    counted.days.update({first + int(n): int(per_day[n]) for n in np.flatnonzero(per_day)})
+    for name, named in found.columns.named.items():
+        per_value = np.bincount(named.codes[found.docs], minlength=len(named.values))
+        counted.named[name].update(
+            {named.values[code]: int(per_value[code]) for code in np.flatnonzero(per_value)}
+        )
+    return counted
+
+
+def ordered_ids(found: Found, sort: str, start: int, stop: int | None) -> list[str]:
+    """The ids of the matches from `start` to `stop` in `sort` order: relevance (score, then
+    index order), newest or oldest (day, then id; both descending for newest)."""
+    docs, columns = found.docs, found.columns
+    keys: tuple[npt.NDArray[np.generic], ...]
+    if sort == "relevance":
+        keys = (docs, -found.scores)
+        chosen = _first(-found.scores, stop)
+    else:
+        days = columns.days[docs]
+        keys = (columns.ids[docs], days)
+        chosen = _first(-days if sort == "newest" else days, stop)
+    order = chosen[np.lexsort(tuple(key[chosen] for key in keys))]
+    if sort == "newest":
+        order = order[::-1]
+    return [bytes(value).decode() for value in columns.ids[docs[order[start:stop]]]]
+
+
+def _first(
+    primary: npt.NDArray[np.float64] | npt.NDArray[np.int32], stop: int | None
+) -> npt.NDArray[np.intp]:
+    """Positions of the `stop` smallest values of `primary`, with every tie at the edge."""
+    if stop is None or stop >= len(primary):
+        return np.arange(len(primary))
+    edge = np.partition(primary, stop - 1)[stop - 1]
+    return np.flatnonzero(primary <= edge)

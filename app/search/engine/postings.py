@@ -1,0 +1,186 @@
+"""A term's postings in one segment as numpy arrays: its documents and their weights.
+
+Whoosh's matchers hand out one posting at a time, a Python call each; a word in a
+fifth of 100,000 articles cost tens of milliseconds that way. Here a term's
+postings are read a block at a time into arrays, once, and kept while the segment
+lives (segments never change once written; deletions are masked by the caller).
+
+Reading a block's ids and weights without Whoosh's per-posting calls needs one
+private detail of `whoosh3==3.54.0`'s storage, confined to `_read_w3_blocks`: a
+`W3LeafMatcher` block is a pickled (delta-encoded ids, weights, values) tuple.
+Anything else (inlined postings of rare terms, another codec) is read through the
+public matcher interface instead, and a test compares both ways on every term of a
+real index.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.mcore import Matcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import IndexReader
+
+CACHE_BYTES = 64 * 1024 * 1024  # postings kept a process (LRU)
+Docs = npt.NDArray[np.int32]
+Weights = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Sorted segment document numbers (deleted ones included) and each one's weight."""
+
+    docs: Docs
+    weights: Weights
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.docs.nbytes + self.weights.nbytes)
+
+
+EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def read_postings(reader: IndexReader, segment_id: str, field: str, term: bytes) -> Postings:
+    """The postings of `term` in `field` of a one-segment `reader`, from the cache if read."""
+    key = (segment_id, field, term)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _read(reader, field, term)
+        _CACHE.put(key, found)
+    return found
+
+
+def _read(reader: IndexReader, field: str, term: bytes) -> Postings:
+    if (field, term) not in reader:  # Whoosh's types annotate the text as str
+        return EMPTY
+    matcher = _raw_matcher(reader, field, term)
+    if isinstance(matcher, W3LeafMatcher):
+        return _read_w3_blocks(matcher)
+    return read_one_by_one(matcher)
+
+
+def read_one_by_one(matcher: Matcher) -> Postings:
+    """Through Whoosh's public matcher interface: a posting a call."""
+    docs: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return Postings(np.array(docs, np.int32), np.array(weights, np.float32))
+
+
+def _read_w3_blocks(matcher: W3LeafMatcher) -> Postings:
+    """Block by block: each block's data unpickled once, its ids delta-decoded by numpy.
+
+    Relies on whoosh3 3.54.0's W3LeafMatcher: `_read_data` loads `_data`, a tuple of
+    (delta-encoded ids, weights as None (all 1), one float (all equal) or a tuple,
+    values); `_blocklength`, `_next_block` and `_atend` walk the blocks.
+    """
+    docs: list[npt.NDArray[np.int64]] = []
+    weights: list[npt.NDArray[np.float32]] = []
+    while not matcher._atend:
+        deltas, block_weights, _values = _block_data(matcher)
+        count = int(matcher._blocklength or 0)
+        docs.append(np.cumsum(np.asarray(deltas, np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count, np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, np.float32))
+        else:
+            weights.append(np.asarray(block_weights, np.float32))
+        _next_block(matcher)
+    if not docs:
+        return EMPTY
+    return Postings(np.concatenate(docs).astype(np.int32), np.concatenate(weights))
+
+
+def read_positions(
+    reader: IndexReader, field: str, term: bytes, docs: list[int]
+) -> dict[int, list[int]]:
+    """The positions of `term` in each of `docs` (sorted, each holding the term) of a
+    one-segment `reader`: only the blocks that hold them are decoded."""
+    matcher = _raw_matcher(reader, field, term)
+    if isinstance(matcher, W3LeafMatcher):
+        return _positions_from_w3_blocks(matcher, docs)
+    return positions_one_by_one(matcher, docs)
+
+
+def positions_one_by_one(matcher: Matcher, docs: list[int]) -> dict[int, list[int]]:
+    """Through Whoosh's public matcher interface: skip to each document, decode its value."""
+    found = {}
+    for doc in docs:
+        matcher.skip_to(doc)
+        found[doc] = matcher.value_as("positions")
+    return found
+
+
+def _positions_from_w3_blocks(matcher: W3LeafMatcher, docs: list[int]) -> dict[int, list[int]]:
+    """Blocks whose last id is below the next wanted document are passed over unread."""
+    decode = matcher.format.decoder("positions")
+    found: dict[int, list[int]] = {}
+    wanted = iter(docs)
+    doc = next(wanted, None)
+    while doc is not None and not matcher._atend:
+        if int(matcher._maxid or 0) >= doc:
+            deltas, _weights, values = _block_data(matcher)
+            ids = np.cumsum(np.asarray(deltas, np.int64)).tolist()
+            for at, doc_id in enumerate(ids):
+                if doc_id == doc:
+                    found[doc] = decode(values[at])
+                    doc = next(wanted, None)
+                    if doc is None:
+                        break
+        _next_block(matcher)
+    return found
+
+
+def _block_data(matcher: W3LeafMatcher) -> tuple[Any, Any, Any]:
+    """The current block's (delta-encoded ids, weights, values), as whoosh3 3.54.0 keeps it."""
+    matcher._read_data()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
+    return cast(tuple[Any, Any, Any], matcher._data)
+
+
+def _next_block(matcher: W3LeafMatcher) -> None:
+    matcher._next_block()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
+
+
+def _raw_matcher(reader: IndexReader, field: str, term: bytes) -> Matcher:
+    """The term's matcher without Whoosh's filter of deleted documents (the caller's)."""
+    matcher = reader.postings(field, term)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+class _LRU:
+    """Postings by (segment, field, term), least recently used dropped past `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._held = 0
+        self._items: OrderedDict[tuple[str, str, bytes], Postings] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, bytes]) -> Postings | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, bytes], postings: Postings) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = postings
+            self._held += postings.nbytes
+            while self._held > self._limit and len(self._items) > 1:
+                _key, dropped = self._items.popitem(last=False)
+                self._held -= dropped.nbytes
+
+
+_CACHE = _LRU(CACHE_BYTES)

@@ -1,0 +1,88 @@
+"""app.search.engine.matches: filters, tallies and order over the index's columns, against
+plain Python doing the same over the same rows."""
+
+from collections import Counter
+from datetime import date
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.search.engine.columns import Columns, Named
+from app.search.engine.matches import Found, MatchFilter, ordered_ids, tally
+from app.search.filters import Filters
+
+PLACES = ["MOSCOW", "Moscow", "PARIS", ""]
+# rows of (day, place code, score): few days and scores, so that ties are common
+ROWS = st.lists(
+    st.tuples(st.integers(20240101, 20240105), st.integers(0, 3), st.sampled_from([1.0, 2.5])),
+    max_size=60,
+)
+
+
+def found_of(rows: list[tuple[int, int, float]], live: list[bool] | None = None) -> Found:
+    size = len(rows)
+    columns = Columns(
+        days=np.array([day for day, _place, _score in rows], np.int32),
+        named={
+            "place": Named(PLACES, np.array([place for _d, place, _s in rows], np.int32)),
+            "source": Named(["TASS"], np.zeros(size, np.int32)),
+        },
+        lengths={},
+        ids=np.array([id_of(n).encode() for n in range(size)], np.bytes_),
+        live=np.array(live if live is not None else [True] * size, np.bool_),
+    )
+    scores = np.array([score for _d, _p, score in rows], np.float64)
+    return Found(columns, np.arange(size, dtype=np.int32), scores)
+
+
+def id_of(docnum: int) -> str:
+    return f"id-{(docnum * 7919) % 101:03d}-{docnum}"  # ids in another order than docnums
+
+
+def full_sort(rows: list[tuple[int, int, float]], sort: str) -> list[str]:
+    numbered = list(enumerate(rows))
+    if sort == "relevance":
+        numbered.sort(key=lambda row: (-row[1][2], row[0]))
+    else:
+        numbered.sort(key=lambda row: (row[1][0], id_of(row[0])), reverse=sort == "newest")
+    return [id_of(number) for number, _row in numbered]
+
+
+@given(
+    rows=ROWS,
+    sort=st.sampled_from(["relevance", "newest", "oldest"]),
+    start=st.integers(0, 30),
+    stop=st.one_of(st.none(), st.integers(1, 70)),
+)
+def test_a_page_is_the_full_sort_cut_at_start_and_stop(rows, sort, start, stop):
+    assert ordered_ids(found_of(rows), sort, start, stop) == full_sort(rows, sort)[start:stop]
+
+
+@given(rows=ROWS)
+def test_the_tally_counts_days_and_named_values_as_written(rows):
+    counted = tally(found_of(rows), facets=True)
+    assert counted.total == len(rows)
+    assert counted.days == Counter(day for day, _place, _score in rows)
+    assert counted.named["place"] == Counter(PLACES[place] for _d, place, _s in rows)
+    assert counted.named["source"] == (Counter({"TASS": len(rows)}) if rows else Counter())
+
+
+def test_without_facets_only_the_total_is_counted():
+    counted = tally(found_of([(20240101, 0, 1.0)] * 3), facets=False)
+    assert (counted.total, counted.days, +counted.named["place"]) == (3, Counter(), Counter())
+
+
+def test_the_filter_keeps_live_documents_in_the_range_with_the_name_in_any_case():
+    rows = [(20240101, 0, 1.0), (20240102, 1, 1.0), (20240103, 2, 1.0), (20240102, 0, 1.0)]
+    found = found_of(rows, live=[True, True, True, False])
+    wanted = MatchFilter.of(
+        Filters(date_from=date(2024, 1, 2), date_to=date(2024, 1, 3), place="moscow")
+    )
+    assert wanted.passes(found.columns, found.docs).tolist() == [False, True, False, False]
+    assert MatchFilter().passes(found.columns, found.docs).tolist() == [True, True, True, False]
+
+
+def test_a_filter_is_stated_in_the_index_s_terms():
+    wanted = MatchFilter.of(Filters(date_from=date(2024, 1, 2), source="Reuters"))
+    assert wanted == MatchFilter(first_day=20240102, named=(("source", "reuters"),))
