@@ -76,7 +76,11 @@ def running(command: list[str], env: dict[str, str], url: str) -> Iterator[subpr
         yield server
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still answering a backlog of requests
+            server.kill()
+            server.wait()
 
 
 def peak_memory_mb(pid: int) -> float:
