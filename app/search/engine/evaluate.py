@@ -16,8 +16,9 @@ here, which Whoosh gets wrong across segments (see the tests).
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -163,6 +164,16 @@ def expansions(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
             while len(_expansions) > MAX_EXPANSIONS:
                 del _expansions[next(iter(_expansions))]
     return found
+
+
+def expanded_terms(query: Query, scope: Scope) -> Iterable[tuple[str, str | bytes]]:
+    """The indexed (field, term) pairs a leaf of a query stands for (a phrase: its words)."""
+    if isinstance(query, MultiTerm):
+        return expansions(query, scope)
+    return cast(
+        Iterable[tuple[str, str | bytes]],
+        query.expanded_terms(scope.searcher.reader(), phrases=True),
+    )
 
 
 def _and(query: And, scope: Scope) -> Matches:

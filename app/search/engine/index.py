@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from whoosh import index, writing
@@ -23,6 +24,7 @@ from whoosh.searching import Searcher
 
 from app.article import Article
 from app.search.engine import forks, language, spelling
+from app.search.engine.evaluate import expanded_terms, scope
 from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
@@ -149,16 +151,17 @@ class SearchIndex:
         query = language.parse(text)
         start = (page - 1) * per_page
         with self.searching() as searcher:
-            found = find(searcher, query, MatchFilter.of(filters), seconds)
+            searched = scope(searcher, seconds)
+            found = find(searched, query, MatchFilter.of(filters))
             ids = ordered_ids(found, sort, start, start + per_page)
-            terms = language.matched_words(query, searcher.reader())
+            terms = language.matched_words(query, partial(expanded_terms, scope=searched))
         return Hits.of(tally(found, facets=facets), ids, terms)
 
     def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
         query = language.parse(text)
         with self.searching() as searcher:
-            found = find(searcher, query, MatchFilter.of(filters), seconds)
+            found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
             return ordered_ids(found, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:

@@ -7,8 +7,9 @@ without giving up exact words in the index; words in "quotes" match as written.
 the others optional. Stories whose headline holds the words rank first.
 """
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import cast
 
 # from the defining modules: whoosh.qparser and whoosh.query re-export them implicitly, which
@@ -21,7 +22,6 @@ from whoosh.query.compound import AndMaybe, AndNot
 from whoosh.query.qcore import Every, NullQuery, Query
 from whoosh.query.terms import Prefix, Variations, Wildcard
 from whoosh.query.wrappers import Not
-from whoosh.reading import IndexReader
 
 from app.errors import InvalidQuery
 from app.search.engine.schema import SCHEMA, TEXT_FIELDS
@@ -29,7 +29,9 @@ from app.search.engine.schema import SCHEMA, TEXT_FIELDS
 MIN_WILDCARD_LETTERS = 2
 MAX_WILDCARDS = 5
 MAX_QUERY_WORDS = 64
+PARSED_QUERIES = 1024  # kept
 TITLE_BONUS = 4.0  # weight of "every word is in the headline" in the ranking
+Expand = Callable[[Query], Iterable[tuple[str, str | bytes]]]
 _EXCLUDE = r"(?<![^\s(])-(?=\S)"  # a minus at the start of a word, after a space or "("
 
 
@@ -66,11 +68,14 @@ _PARSER = _parser(list(TEXT_FIELDS))
 _TITLE_PARSER = _parser(["title"])
 
 
+@functools.lru_cache(maxsize=PARSED_QUERIES)
 def parse(text: str) -> Query:
     """The query for `text`; `InvalidQuery` says why there is none.
 
     The query matches title or body, and the same query on the title alone adds to
-    the score where it matches.
+    the score where it matches. Parsed queries are kept (two parses cost about a
+    millisecond; people ask the same queries again, and every page of a search asks
+    its own); they are never changed once made.
     """
     words = len(re.findall(r"\w+", text))
     if words > MAX_QUERY_WORDS:
@@ -83,11 +88,12 @@ def parse(text: str) -> Query:
     return query if in_title is NullQuery else AndMaybe(query, in_title.with_boost(TITLE_BONUS))
 
 
-def matched_words(query: Query, reader: IndexReader) -> frozenset[str]:
-    """The indexed words the query looks for in title or body, wildcards expanded."""
+def matched_words(query: Query, expand: Expand) -> frozenset[str]:
+    """The indexed words the query looks for in title or body, wildcards expanded by
+    `expand` (a leaf of the query → its indexed (field, term) pairs)."""
     words = set()
     for leaf in _positive_leaves(query):
-        for field, text in leaf.expanded_terms(reader, phrases=True):
+        for field, text in expand(leaf):
             if field in TEXT_FIELDS:
                 words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return frozenset(words)

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from whoosh.query.qcore import Query
-from whoosh.searching import Searcher
 
 from app.search.engine.columns import Columns
-from app.search.engine.evaluate import evaluate, scope
+from app.search.engine.evaluate import Scope, evaluate
 from app.search.engine.schema import day_number
 from app.search.filters import NAMED, Filters
 
@@ -70,13 +69,8 @@ class Tally:
     named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in NAMED})
 
 
-def find(searcher: Searcher, query: Query, wanted: MatchFilter, seconds: float) -> Found:
-    """The matches of `query` that `wanted` lets through.
-
-    Raises `SearchTimeout` past `seconds` of this thread's processor time: waiting for the
-    GIL while other requests run is not the query's fault.
-    """
-    searched = scope(searcher, seconds)
+def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
+    """The matches of `query` that `wanted` lets through."""
     matched = evaluate(query, searched)
     kept = wanted.passes(searched.columns, matched.docs)
     return Found(searched.columns, matched.docs[kept], matched.scores[kept])

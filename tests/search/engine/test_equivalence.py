@@ -18,6 +18,7 @@ from whoosh.sorting import FieldFacet
 
 from app.article import Article
 from app.search.engine import language
+from app.search.engine.evaluate import scope
 from app.search.engine.index import SearchIndex
 from app.search.engine.matches import MatchFilter, find, ordered_ids, tally
 from app.search.engine.schema import day_from_number, day_number
@@ -116,7 +117,7 @@ def expected_ids(index: SearchIndex, text: str, filters: Filters, sort: str) -> 
 
 def ours(index: SearchIndex, text: str, filters: Filters, sort: str) -> tuple[list[str], object]:
     with index.searching() as searcher:
-        found = find(searcher, language.parse(text), MatchFilter.of(filters), float("inf"))
+        found = find(scope(searcher, float("inf")), language.parse(text), MatchFilter.of(filters))
         return ordered_ids(found, sort, 0, None), tally(found, facets=True)
 
 
@@ -183,6 +184,6 @@ def test_where_whoosh_lets_excluded_stories_through_we_do_not(index, text):
 
 def test_day_numbers_read_back(index):
     with index.searching() as searcher:
-        found = find(searcher, language.parse("oil"), MatchFilter(), float("inf"))
+        found = find(scope(searcher, float("inf")), language.parse("oil"), MatchFilter())
     first = day_from_number(int(found.columns.days[found.docs].min()))
     assert date(1987, 2, 26) <= first <= date(1987, 3, 9)
