@@ -216,12 +216,13 @@ class Store:
     def facet_counts(
         self, filters: Filters = NO_FILTERS
     ) -> tuple[dict[date, int], dict[str, dict[str, int]]]:
-        """Articles under the filters, counted by day and by each named filter's column."""
+        """Articles under the filters, counted by day (in date order) and by each named
+        filter's column."""
         with self._sessions() as session:
             where = _conditions(session, filters)
 
             def counts(column: InstrumentedAttribute[Any]) -> dict[Any, int]:
-                query = select(column, func.count()).where(*where).group_by(column)
+                query = select(column, func.count()).where(*where).group_by(column).order_by(column)
                 return {value: n for value, n in session.execute(query)}
 
             named = {name: counts(getattr(ArticleRecord, name)) for name in NAMED}

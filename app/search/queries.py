@@ -90,7 +90,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
         )
     rows = archive.store.get_many(hits.ids)
     items = [result_item(rows[found], hits.terms) for found in hits.ids if found in rows]
-    tallied = build_facets(days=hits.days, named=hits.named) if facets else None
+    tallied = build_facets(days=hits.days, named=hits.named, months=hits.months) if facets else None
     return SearchPage(params, hits.total, items, tallied)
 
 

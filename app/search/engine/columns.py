@@ -35,10 +35,19 @@ MAX_GENERATIONS = 4  # whole-index columns kept (searchers of older generations 
 
 @dataclass(frozen=True)
 class Named:
-    """A named column (place, source) as codes into its distinct values, as written."""
+    """A named column (place, source) as codes into its distinct values, as written, and
+    each value's group of spellings that differ only in case (the filters ignore case)."""
 
     values: list[str]
     codes: Ints
+    groups: Ints = dataclasses.field(init=False)  # value code → its group
+    blank: int | None = dataclasses.field(init=False)  # the group of "", if any
+
+    def __post_init__(self) -> None:
+        folded: dict[str, int] = {}
+        groups = [folded.setdefault(value.lower(), len(folded)) for value in self.values]
+        object.__setattr__(self, "groups", np.array(groups, np.int32))
+        object.__setattr__(self, "blank", folded.get(""))
 
     def codes_of(self, wanted: str) -> list[int]:
         """The codes of the values equal to `wanted` (lower case) in any case."""

@@ -46,18 +46,20 @@ SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds o
 @dataclass(frozen=True)
 class Hits:
     """One page of matches (ids in rank order), the total, the words to highlight and, when
-    asked for, the matches a day and by each named filter's values."""
+    asked for, the matches a day, a month and by each named filter's commonest values."""
 
     total: int
     ids: list[str]
     terms: frozenset[str]
     days: dict[date, int]
     named: dict[str, Counter[str]]
+    months: dict[date, int]  # keyed by the first day of each month
 
     @classmethod
     def of(cls, tally: Tally, ids: list[str], terms: frozenset[str]) -> "Hits":
         days = {day_from_number(number): count for number, count in tally.days.items()}
-        return cls(total=tally.total, ids=ids, terms=terms, days=days, named=tally.named)
+        months = {day_from_number(month * 100 + 1): n for month, n in tally.months.items()}
+        return cls(tally.total, ids, terms, days, tally.named, months)
 
 
 class SearchIndex:

@@ -13,9 +13,10 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.query.qcore import Query
 
-from app.search.engine.columns import Columns
+from app.search.engine.columns import Columns, Named
 from app.search.engine.evaluate import Scope, evaluate
 from app.search.engine.schema import day_number
+from app.search.facets import TOP_NAMES
 from app.search.filters import NAMED, Filters
 
 Docs = npt.NDArray[np.int32]
@@ -61,11 +62,12 @@ class Found:
 
 @dataclass
 class Tally:
-    """Counts over every match that passed the filter: in all, a day, and by each named
-    filter's column as written ({"place": Counter({"MOSCOW": 3})})."""
+    """Counts over every match that passed the filter: in all, a day, and the commonest
+    values of each named filter's column ({"place": Counter({"MOSCOW": 3})})."""
 
     total: int = 0
     days: Counter[int] = field(default_factory=Counter)  # yyyymmdd → matches
+    months: Counter[int] = field(default_factory=Counter)  # yyyymm → matches
     named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in NAMED})
 
 
@@ -77,20 +79,43 @@ def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
 
 
 def tally(found: Found, *, facets: bool) -> Tally:
-    """The total and, when `facets`, the matches a day and by each named column's value."""
+    """The total and, when `facets`, the matches a day and a month and the commonest values
+    of each named column (`TOP_NAMES` of them, spellings that differ in case counted as one)."""
     counted = Tally(total=len(found.docs))
     if not facets or not len(found.docs):
         return counted
     days = found.columns.days[found.docs]
     first = int(days.min())
-    per_day = np.bincount(days - first)
-    counted.days.update({first + int(n): int(per_day[n]) for n in np.flatnonzero(per_day)})
+    counted.days.update(_nonzero(np.bincount(days - first), first))
+    counted.months.update(_nonzero(np.bincount(days // 100 - first // 100), first // 100))
     for name, named in found.columns.named.items():
-        per_value = np.bincount(named.codes[found.docs], minlength=len(named.values))
-        counted.named[name].update(
-            {named.values[code]: int(per_value[code]) for code in np.flatnonzero(per_value)}
-        )
+        counted.named[name] = _commonest(named, found.docs)
     return counted
+
+
+def _nonzero(counts: npt.NDArray[np.intp], first: int) -> dict[int, int]:
+    """{first + position: count} for every count above zero."""
+    present = np.flatnonzero(counts)
+    return dict(zip((present + first).tolist(), counts[present].tolist(), strict=True))
+
+
+def _commonest(named: Named, docs: Docs) -> Counter[str]:
+    """The `TOP_NAMES` commonest groups of spellings among `docs` (more on a tie at the
+    edge), each under its commonest spelling there, blanks left out."""
+    per_value = np.bincount(named.codes[docs], minlength=len(named.values))
+    per_group = np.bincount(named.groups, weights=per_value).astype(np.int64)
+    if named.blank is not None:
+        per_group[named.blank] = 0
+    chosen = np.flatnonzero(per_group)
+    if len(chosen) > TOP_NAMES:
+        edge = np.sort(per_group[chosen])[-TOP_NAMES]
+        chosen = chosen[per_group[chosen] >= edge]
+    commonest: Counter[str] = Counter()
+    for group in chosen.tolist():
+        spellings = np.flatnonzero(named.groups == group)
+        spelling = spellings[np.argmax(per_value[spellings])]
+        commonest[named.values[spelling]] = int(per_group[group])
+    return commonest
 
 
 def ordered_ids(found: Found, sort: str, start: int, stop: int | None) -> list[str]:

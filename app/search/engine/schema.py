@@ -55,6 +55,7 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+@functools.lru_cache(maxsize=100_000)  # a facet's days are converted on every search
 def day_from_number(number: int) -> date:
     """The date of a yyyymmdd integer, as the index stores it."""
     return date(number // 10000, number // 100 % 100, number % 100)

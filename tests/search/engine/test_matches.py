@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from app.search.engine.columns import Columns, Named
 from app.search.engine.matches import Found, MatchFilter, ordered_ids, tally
+from app.search.facets import TOP_NAMES, build_facets
 from app.search.filters import Filters
 
 PLACES = ["MOSCOW", "Moscow", "PARIS", ""]
@@ -20,12 +21,16 @@ ROWS = st.lists(
 )
 
 
-def found_of(rows: list[tuple[int, int, float]], live: list[bool] | None = None) -> Found:
+def found_of(
+    rows: list[tuple[int, int, float]],
+    live: list[bool] | None = None,
+    places: list[str] = PLACES,
+) -> Found:
     size = len(rows)
     columns = Columns(
         days=np.array([day for day, _place, _score in rows], np.int32),
         named={
-            "place": Named(PLACES, np.array([place for _d, place, _s in rows], np.int32)),
+            "place": Named(places, np.array([place for _d, place, _s in rows], np.int32)),
             "source": Named(["TASS"], np.zeros(size, np.int32)),
         },
         lengths={},
@@ -60,12 +65,26 @@ def test_a_page_is_the_full_sort_cut_at_start_and_stop(rows, sort, start, stop):
 
 
 @given(rows=ROWS)
-def test_the_tally_counts_days_and_named_values_as_written(rows):
+def test_the_tally_counts_days_and_gives_the_facets_every_value_would(rows):
     counted = tally(found_of(rows), facets=True)
     assert counted.total == len(rows)
     assert counted.days == Counter(day for day, _place, _score in rows)
-    assert counted.named["place"] == Counter(PLACES[place] for _d, place, _s in rows)
-    assert counted.named["source"] == (Counter({"TASS": len(rows)}) if rows else Counter())
+    assert counted.months == Counter(day // 100 for day, _place, _score in rows)
+    every_value = {
+        "place": Counter(PLACES[place] for _d, place, _s in rows),
+        "source": Counter("TASS" for _row in rows),
+    }
+    assert build_facets(days={}, named=counted.named) == build_facets(days={}, named=every_value)
+
+
+def test_only_the_commonest_values_are_tallied_spellings_as_one():
+    places = [f"PLACE {n}" for n in range(TOP_NAMES + 5)] + ["place 0", ""]
+    rows = [(20240101, code, 1.0) for code in range(len(places)) for _ in range(code % 3 + 1)]
+    rows += [(20240101, 0, 1.0)] * 5  # PLACE 0: 6 as written, 2 as "place 0"
+    found = found_of(rows, places=places)
+    commonest = tally(found, facets=True).named["place"]
+    assert commonest["PLACE 0"] == 8 and "place 0" not in commonest and "" not in commonest
+    assert TOP_NAMES <= len(commonest) < len(places) - 1
 
 
 def test_without_facets_only_the_total_is_counted():
