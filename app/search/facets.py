@@ -50,6 +50,11 @@ def build_facets(
     )
 
 
+def _commonest(spellings: Counter[str]) -> str:
+    most = max(spellings.values())
+    return min(name for name, count in spellings.items() if count == most)
+
+
 def _in_date_order(days: Mapping[date, int]) -> dict[date, int]:
     """`days` oldest first: as given when they come so (the engine's and the store's do;
     checking is a third of the cost of sorting thousands of days)."""
@@ -62,7 +67,8 @@ def _in_date_order(days: Mapping[date, int]) -> dict[date, int]:
 def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     """The most frequent names, spellings that differ only in case counted as one.
 
-    The filters ignore case, so the facets must too; each shows its commonest spelling.
+    The filters ignore case, so the facets must too; each shows its commonest spelling
+    (the first in order on a tie, so that the engine's and the store's agree).
     """
     totals: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
@@ -70,5 +76,5 @@ def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
         if name:
             totals[name.lower()] += count
             spellings.setdefault(name.lower(), Counter())[name] += count
-    named = [(spellings[key].most_common(1)[0][0], total) for key, total in totals.items()]
+    named = [(_commonest(spellings[key]), total) for key, total in totals.items()]
     return sorted(named, key=lambda pair: (-pair[1], pair[0]))[:TOP_NAMES]

@@ -9,10 +9,8 @@ lengths and the live mask (13 bytes a document) and the ids (16 bytes each).
 """
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +18,7 @@ from whoosh.codec.base import Segment
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from app.search.engine.cache import Cache
 from app.search.engine.schema import TEXT_FIELDS
 from app.search.filters import NAMED
 
@@ -27,8 +26,6 @@ Ints = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
 Ids = npt.NDArray[np.bytes_]  # UTF-8, so that they sort as the strings do
-K = TypeVar("K")
-V = TypeVar("V")
 MAX_SEGMENTS = 256  # segments' columns kept; the oldest built go first (merged away)
 MAX_GENERATIONS = 4  # whole-index columns kept (searchers of older generations in use)
 
@@ -56,10 +53,11 @@ class Named:
 
 @dataclass(frozen=True)
 class Leaf:
-    """One segment of a searcher: its reader, id and first document's number."""
+    """One segment of a searcher: its reader, id, deletions and first document's number."""
 
     reader: IndexReader
     segment_id: str
+    deleted: int  # documents deleted from it so far
     offset: int
 
 
@@ -78,18 +76,23 @@ class Columns:
         return len(self.days)
 
 
-_segments: OrderedDict[tuple[str, int], Columns] = OrderedDict()
-_generations: OrderedDict[tuple[tuple[str, int], ...], Columns] = OrderedDict()
-_lock = threading.Lock()
+Generation = tuple[tuple[str, int], ...]  # (segment id, deletions) of each segment, in order
+_segments: Cache[tuple[str, int], Columns] = Cache(MAX_SEGMENTS)
+_generations: Cache[Generation, Columns] = Cache(MAX_GENERATIONS)
 
 
 def leaves_of(searcher: Searcher) -> tuple[Leaf, ...]:
     """The searcher's segments in its document order (an empty index has none)."""
     return tuple(
-        Leaf(reader, _segment_id(reader), offset)
+        Leaf(reader, _segment_id(reader), _deleted_count(reader), offset)
         for (leaf, offset) in leaf_searchers(searcher)
         if (reader := leaf.reader()).doc_count_all()  # an empty index's reader has no segment
     )
+
+
+def generation(leaves: tuple[Leaf, ...]) -> Generation:
+    """What the index is made of: anything derived from it stays good while this does."""
+    return tuple((leaf.segment_id, leaf.deleted) for leaf in leaves)
 
 
 def columns_of(leaves: tuple[Leaf, ...]) -> Columns:
@@ -98,14 +101,9 @@ def columns_of(leaves: tuple[Leaf, ...]) -> Columns:
     Readers are not kept: they close with their searcher; segment ids and deletion counts
     say which columns are still good.
     """
-    deleted = [_deleted_count(leaf.reader) for leaf in leaves]
-    key = tuple(zip((leaf.segment_id for leaf in leaves), deleted, strict=True))
-    found = _cached(_generations, key)
-    if found is None:
-        parts = [_segment_columns(leaf, count) for leaf, count in zip(leaves, deleted, strict=True)]
-        found = _concatenate(parts)
-        _keep(_generations, key, found, MAX_GENERATIONS)
-    return found
+    return _generations.get_or_make(
+        generation(leaves), lambda: _concatenate([_segment_columns(leaf) for leaf in leaves])
+    )
 
 
 def _segment_id(reader: IndexReader) -> str:
@@ -127,17 +125,17 @@ def leaf_searchers(searcher: Searcher) -> list[tuple[Searcher, int]]:
     return cast(list[tuple[Searcher, int]], searcher.leaf_searchers())  # type: ignore[no-untyped-call]
 
 
-def _segment_columns(leaf: Leaf, deleted: int) -> Columns:
+def _segment_columns(leaf: Leaf) -> Columns:
     """A segment's columns; after more deletions only its live mask is built again."""
-    key = (leaf.segment_id, deleted)
-    found = _cached(_segments, key)
-    if found is None:
-        with _lock:
-            earlier = next((c for (s, _d), c in _segments.items() if s == leaf.segment_id), None)
-        reader = leaf.reader
-        found = dataclasses.replace(earlier, live=_live(reader)) if earlier else _build(reader)
-        _keep(_segments, key, found, MAX_SEGMENTS)
-    return found
+
+    def build() -> Columns:
+        same = (columns for (s, _d), columns in _segments.items() if s == leaf.segment_id)
+        earlier = next(same, None)
+        if earlier is None:
+            return _build(leaf.reader)
+        return dataclasses.replace(earlier, live=_live(leaf.reader))
+
+    return _segments.get_or_make((leaf.segment_id, leaf.deleted), build)
 
 
 def _build(reader: IndexReader) -> Columns:
@@ -190,18 +188,3 @@ def _live(reader: IndexReader) -> Mask:
     if reader.has_deletions():
         live[[n for n in range(len(live)) if reader.is_deleted(n)]] = False
     return live
-
-
-def _cached(cache: OrderedDict[K, V], key: K) -> V | None:
-    with _lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-        return found
-
-
-def _keep(cache: OrderedDict[K, V], key: K, value: V, limit: int) -> None:
-    with _lock:
-        cache[key] = value
-        while len(cache) > limit:
-            cache.popitem(last=False)

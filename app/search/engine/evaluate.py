@@ -13,8 +13,6 @@ means what it meant; only the common shapes get faster. NOT is a set difference
 here, which Whoosh gets wrong across segments (see the tests).
 """
 
-import dataclasses
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,14 +29,24 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from app.errors import SearchTimeout
-from app.search.engine.columns import Columns, Leaf, columns_of, leaf_searchers, leaves_of
+from app.search.engine.cache import Cache
+from app.search.engine.columns import (
+    Columns,
+    Generation,
+    Leaf,
+    columns_of,
+    generation,
+    leaf_searchers,
+    leaves_of,
+)
 from app.search.engine.postings import read_positions, read_postings
 
 Docs = npt.NDArray[np.int32]
 PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words, slop
 Scores = npt.NDArray[np.float64]
 B, K1 = BM25F().B, BM25F().K1  # Whoosh's defaults, which the index searches with
-MAX_EXPANSIONS = 20_000  # (generation, word) expansions kept; the oldest go first
+MAX_EXPANSIONS = 20_000  # (generation, word) expansions kept; the least used go first
+PHRASE_BYTES = 16 * 1024 * 1024  # phrase matches kept (positions are costly to read)
 DEADLINE_CHECK_EVERY = 4096  # postings between two looks at the clock in Whoosh's matchers
 
 
@@ -52,28 +60,34 @@ class Matches:
     def __len__(self) -> int:
         return len(self.docs)
 
+    @property
+    def nbytes(self) -> int:
+        return int(self.docs.nbytes + self.scores.nbytes)
+
 
 NONE = Matches(np.empty(0, np.int32), np.empty(0, np.float64))
 _NO_WEIGHTS = np.empty(0, np.float32)
-_expansions: dict[tuple[tuple[str, ...], Query], list[tuple[str, bytes]]] = {}
-_expansions_lock = threading.Lock()
+_expansions: Cache[tuple[Generation, Query], list[tuple[str, bytes]]] = Cache(MAX_EXPANSIONS)
+_phrases: Cache[tuple[Generation, PhraseKey], Matches] = Cache(
+    PHRASE_BYTES, lambda found: found.nbytes
+)
 
 
 @dataclass(frozen=True)
 class Scope:
     """What a search reads: the searcher, its columns, each scored field's average length
-    (as Whoosh's BM25F reads it), and the time a search may take in Whoosh's matchers.
-
-    The array operations are bounded (a few milliseconds at 100,000 articles); only
-    Whoosh's matchers, which walk a posting at a time, are timed (and looking at the
-    thread's clock costs a system call, up to a millisecond on a busy machine)."""
+    (as Whoosh's BM25F reads it), and the deadline on this thread's processor time:
+    waiting for the GIL while other requests run is not the query's fault."""
 
     searcher: Searcher
     leaves: tuple[Leaf, ...]
     columns: Columns
     averages: dict[str, float]
-    seconds: float
-    phrases: dict[PhraseKey, Matches] = dataclasses.field(default_factory=dict)
+    deadline: float
+
+    def check_time(self) -> None:
+        if time.thread_time() > self.deadline:
+            raise SearchTimeout()
 
 
 def scope(searcher: Searcher, seconds: float) -> Scope:
@@ -81,11 +95,13 @@ def scope(searcher: Searcher, seconds: float) -> Scope:
     names = searcher.schema.scorable_names()
     # avg_field_length and idf are unannotated in Whoosh
     averages = {f: searcher.avg_field_length(f) or 1.0 for f in names}  # type: ignore[no-untyped-call]
-    return Scope(searcher, leaves, columns_of(leaves), averages, seconds)
+    deadline = time.thread_time() + seconds
+    return Scope(searcher, leaves, columns_of(leaves), averages, deadline)
 
 
 def evaluate(query: Query, scope: Scope) -> Matches:
     """The documents `query` matches (deleted ones included), scored."""
+    scope.check_time()
     handler = _HANDLERS.get(type(query))
     if handler is None and isinstance(query, MultiTerm):
         handler = _expanded
@@ -153,17 +169,11 @@ def _expanded(query: MultiTerm, scope: Scope) -> Matches:
 def expansions(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
     """The indexed (field, term) pairs that `query` stands for; looked up once a generation
     of the index (a word's forms are tried one by one against every segment's terms)."""
-    key = (tuple(leaf.segment_id for leaf in scope.leaves), query)
-    with _expansions_lock:
-        found = _expansions.get(key)
-    if found is None:
-        reader = scope.searcher.reader()
-        found = [(field, text) for field, text in query.expanded_terms(reader) if text]
-        with _expansions_lock:
-            _expansions[key] = found
-            while len(_expansions) > MAX_EXPANSIONS:
-                del _expansions[next(iter(_expansions))]
-    return found
+    reader = scope.searcher.reader()
+    return _expansions.get_or_make(
+        (generation(scope.leaves), query),
+        lambda: [(field, text) for field, text in query.expanded_terms(reader) if text],
+    )
 
 
 def expanded_terms(query: Query, scope: Scope) -> Iterable[tuple[str, str | bytes]]:
@@ -230,10 +240,10 @@ def _phrase(query: Phrase, scope: Scope) -> Matches:
         words = [schema[field].to_bytes(word) for word in query.words]
     except ValueError:
         return NONE
-    key = (field, tuple(words), query.slop)
-    found = scope.phrases.get(key)  # the title's phrase is asked twice: match and bonus
-    if found is None:
-        found = scope.phrases[key] = _phrase_matches(field, words, query.slop, scope)
+    found = _phrases.get_or_make(  # the title's phrase is asked twice: match and bonus
+        (generation(scope.leaves), (field, tuple(words), query.slop)),
+        lambda: _phrase_matches(field, words, query.slop, scope),
+    )
     return Matches(found.docs, found.scores * query.boost)
 
 
@@ -245,19 +255,20 @@ def _phrase_matches(field: str, words: list[bytes], slop: int, scope: Scope) -> 
         if not len(found):
             return NONE
     assert found is not None
-    keep = phrase_positions(field, words, slop, found.docs, scope.leaves)
+    keep = phrase_positions(field, words, slop, found.docs, scope)
     return Matches(found.docs[keep], found.scores[keep])
 
 
 def phrase_positions(
-    field: str, words: list[bytes], slop: int, docs: Docs, leaves: tuple[Leaf, ...]
+    field: str, words: list[bytes], slop: int, docs: Docs, scope: Scope
 ) -> npt.NDArray[np.bool_]:
     """For each of `docs` (each holding every word): whether the words occur in order, each
     1 to `slop` positions after the one before."""
     keep = np.zeros(len(docs), np.bool_)
-    offsets = np.array([leaf.offset for leaf in leaves])
+    offsets = np.array([leaf.offset for leaf in scope.leaves])
     segment_of = np.searchsorted(offsets, docs, side="right") - 1
-    for number, leaf in enumerate(leaves):
+    for number, leaf in enumerate(scope.leaves):
+        scope.check_time()
         where = np.flatnonzero(segment_of == number)
         if not len(where):
             continue
@@ -285,15 +296,14 @@ def _by_whoosh(query: Query, scope: Scope) -> Matches:
     """Whoosh's own matcher for `query`, segment by segment, read into arrays."""
     docs: list[int] = []
     scores: list[float] = []
-    deadline = time.thread_time() + scope.seconds
     for searcher, offset in leaf_searchers(scope.searcher):
         context = searcher.context()  # type: ignore[no-untyped-call]  # unannotated in Whoosh
         matcher = query.matcher(searcher, context)
         while matcher.is_active():
             docs.append(offset + matcher.id())
             scores.append(matcher.score())
-            if len(docs) % DEADLINE_CHECK_EVERY == 0 and time.thread_time() > deadline:
-                raise SearchTimeout()
+            if len(docs) % DEADLINE_CHECK_EVERY == 0:
+                scope.check_time()
             matcher.next()
     order = np.argsort(docs, kind="stable")  # Whoosh's matchers yield in order; be sure
     return Matches(np.array(docs, np.int32)[order], np.array(scores, np.float64)[order])

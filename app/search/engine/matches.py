@@ -74,6 +74,7 @@ class Tally:
 def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
     """The matches of `query` that `wanted` lets through."""
     matched = evaluate(query, searched)
+    searched.check_time()
     kept = wanted.passes(searched.columns, matched.docs)
     return Found(searched.columns, matched.docs[kept], matched.scores[kept])
 
@@ -101,7 +102,8 @@ def _nonzero(counts: npt.NDArray[np.intp], first: int) -> dict[int, int]:
 
 def _commonest(named: Named, docs: Docs) -> Counter[str]:
     """The `TOP_NAMES` commonest groups of spellings among `docs` (more on a tie at the
-    edge), each under its commonest spelling there, blanks left out."""
+    edge), each under its commonest spelling there (the first in order on a tie), blanks
+    left out."""
     per_value = np.bincount(named.codes[docs], minlength=len(named.values))
     per_group = np.bincount(named.groups, weights=per_value).astype(np.int64)
     if named.blank is not None:
@@ -113,8 +115,9 @@ def _commonest(named: Named, docs: Docs) -> Counter[str]:
     commonest: Counter[str] = Counter()
     for group in chosen.tolist():
         spellings = np.flatnonzero(named.groups == group)
-        spelling = spellings[np.argmax(per_value[spellings])]
-        commonest[named.values[spelling]] = int(per_group[group])
+        counts = per_value[spellings]
+        spelling = min(named.values[code] for code in spellings[counts == counts.max()])
+        commonest[spelling] = int(per_group[group])
     return commonest
 
 

@@ -13,8 +13,6 @@ public matcher interface instead, and a test compares both ways on every term of
 real index.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,6 +22,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import Matcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
+
+from app.search.engine.cache import Cache
 
 CACHE_BYTES = 64 * 1024 * 1024  # postings kept a process (LRU)
 Docs = npt.NDArray[np.int32]
@@ -47,12 +47,7 @@ EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
 
 def read_postings(reader: IndexReader, segment_id: str, field: str, term: bytes) -> Postings:
     """The postings of `term` in `field` of a one-segment `reader`, from the cache if read."""
-    key = (segment_id, field, term)
-    found = _CACHE.get(key)
-    if found is None:
-        found = _read(reader, field, term)
-        _CACHE.put(key, found)
-    return found
+    return _CACHE.get_or_make((segment_id, field, term), lambda: _read(reader, field, term))
 
 
 def _read(reader: IndexReader, field: str, term: bytes) -> Postings:
@@ -123,19 +118,19 @@ def positions_one_by_one(matcher: Matcher, docs: list[int]) -> dict[int, list[in
 def _positions_from_w3_blocks(matcher: W3LeafMatcher, docs: list[int]) -> dict[int, list[int]]:
     """Blocks whose last id is below the next wanted document are passed over unread."""
     decode = matcher.format.decoder("positions")
+    wanted = np.asarray(docs, np.int64)
     found: dict[int, list[int]] = {}
-    wanted = iter(docs)
-    doc = next(wanted, None)
-    while doc is not None and not matcher._atend:
-        if int(matcher._maxid or 0) >= doc:
+    start = 0  # the first wanted document not found yet
+    while start < len(wanted) and not matcher._atend:
+        last = int(matcher._maxid or 0)
+        if last >= wanted[start]:
+            stop = int(np.searchsorted(wanted, last, side="right"))
             deltas, _weights, values = _block_data(matcher)
-            ids = np.cumsum(np.asarray(deltas, np.int64)).tolist()
-            for at, doc_id in enumerate(ids):
-                if doc_id == doc:
-                    found[doc] = decode(values[at])
-                    doc = next(wanted, None)
-                    if doc is None:
-                        break
+            ids = np.cumsum(np.asarray(deltas, np.int64))
+            at = np.searchsorted(ids, wanted[start:stop])
+            for doc, index in zip(docs[start:stop], at.tolist(), strict=True):
+                found[doc] = decode(values[index])
+            start = stop
         _next_block(matcher)
     return found
 
@@ -156,31 +151,4 @@ def _raw_matcher(reader: IndexReader, field: str, term: bytes) -> Matcher:
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-class _LRU:
-    """Postings by (segment, field, term), least recently used dropped past `limit` bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._held = 0
-        self._items: OrderedDict[tuple[str, str, bytes], Postings] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, bytes]) -> Postings | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, str, bytes], postings: Postings) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = postings
-            self._held += postings.nbytes
-            while self._held > self._limit and len(self._items) > 1:
-                _key, dropped = self._items.popitem(last=False)
-                self._held -= dropped.nbytes
-
-
-_CACHE = _LRU(CACHE_BYTES)
+_CACHE: Cache[tuple[str, str, bytes], Postings] = Cache(CACHE_BYTES, lambda p: p.nbytes)
