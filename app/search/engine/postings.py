@@ -13,6 +13,8 @@ public matcher interface instead, and a test compares both ways on every term of
 real index.
 """
 
+import pickle
+import zlib
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,6 +29,9 @@ from app.search.engine.cache import Cache
 
 CACHE_BYTES = 64 * 1024 * 1024  # postings kept a process (LRU)
 Docs = npt.NDArray[np.int32]
+_FIRST_VALUE = b"c_codecs\nencode\n"  # protocol 2's pickle of a bytes object begins so
+_MARK = ord("(")
+_PAIR_AND_STOP = b"\x86."  # TUPLE2, STOP
 Weights = npt.NDArray[np.float32]
 
 
@@ -80,7 +85,7 @@ def _read_w3_blocks(matcher: W3LeafMatcher) -> Postings:
     docs: list[npt.NDArray[np.int64]] = []
     weights: list[npt.NDArray[np.float32]] = []
     while not matcher._atend:
-        deltas, block_weights, _values = _block_data(matcher)
+        deltas, block_weights = _ids_and_weights(matcher)
         count = int(matcher._blocklength or 0)
         docs.append(np.cumsum(np.asarray(deltas, np.int64)))
         if block_weights is None:
@@ -133,6 +138,26 @@ def _positions_from_w3_blocks(matcher: W3LeafMatcher, docs: list[int]) -> dict[i
             start = stop
         _next_block(matcher)
     return found
+
+
+def _ids_and_weights(matcher: W3LeafMatcher) -> tuple[Any, Any]:
+    """The current block's delta-encoded ids and its weights, its positions left unread.
+
+    A block is a protocol-2 pickle of (ids, weights, values), and protocol 2 writes each
+    value (bytes: a posting's positions) as a call of `_codecs.encode`: unpickling them
+    was most of the cost of reading a list. The pickle is cut where the first value
+    starts and closed as a pair; any block not laid out so is unpickled whole.
+    """
+    size = matcher._nextoffset - matcher._dataoffset
+    raw = matcher._postfile.get(matcher._dataoffset, size)
+    if matcher._compression:
+        raw = zlib.decompress(raw)
+    first = raw.find(_FIRST_VALUE)
+    cut = first - 1 if int(matcher._blocklength or 0) > 3 else first  # a MARK opens > 3
+    if first < 0 or (cut < first and raw[cut] != _MARK):
+        ids, weights, _values = pickle.loads(raw)
+        return ids, weights
+    return cast(tuple[Any, Any], pickle.loads(raw[:cut] + _PAIR_AND_STOP))
 
 
 def _block_data(matcher: W3LeafMatcher) -> tuple[Any, Any, Any]:
