@@ -33,6 +33,7 @@ from app.search.engine.collector import (
 )
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
+from app.search.engine.vocabulary import Vocabularies
 from app.search.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class SearchIndex:
         self._ix = _open_or_create(path)
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
+        self._vocabularies = Vocabularies()
 
     def close(self) -> None:
         self._searchers.close()
@@ -186,7 +188,7 @@ class SearchIndex:
     def respell(self, text: str) -> str | None:
         """The query `text` with its unknown words respelt as indexed ones; None if none were."""
         with self.searching() as searcher:
-            return spelling.respell(text, searcher)
+            return spelling.respell(text, searcher, self._vocabularies)
 
     @contextmanager
     def _writer(

@@ -1,0 +1,152 @@
+"""The words of the body field with their frequencies, kept in memory for "did you mean".
+
+Whoosh's corrector walks the field's whole term list in Python, a Levenshtein
+automaton per segment, for every word it respells: a second and more at 100,000
+articles. Here the words are read once per segment (segments never change once
+written) into numpy arrays, one a word length, sorted; the arrays of the segments a
+searcher sees are merged once per index generation. A respelling then computes the
+edit distance to every word of the right lengths at once, in numpy.
+
+Only words of letters are kept (a number or a code is never a better spelling of a
+word), with their frequency over all documents, as Whoosh's corrector ranks them.
+"""
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.reading import IndexReader
+
+FIELD = "body"
+Codes = npt.NDArray[np.uint32]  # a word a row, its letters as code points
+Counts = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words of one length, sorted, each with its frequency."""
+
+    codes: Codes
+    counts: Counts
+
+    @classmethod
+    def of(cls, words: list[str], counts: list[int], length: int) -> "Words":
+        text = np.array(words, dtype=f"<U{length}")
+        order = np.argsort(text)
+        codes = text[order].view(np.uint32).reshape(len(words), length)
+        return cls(codes, np.array(counts, dtype=np.int64)[order])
+
+    def starting(self, letter: str) -> "Words":
+        """The words that begin with `letter`: a slice, they being sorted."""
+        first = self.codes[:, 0]
+        low, high = np.searchsorted(first, [ord(letter), ord(letter) + 1])
+        return Words(self.codes[low:high], self.counts[low:high])
+
+
+Lexicon = dict[int, Words]  # by word length
+
+
+def segment_lexicon(reader: IndexReader) -> Lexicon:
+    """The letter words of one segment's body field by length, with their frequencies."""
+    by_length: dict[int, tuple[list[str], list[int]]] = {}
+    for term, info in reader.iter_field(FIELD):
+        word = term.decode("utf-8")
+        if word.isalpha():
+            words, counts = by_length.setdefault(len(word), ([], []))
+            words.append(word)
+            counts.append(int(info.weight()))
+    return {length: Words.of(*pair, length) for length, pair in by_length.items()}
+
+
+def merged(lexicons: list[Lexicon]) -> Lexicon:
+    """One lexicon of several segments': each word once, its frequencies summed."""
+    lengths = {length for lexicon in lexicons for length in lexicon}
+    return {
+        length: _merged([lex[length] for lex in lexicons if length in lex]) for length in lengths
+    }
+
+
+def _merged(parts: list[Words]) -> Words:
+    if len(parts) == 1:
+        return parts[0]
+    codes = np.concatenate([part.codes for part in parts])
+    unique, inverse = np.unique(codes, axis=0, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=np.concatenate([p.counts for p in parts]))
+    return Words(unique, counts.astype(np.int64))
+
+
+class Vocabularies:
+    """The merged lexicon of the segments a searcher sees, built once per set of segments.
+
+    Segments' own lexicons are kept while a searcher still sees the segment, so that a
+    commit costs only the reading of the segments it wrote.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._segments: dict[str, Lexicon] = {}
+        self._current: tuple[tuple[str, ...], Lexicon] = ((), {})
+
+    def of(self, reader: IndexReader) -> Lexicon:
+        """The lexicon of every segment under `reader`."""
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        names = tuple(_segment_name(leaf) for leaf in leaves)
+        with self._lock:
+            if self._current[0] != names:
+                lexicons = {
+                    name: self._lexicon(name, leaf)
+                    for name, leaf in zip(names, leaves, strict=True)
+                }
+                self._segments = lexicons
+                self._current = (names, merged(list(lexicons.values())))
+            return self._current[1]
+
+    def _lexicon(self, name: str, leaf: IndexReader) -> Lexicon:
+        known = self._segments.get(name)
+        return known if known is not None else segment_lexicon(leaf)
+
+    def nbytes(self) -> int:
+        """Bytes the arrays take: the merged lexicon and the segments'."""
+        with self._lock:
+            lexicons = [self._current[1], *self._segments.values()]
+        return sum(words.codes.nbytes + words.counts.nbytes for words in _all(lexicons))
+
+
+def _all(lexicons: list[Lexicon]) -> Iterator[Words]:
+    for lexicon in lexicons:
+        yield from lexicon.values()
+
+
+def _segment_name(leaf: IndexReader) -> str:
+    """The segment's id; "" for the reader of an empty index, which has none."""
+    segment = leaf.segment()
+    return "" if segment is None else str(segment.segment_id())  # type: ignore[no-untyped-call]
+
+
+def distances(word: str, words: Words, limit: int) -> npt.NDArray[np.int64]:
+    """The optimal-string-alignment distance (Damerau-Levenshtein, as Whoosh's
+    `terms_within` measures it) from `word` to each of `words`, computed for all at once;
+    values above `limit` are only known to be above it."""
+    count, length = words.codes.shape
+    columns = np.arange(length + 1)
+    query = np.array([ord(letter) for letter in word], dtype=np.uint32)
+    before, row = None, np.broadcast_to(columns, (count, length + 1))
+    for i in range(1, len(query) + 1):
+        cost = words.codes != query[i - 1]
+        best = np.empty((count, length + 1), dtype=np.int64)
+        best[:, 0] = i
+        best[:, 1:] = np.minimum(row[:, 1:] + 1, row[:, :-1] + cost)
+        if before is not None and length > 1:
+            swapped = (
+                (words.codes[:, :-1] == query[i - 1])
+                & (words.codes[:, 1:] == query[i - 2])
+                & cost[:, 1:]
+            )
+            np.minimum(best[:, 2:], before[:, :-2] + 1, out=best[:, 2:], where=swapped)
+        # an insertion: best[j] = min over t <= j of best[t] + (j - t), a running minimum
+        before, row = row, np.minimum.accumulate(best - columns, axis=1) + columns
+        if row.min(initial=limit + 1) > limit:
+            break
+    return row[:, length]
