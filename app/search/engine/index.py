@@ -23,7 +23,7 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import forks, language, spelling
+from app.search.engine import forks, language, likeness, spelling
 from app.search.engine.collector import (
     FilteringCollector,
     MatchFilter,
@@ -75,6 +75,7 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
         self._vocabularies = Vocabularies()
+        self._related = likeness.Remembered()
 
     def close(self) -> None:
         self._searchers.close()
@@ -173,17 +174,28 @@ class SearchIndex:
             return _ordered_ids(searcher, collector, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
-        """Ids of the articles closest to `article` by their key words, it excluded."""
+        """Ids of the articles closest to `article` by their key words, it excluded.
+
+        Remembered per index generation: a second view of an article costs a lookup, and
+        a commit forgets them all, so a list never misses or names a story it should not.
+        """
         with self.searching() as searcher:
-            docnum = searcher.document_number(id=article.id)
-            if docnum is None:
-                return []
-            text = f"{article.title}\n{article.body}"
-            # more_like is unannotated in Whoosh
-            hits = searcher.more_like(  # type: ignore[no-untyped-call]
-                docnum, "body", text=text, top=count, numterms=12
-            )
-            return [hit["id"] for hit in hits]
+            reader = searcher.reader()
+            generation, key = reader.generation(), (article.id, count)
+            found = self._related.get(generation, key)
+            if found is None:
+                found = self._more_like(searcher, article, count)
+                self._related.put(generation, key, found)
+            return found
+
+    def _more_like(self, searcher: Searcher, article: Article, count: int) -> list[str]:
+        docnum = searcher.document_number(id=article.id)
+        if docnum is None:
+            return []
+        reader = searcher.reader()
+        lexicon = self._vocabularies.of(reader)
+        terms = likeness.key_terms(article.title, article.body, lexicon, reader.doc_count_all())
+        return likeness.most_alike(searcher, docnum, terms, count)
 
     def respell(self, text: str) -> str | None:
         """The query `text` with its unknown words respelt as indexed ones; None if none were."""

@@ -12,7 +12,7 @@ word), with their frequency over all documents, as Whoosh's corrector ranks them
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,3 +150,22 @@ def distances(word: str, words: Words, limit: int) -> npt.NDArray[np.int64]:
         if row.min(initial=limit + 1) > limit:
             break
     return row[:, length]
+
+
+def frequencies(lexicon: Lexicon, words: Iterable[str]) -> dict[str, int]:
+    """The frequency of each of `words` that `lexicon` holds, looked up a length at a time."""
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), []).append(word)
+    found: dict[str, int] = {}
+    for length, wanted in by_length.items():
+        held = lexicon.get(length)
+        if held is None:
+            continue
+        texts = held.codes.view(f"<U{length}").ravel()  # the rows as strings, still sorted
+        asked = np.array(wanted, dtype=f"<U{length}")
+        at = np.minimum(np.searchsorted(texts, asked), len(texts) - 1)
+        for word, position, hit in zip(wanted, at.tolist(), texts[at] == asked, strict=True):
+            if hit:
+                found[word] = int(held.counts[position])
+    return found
