@@ -36,13 +36,10 @@ class Words:
     counts: Counts
 
     @classmethod
-    def of(cls, words: list[str], counts: list[int], length: int) -> "Words":
-        text = np.array(words, dtype=f"<U{length}")
-        frequency = np.array(counts, dtype=np.int64)
-        if not np.all(text[1:] >= text[:-1]):  # a segment's terms come sorted: no need then
-            order = np.argsort(text)
-            text, frequency = text[order], frequency[order]
-        return cls(text.view(np.uint32).reshape(len(words), length), frequency)
+    def of(cls, text: npt.NDArray[np.str_], counts: Counts) -> "Words":
+        """From sorted words of one length (a numpy string array) and their frequencies."""
+        length = text.dtype.itemsize // 4  # numpy keeps 4 bytes a character
+        return cls(text.view(np.uint32).reshape(len(text), length), counts)
 
     def starting(self, letter: str) -> "Words":
         """The words that begin with `letter`: a slice, they being sorted."""
@@ -54,16 +51,35 @@ class Words:
 Lexicon = dict[int, Words]  # by word length
 
 
-def segment_lexicon(reader: IndexReader) -> Lexicon:
+@dataclass(frozen=True)
+class Spellings:
+    """One segment's words of one length as UTF-8, with their frequencies: a quarter of
+    the memory of code points for the mostly ASCII words of news, kept for as long as
+    the segment lives."""
+
+    text: npt.NDArray[np.bytes_]
+    counts: npt.NDArray[np.int32]
+
+    def size(self) -> int:
+        return int(self.text.nbytes + self.counts.nbytes)
+
+
+SegmentLexicon = dict[int, Spellings]  # by word length in characters
+
+
+def segment_lexicon(reader: IndexReader) -> SegmentLexicon:
     """The letter words of one segment's body field by length, with their frequencies."""
-    by_length: dict[int, tuple[list[str], list[int]]] = {}
+    by_length: dict[int, tuple[list[bytes], list[int]]] = {}
     for term, weight in _terms(reader):
         word = term.decode("utf-8")
         if word.isalpha():
-            words, counts = by_length.setdefault(len(word), ([], []))
-            words.append(word)
+            terms, counts = by_length.setdefault(len(word), ([], []))
+            terms.append(term)
             counts.append(int(weight))
-    return {length: Words.of(*pair, length) for length, pair in by_length.items()}
+    return {
+        length: Spellings(np.array(terms, dtype=np.bytes_), np.array(counts, dtype=np.int32))
+        for length, (terms, counts) in by_length.items()
+    }
 
 
 def _terms(reader: IndexReader) -> Iterator[tuple[bytes, float]]:
@@ -96,22 +112,21 @@ def _terms(reader: IndexReader) -> Iterator[tuple[bytes, float]]:
         position = key_start + key_length + data_length
 
 
-def merged(lexicons: list[Lexicon]) -> Lexicon:
+def merged(lexicons: list[SegmentLexicon]) -> Lexicon:
     """One lexicon of several segments': each word once, its frequencies summed."""
     lengths = {length for lexicon in lexicons for length in lexicon}
     return {
-        length: _merged([lex[length] for lex in lexicons if length in lex]) for length in lengths
+        length: _merged([lex[length] for lex in lexicons if length in lex], length)
+        for length in lengths
     }
 
 
-def _merged(parts: list[Words]) -> Words:
-    if len(parts) == 1:
-        return parts[0]
-    length = parts[0].codes.shape[1]
-    text = np.concatenate([part.codes for part in parts]).view(f"<U{length}").ravel()
-    unique, inverse = np.unique(text, return_inverse=True)
+def _merged(parts: list[Spellings], length: int) -> Words:
+    text = np.concatenate([part.text for part in parts])
+    unique, inverse = np.unique(text, return_inverse=True)  # UTF-8 sorts as code points do
     counts = np.bincount(inverse, weights=np.concatenate([part.counts for part in parts]))
-    return Words(unique.view(np.uint32).reshape(len(unique), length), counts.astype(np.int64))
+    words = np.char.decode(unique, "utf-8").astype(f"<U{length}")
+    return Words.of(words, counts.astype(np.int64))
 
 
 class Vocabularies:
@@ -123,7 +138,7 @@ class Vocabularies:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._segments: dict[str, Lexicon] = {}
+        self._segments: dict[str, SegmentLexicon] = {}
         self._current: tuple[tuple[str, ...], Lexicon] = ((), {})
 
     def of(self, reader: IndexReader) -> Lexicon:
@@ -140,20 +155,17 @@ class Vocabularies:
                 self._current = (names, merged(list(lexicons.values())))
             return self._current[1]
 
-    def _lexicon(self, name: str, leaf: IndexReader) -> Lexicon:
+    def _lexicon(self, name: str, leaf: IndexReader) -> SegmentLexicon:
         known = self._segments.get(name)
         return known if known is not None else segment_lexicon(leaf)
 
     def nbytes(self) -> int:
         """Bytes the arrays take: the merged lexicon and the segments'."""
         with self._lock:
-            lexicons = [self._current[1], *self._segments.values()]
-        return sum(words.codes.nbytes + words.counts.nbytes for words in _all(lexicons))
-
-
-def _all(lexicons: list[Lexicon]) -> Iterator[Words]:
-    for lexicon in lexicons:
-        yield from lexicon.values()
+            words = list(self._current[1].values())
+            spellings = [part for lexicon in self._segments.values() for part in lexicon.values()]
+        merged_bytes = sum(part.codes.nbytes + part.counts.nbytes for part in words)
+        return merged_bytes + sum(part.size() for part in spellings)
 
 
 def _segment_name(leaf: IndexReader) -> str:
