@@ -180,8 +180,9 @@ class SearchIndex:
         a commit forgets them all, so a list never misses or names a story it should not.
         """
         with self.searching() as searcher:
-            reader = searcher.reader()
-            generation, key = reader.generation(), (article.id, count)
+            generation, key = searcher.reader().generation(), (article.id, count)
+            if generation is None:  # never committed to: empty
+                return []
             found = self._related.get(generation, key)
             if found is None:
                 found = self._more_like(searcher, article, count)

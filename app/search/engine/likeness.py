@@ -102,27 +102,27 @@ class Remembered:
     """Related lists of one index generation, the most recently used kept, at most `size`.
 
     A commit makes a new generation, and the first lookup in it forgets the old one's:
-    an answer is never older than the index it was asked of. (An index never committed
-    to has the generation None, and nothing to relate.)
+    an answer is never older than the index it was asked of. A searcher of an older
+    generation, still lent to another thread, is answered afresh and forgets nothing.
     """
 
     def __init__(self, size: int = REMEMBERED) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._generation: int | None = -1
+        self._generation = -1
         self._lists: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
 
-    def get(self, generation: int | None, key: tuple[str, int]) -> list[str] | None:
+    def get(self, generation: int, key: tuple[str, int]) -> list[str] | None:
         with self._lock:
-            if generation != self._generation:
+            if generation > self._generation:
                 self._generation = generation
                 self._lists.clear()
-            found = self._lists.get(key)
+            found = self._lists.get(key) if generation == self._generation else None
             if found is not None:
                 self._lists.move_to_end(key)
             return found
 
-    def put(self, generation: int | None, key: tuple[str, int], ids: list[str]) -> None:
+    def put(self, generation: int, key: tuple[str, int], ids: list[str]) -> None:
         with self._lock:
             if generation == self._generation:
                 self._lists[key] = ids

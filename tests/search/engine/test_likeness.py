@@ -68,7 +68,7 @@ def test_a_second_view_is_remembered(index):
     assert like(index, "o0") == first
 
 
-def index_generation(index: SearchIndex) -> int | None:
+def index_generation(index: SearchIndex) -> int:
     with index.searching() as searcher:
         return searcher.reader().generation()
 
@@ -92,3 +92,6 @@ def test_a_new_generation_forgets_the_old_ones_lists():
     assert remembered.get(2, ("a", 5)) is None
     remembered.put(1, ("a", 5), ["b"])  # a late answer from an older searcher is not kept
     assert remembered.get(2, ("a", 5)) is None
+    remembered.put(2, ("a", 5), ["c"])
+    assert remembered.get(1, ("a", 5)) is None  # an older searcher is answered afresh…
+    assert remembered.get(2, ("a", 5)) == ["c"]  # …and the newer generation's lists stay
