@@ -28,8 +28,8 @@ from app.search.engine.schema import COMMON_WORDS, WORD, indexed_form
 from app.search.engine.vocabulary import FIELD, Lexicon, frequencies
 
 KEY_TERMS = 10
-COMMON_SHARE = 0.05  # a word this share of the documents hold says little of a story…
-COMMON_FLOOR = 100  # …in an index large enough for a share to mean something
+COMMON_SHARE = 0.05  # a word used once in twenty documents or more says little of a story…
+COMMON_FLOOR = 100  # …in an index large enough for such a share to mean something
 REMEMBERED = 4096  # related lists kept; the newest generation's, the most recently used
 
 
