@@ -50,3 +50,13 @@ def test_an_archive_of_one_has_nothing_related(archive):
 
 def test_an_unknown_id_has_nothing_related(archive, topics):
     assert related(archive, "no-such-id") == []
+
+
+def test_a_story_added_later_is_related_at_once(archive, topics):
+    first = topics["cocoa"][0]
+    before = [item.id for item in related(archive, first)]
+    body = archive.store.get(first).body
+    (twin,) = add_bodies(archive, "twin", [body + " Cocoa, cocoa."])
+    after = [item.id for item in related(archive, first)]
+    assert twin not in before
+    assert after[0] == twin  # remembered lists are forgotten when the index changes

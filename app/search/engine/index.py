@@ -23,11 +23,13 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import forks, language, spelling
+from app.search.engine import forks, language, likeness, spelling
+from app.search.engine.cache import Cache
 from app.search.engine.evaluate import expanded_terms, scope
 from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
+from app.search.engine.vocabulary import Vocabularies
 from app.search.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ class SearchIndex:
         self._ix = _open_or_create(path)
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
+        self._vocabularies = Vocabularies()
+        self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
 
     def close(self) -> None:
         self._searchers.close()
@@ -167,22 +171,32 @@ class SearchIndex:
             return ordered_ids(found, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
-        """Ids of the articles closest to `article` by their key words, it excluded."""
+        """Ids of the articles closest to `article` by their key words, it excluded.
+
+        Remembered per index generation: a second view of an article costs a lookup, and
+        a commit forgets them all, so a list never misses or names a story it should not.
+        """
         with self.searching() as searcher:
-            docnum = searcher.document_number(id=article.id)
-            if docnum is None:
+            generation = searcher.reader().generation()
+            if generation is None:  # never committed to: empty
                 return []
-            text = f"{article.title}\n{article.body}"
-            # more_like is unannotated in Whoosh
-            hits = searcher.more_like(  # type: ignore[no-untyped-call]
-                docnum, "body", text=text, top=count, numterms=12
+            return self._related.get_or_make(
+                (generation, article.id, count), lambda: self._more_like(searcher, article, count)
             )
-            return [hit["id"] for hit in hits]
+
+    def _more_like(self, searcher: Searcher, article: Article, count: int) -> list[str]:
+        docnum = searcher.document_number(id=article.id)
+        if docnum is None:
+            return []
+        reader = searcher.reader()
+        lexicon = self._vocabularies.of(reader)
+        terms = likeness.key_terms(article.title, article.body, lexicon, reader.doc_count_all())
+        return likeness.most_alike(searcher, docnum, terms, count)
 
     def respell(self, text: str) -> str | None:
         """The query `text` with its unknown words respelt as indexed ones; None if none were."""
         with self.searching() as searcher:
-            return spelling.respell(text, searcher)
+            return spelling.respell(text, searcher, self._vocabularies)
 
     @contextmanager
     def _writer(

@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support.helpers import make
+from whoosh.analysis.tokenizers import RegexTokenizer
 
-from app.search.engine.schema import day_from_number, day_number, document, indexed_form
+from app.search.engine.schema import WORD, day_from_number, day_number, document, indexed_form
 
 
 def test_day_number():
@@ -37,3 +40,9 @@ def test_words_are_indexed_lower_cased_without_accents_or_acronym_dots():
 )
 def test_day_from_number_reads_the_index_dates(number, day):
     assert day_from_number(number) == day
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9é_*.. -\n'"), max_size=60) | st.text(max_size=60))
+def test_word_finds_the_words_the_analyzer_tokenizer_finds(text):
+    tokenizer = RegexTokenizer().expression
+    assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in tokenizer.finditer(text)]

@@ -2,6 +2,9 @@
 
 from html import unescape
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.search.engine.snippets import snippet
 
 
@@ -49,3 +52,65 @@ def test_snippet_of_a_short_text_without_terms_is_all_of_it():
 
 def test_snippet_with_terms_that_do_not_occur_is_the_start():
     assert snippet("Nothing <here> matches.", ["budapest"]) == "Nothing &lt;here&gt; matches."
+
+
+# --- windows ------------------------------------------------------------------------------------
+
+FILLER = "Nothing to see in this sentence at all. " * 30
+
+
+def visible(html: str) -> str:
+    """The text a reader sees of a snippet."""
+    return unescape(html.replace("<mark>", "").replace("</mark>", ""))
+
+
+def test_terms_far_apart_get_a_fragment_each_within_the_length():
+    text = "Putin spoke first. " + FILLER + "Then Trump answered. " + FILLER
+    html = snippet(text, ["putin", "trump"])
+    assert "<mark>Putin</mark>" in html and "<mark>Trump</mark>" in html
+    assert html.count(" … ") == 1 and html.endswith(" …") and not html.startswith("…")
+    assert len(visible(html)) <= 240 + 2 * 20 + len(" … …")
+
+
+def test_terms_close_together_share_one_fragment():
+    text = FILLER + "Putin met Trump in Budapest. " + FILLER
+    html = snippet(text, ["putin", "trump"])
+    assert html.startswith("… ") and html.endswith(" …") and html.count("…") == 2
+    assert "<mark>Putin</mark> met <mark>Trump</mark>" in html
+
+
+def test_the_window_holding_the_most_terms_wins_over_the_first():
+    text = "Budapest is far. " + FILLER + "Putin met Trump in Budapest. " + FILLER
+    html = snippet(text, ["putin", "trump", "budapest"], max_chars=120)
+    assert "<mark>Putin</mark> met <mark>Trump</mark> in <mark>Budapest</mark>" in html
+
+
+def test_a_fragment_starts_and_ends_on_whole_words():
+    text = FILLER + "Budapest " + FILLER
+    html = snippet(text, ["budapest"])
+    for fragment in visible(html).removeprefix("… ").removesuffix(" …").split(" … "):
+        assert f" {fragment} " in f" {text} "
+
+
+def test_acronyms_and_accents_are_marked_as_written():
+    html = snippet(FILLER + "The U.S. envoy flew to São Paulo. " + FILLER, ["us", "sao"])
+    assert "<mark>U.S</mark>." in html and "<mark>São</mark>" in html
+
+
+def test_a_text_without_spaces_gives_a_bounded_snippet():
+    text = "x" * 5000 + " Budapest " + "y" * 5000
+    html = snippet(text, ["budapest"])
+    assert "<mark>Budapest</mark>" in html
+    assert len(html) < 400
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab <&>\"'.\n"), max_size=600),
+    st.sets(st.sampled_from(["a", "b", "ab", "ba"]), max_size=3),
+    st.integers(min_value=20, max_value=300),
+)
+def test_a_snippet_is_escaped_text_of_the_article(text, terms, max_chars):
+    html = snippet(text, terms, max_chars=max_chars)
+    assert "<" not in html.replace("<mark>", "").replace("</mark>", "")
+    for fragment in visible(html).removeprefix("… ").removesuffix(" …").split(" … "):
+        assert fragment in text
