@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = Archive(settings)
         archive.repair()  # an ingest killed between store and index leaves drift: mend it first
+        archive.index.warm()
         app.state.archive = archive
         yield
         archive.close()

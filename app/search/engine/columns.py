@@ -144,7 +144,10 @@ def _build(reader: IndexReader) -> Columns:
     named = {name: _named(list(reader.column_reader(name))) for name in NAMED}
     lengths = {
         field: np.fromiter(
-            (reader.doc_field_length(docnum, field) for docnum in range(count)), np.float32, count
+            # Whoosh answers None for a field of length 0
+            (reader.doc_field_length(docnum, field) or 0 for docnum in range(count)),
+            np.float32,
+            count,
         )
         for field in TEXT_FIELDS
     }

@@ -1,0 +1,57 @@
+"""app.search.engine.columns: built once a segment, kept across commits, masked for deletions."""
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support.helpers import make
+
+from app.search.engine import columns
+from app.search.engine.index import SearchIndex
+
+FIRST = [make(f"a{n}", f"Story {n} about grain.", date(2024, 1, n + 1)) for n in range(5)]
+LATER = [make("b0", "A later story about grain.", date(2024, 2, 1), place="PARIS")]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    opened = SearchIndex(tmp_path / "index")
+    opened.update(FIRST)
+    yield opened
+    opened.close()
+
+
+def current(index: SearchIndex) -> tuple[tuple[columns.Leaf, ...], columns.Columns]:
+    with index.searching() as searcher:
+        leaves = columns.leaves_of(searcher)
+        return leaves, columns.columns_of(leaves)
+
+
+def test_warming_builds_the_columns_of_the_index_as_it_is(index):
+    index.warm()
+    with index.searching() as searcher:
+        key = columns.generation(columns.leaves_of(searcher))
+    built = columns._generations.get(key)
+    assert built is not None
+    assert sorted(bytes(i).decode() for i in built.ids) == [a.id for a in FIRST]
+    assert built.days.tolist() == [20240101, 20240102, 20240103, 20240104, 20240105]
+
+
+def test_a_commit_builds_only_its_new_segment(index):
+    (first_leaf,), before = current(index)
+    index.update(LATER)
+    leaves, after = current(index)
+    assert len(leaves) == 2 and leaves[0].segment_id == first_leaf.segment_id
+    kept = columns._segments.get((first_leaf.segment_id, 0))
+    assert kept is not None and np.array_equal(after.days[: before.size], kept.days)
+    assert after.named["place"].values[after.named["place"].codes[-1]] == "PARIS"
+
+
+def test_a_deletion_masks_the_document_and_keeps_the_rest(index):
+    index.delete(["a2"])
+    leaves, built = current(index)
+    assert [leaf.deleted for leaf in leaves] == [1]
+    live = [bytes(i).decode() for i, alive in zip(built.ids, built.live, strict=True) if alive]
+    assert live == ["a0", "a1", "a3", "a4"]
