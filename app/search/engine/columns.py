@@ -38,13 +38,19 @@ class Named:
     values: list[str]
     codes: Ints
     groups: Ints = dataclasses.field(init=False)  # value code → its group
+    spellings: list[list[int]] = dataclasses.field(init=False)  # group → its value codes
     blank: int | None = dataclasses.field(init=False)  # the group of "", if any
 
     def __post_init__(self) -> None:
-        folded: dict[str, int] = {}
-        groups = [folded.setdefault(value.lower(), len(folded)) for value in self.values]
-        object.__setattr__(self, "groups", np.array(groups, np.int32))
-        object.__setattr__(self, "blank", folded.get(""))
+        folded: dict[str, list[int]] = {}
+        for code, value in enumerate(self.values):
+            folded.setdefault(value.lower(), []).append(code)
+        groups = np.zeros(len(self.values), np.int32)
+        for group, codes in enumerate(folded.values()):
+            groups[codes] = group
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "spellings", list(folded.values()))
+        object.__setattr__(self, "blank", list(folded).index("") if "" in folded else None)
 
     def codes_of(self, wanted: str) -> list[int]:
         """The codes of the values equal to `wanted` (lower case) in any case."""

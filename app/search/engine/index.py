@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -46,6 +46,29 @@ CORES = os.cpu_count() or 1
 SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds open files
 
 
+class DayCounts(Mapping[date, int]):
+    """Matches a day in date order, held as the index's yyyymmdd numbers until first read:
+    an API answer reads only the months, and making thousands of dates costs a millisecond."""
+
+    def __init__(self, numbers: Mapping[int, int]) -> None:
+        self._numbers = numbers
+        self._dates: dict[date, int] | None = None
+
+    def _made(self) -> dict[date, int]:
+        if self._dates is None:
+            self._dates = {day_from_number(n): count for n, count in self._numbers.items()}
+        return self._dates
+
+    def __getitem__(self, day: date) -> int:
+        return self._made()[day]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
 @dataclass(frozen=True)
 class Hits:
     """One page of matches (ids in rank order), the total, the words to highlight and, when
@@ -54,15 +77,14 @@ class Hits:
     total: int
     ids: list[str]
     terms: frozenset[str]
-    days: dict[date, int]
+    days: Mapping[date, int]  # in date order
     named: dict[str, Counter[str]]
     months: dict[date, int]  # keyed by the first day of each month
 
     @classmethod
     def of(cls, tally: Tally, ids: list[str], terms: frozenset[str]) -> "Hits":
-        days = {day_from_number(number): count for number, count in tally.days.items()}
         months = {day_from_number(month * 100 + 1): n for month, n in tally.months.items()}
-        return cls(tally.total, ids, terms, days, tally.named, months)
+        return cls(tally.total, ids, terms, DayCounts(tally.days), tally.named, months)
 
 
 class SearchIndex:

@@ -114,9 +114,9 @@ def _commonest(named: Named, docs: Docs) -> Counter[str]:
         chosen = chosen[per_group[chosen] >= edge]
     commonest: Counter[str] = Counter()
     for group in chosen.tolist():
-        spellings = np.flatnonzero(named.groups == group)
-        counts = per_value[spellings]
-        spelling = min(named.values[code] for code in spellings[counts == counts.max()])
+        spellings = named.spellings[group]
+        most = max(per_value[code] for code in spellings)
+        spelling = min(named.values[code] for code in spellings if per_value[code] == most)
         commonest[spelling] = int(per_group[group])
     return commonest
 
