@@ -3,9 +3,11 @@ date order read for every match.
 
 Each segment's arrays are built once (segments never change once written; only the
 live-document mask is rebuilt when a commit deletes from one) and the index's are
-their concatenation, in the searcher's document order, made once a generation. At
-100,000 articles they take about 4 MB: day, place and source codes, two field
-lengths and the live mask (13 bytes a document) and the ids (16 bytes each).
+their concatenation, in the searcher's document order, made once a generation. A
+document costs 29 bytes (day, place and source codes, two field lengths and the
+live mask: 13; its id: 16), held twice (by segment and joined): about 6 MB at
+100,000 articles, 58 MB at a million, and as much again while a new generation's
+are made.
 """
 
 import dataclasses
@@ -27,7 +29,7 @@ Floats = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
 Ids = npt.NDArray[np.bytes_]  # UTF-8, so that they sort as the strings do
 MAX_SEGMENTS = 256  # segments' columns kept; the oldest built go first (merged away)
-MAX_GENERATIONS = 4  # whole-index columns kept (searchers of older generations in use)
+MAX_GENERATIONS = 2  # whole-index columns kept (a searcher of the last one may be in use)
 
 
 @dataclass(frozen=True)

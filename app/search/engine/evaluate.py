@@ -39,7 +39,7 @@ from app.search.engine.columns import (
     leaf_searchers,
     leaves_of,
 )
-from app.search.engine.postings import read_positions, read_postings
+from app.search.engine.postings import index_postings, read_positions
 
 Docs = npt.NDArray[np.int32]
 PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words, slop
@@ -66,7 +66,6 @@ class Matches:
 
 
 NONE = Matches(np.empty(0, np.int32), np.empty(0, np.float64))
-_NO_WEIGHTS = np.empty(0, np.float32)
 _expansions: Cache[tuple[Generation, Query], list[tuple[str, bytes]]] = Cache(MAX_EXPANSIONS)
 _phrases: Cache[tuple[Generation, PhraseKey], Matches] = Cache(
     PHRASE_BYTES, lambda found: found.nbytes
@@ -125,7 +124,8 @@ def _term(query: Term, scope: Scope) -> Matches:
 
 def _scored(field: str, text: bytes, boost: float, scope: Scope) -> Matches:
     """A term's matches with their BM25 scores (times `boost`)."""
-    docs, weights = _postings(field, text, scope)
+    postings = index_postings(scope.leaves, field, text)
+    docs, weights = postings.docs, postings.weights
     if not len(docs):
         return NONE
     idf = scope.searcher.idf(field, text)  # type: ignore[no-untyped-call]
@@ -135,21 +135,6 @@ def _scored(field: str, text: bytes, boost: float, scope: Scope) -> Matches:
     tf = weights.astype(np.float64)
     scores = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average))
     return Matches(docs, scores * boost)
-
-
-def _postings(field: str, text: bytes, scope: Scope) -> tuple[Docs, npt.NDArray[np.float32]]:
-    """A term's postings in every segment, in the searcher's document numbers."""
-    parts = [
-        (leaf.offset, read_postings(leaf.reader, leaf.segment_id, field, text))
-        for leaf in scope.leaves
-    ]
-    parts = [(offset, postings) for offset, postings in parts if len(postings.docs)]
-    if len(parts) == 1:
-        offset, postings = parts[0]
-        return postings.docs + offset if offset else postings.docs, postings.weights
-    docs = np.concatenate([p.docs + offset for offset, p in parts]) if parts else NONE.docs
-    weights = np.concatenate([p.weights for _o, p in parts]) if parts else _NO_WEIGHTS
-    return docs.astype(np.int32), weights
 
 
 def _expanded(query: MultiTerm, scope: Scope) -> Matches:

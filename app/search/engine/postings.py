@@ -26,8 +26,10 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 
 from app.search.engine.cache import Cache
+from app.search.engine.columns import Generation, Leaf, generation
 
-CACHE_BYTES = 64 * 1024 * 1024  # postings kept a process (LRU)
+CACHE_BYTES = 48 * 1024 * 1024  # each segment's postings kept a process (LRU)
+JOINED_BYTES = 32 * 1024 * 1024  # the whole index's postings of a term, this generation
 Docs = npt.NDArray[np.int32]
 _FIRST_VALUE = b"c_codecs\nencode\n"  # protocol 2's pickle of a bytes object begins so
 _MARK = ord("(")
@@ -48,6 +50,26 @@ class Postings:
 
 
 EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def index_postings(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Postings:
+    """The postings of `term` in every segment, in the searcher's document numbers; kept
+    for the generation (with many segments, joining them was most of a warm search)."""
+    return _JOINED.get_or_make(
+        (generation(leaves), field, term), lambda: _joined(leaves, field, term)
+    )
+
+
+def _joined(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Postings:
+    parts = [
+        (leaf.offset, read_postings(leaf.reader, leaf.segment_id, field, term)) for leaf in leaves
+    ]
+    parts = [(offset, postings) for offset, postings in parts if len(postings.docs)]
+    if not parts:
+        return EMPTY
+    docs = np.concatenate([postings.docs + offset for offset, postings in parts])
+    weights = np.concatenate([postings.weights for _offset, postings in parts])
+    return Postings(docs.astype(np.int32), weights)
 
 
 def read_postings(reader: IndexReader, segment_id: str, field: str, term: bytes) -> Postings:
@@ -177,3 +199,4 @@ def _raw_matcher(reader: IndexReader, field: str, term: bytes) -> Matcher:
 
 
 _CACHE: Cache[tuple[str, str, bytes], Postings] = Cache(CACHE_BYTES, lambda p: p.nbytes)
+_JOINED: Cache[tuple[Generation, str, bytes], Postings] = Cache(JOINED_BYTES, lambda p: p.nbytes)
