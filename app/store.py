@@ -283,6 +283,9 @@ class _Upsert:
         self.owner_of_hash = {digest: article_id for digest, article_id in rows}
         aliases = select(AliasRecord.id).where(AliasRecord.id.in_(ids))
         self.aliases = set(session.scalars(aliases))
+        # not `record in session.new`: that builds the set of every new record at each call,
+        # which made a batch's upsert quadratic in its size
+        self.added: set[str] = set()
 
     def one(self, article: Article, path: str | None) -> Outcome:
         record = self.existing.get(article.id)
@@ -295,12 +298,13 @@ class _Upsert:
             record = ArticleRecord(id=article.id)
             self.session.add(record)
             self.existing[article.id] = record
+            self.added.add(article.id)
         for name in ARTICLE_FIELDS:
             if name != "id":
                 setattr(record, name, getattr(article, name))
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
-        return Outcome.ADDED if record in self.session.new else Outcome.UPDATED
+        return Outcome.ADDED if article.id in self.added else Outcome.UPDATED
 
     def _alias(self, alias: str, article_id: str) -> None:
         if alias not in self.aliases:
