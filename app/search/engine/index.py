@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +31,7 @@ from app.search.engine.collector import (
     date_order,
     top_collector,
 )
+from app.search.engine.known import KnownIds
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
 from app.search.filters import Filters
@@ -73,6 +74,7 @@ class SearchIndex:
         self._ix = _open_or_create(path)
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
+        self._known = KnownIds()
 
     def close(self) -> None:
         self._searchers.close()
@@ -123,12 +125,18 @@ class SearchIndex:
             stored = searcher.all_stored_fields()  # type: ignore[attr-defined]
             return [(doc["id"], doc["content_hash"]) for doc in stored]
 
-    @staticmethod
-    def _outdated(searcher: Searcher, articles: Iterable[Article]) -> list[tuple[Article, bool]]:
-        """Articles the index lacks or holds another text of, each with whether it holds one."""
+    def _outdated(
+        self, searcher: Searcher, articles: Collection[Article]
+    ) -> list[tuple[Article, bool]]:
+        """Articles the index lacks or holds another text of, each with whether it holds one.
+
+        Only the ids the index may hold are looked up in Whoosh (see `known.py`): a new
+        article costs the same whatever the number of segments.
+        """
+        maybe = self._known.maybe_held(searcher.reader(), (article.id for article in articles))
         outdated = []
         for article in articles:
-            indexed = searcher.document(id=article.id)
+            indexed = searcher.document(id=article.id) if article.id in maybe else None
             if indexed is None or indexed["content_hash"] != article.content_hash:
                 outdated.append((article, indexed is not None))
         return outdated
