@@ -136,10 +136,15 @@ class SearchIndex:
     ) -> list[tuple[Article, bool]]:
         """Articles the index lacks or holds another text of, each with whether it holds one.
 
-        Only the ids the index may hold are looked up in Whoosh (see `known.py`): a new
-        article costs the same whatever the number of segments.
+        In a bulk batch only the ids the index may hold are looked up in Whoosh (see
+        `known.py`): a new article costs the same whatever the number of segments. A small
+        batch looks each id up, rather than read every segment's ids for a few.
         """
-        maybe = self._known.maybe_held(searcher.reader(), (article.id for article in articles))
+        ids = (article.id for article in articles)
+        if len(articles) >= BULK_DOCUMENTS:
+            maybe = self._known.maybe_held(searcher.reader(), ids)
+        else:
+            maybe = set(ids)
         outdated = []
         for article in articles:
             indexed = searcher.document(id=article.id) if article.id in maybe else None

@@ -184,6 +184,17 @@ def test_a_bulk_update_writes_one_segment_a_core(index, tmp_path):
     assert len(sizes) == CORES and sum(sizes) == BULK_DOCUMENTS
 
 
+def test_a_bulk_update_indexes_only_what_is_new_or_changed(index):
+    first = [make(f"b{n}", f"Bulk story {n}.") for n in range(BULK_DOCUMENTS)]
+    index.update(first)
+    changed = make("b0", "The same id with a new text.")
+    new = [make(f"c{n}", f"Another story {n}.") for n in range(3)]
+    assert index.update([changed, *first[1:], *new]) == 1 + len(new)
+    assert doc_ids(index).count("b0") == 1
+    assert dict(index.documents())["b0"] == changed.content_hash
+    assert index.doc_count() == BULK_DOCUMENTS + len(new)
+
+
 def test_small_commits_do_not_pile_up_segments(index, tmp_path):
     """The last of these commits finds FACTOR small segments before it and merges them
     (with a bulk segment too, where one is small enough: 1,000 documents make small ones)."""
