@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.article import Article
-from app.search.engine import SearchIndex
+from app.search.engine import BULK_BATCH, SearchIndex
 from app.settings import Settings
 from app.store import Outcome, Store
 
-REPAIR_BATCH = 1000
+REPAIR_BATCH = BULK_BATCH  # an index refilled from nothing gets large segments, few
 
 
 @dataclass

@@ -5,6 +5,7 @@ stderr, results to stdout, and exit codes say whether anything went wrong.
 """
 
 import json
+import os
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -34,12 +35,18 @@ cli = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 err = Console(stderr=True)
+CORES = os.cpu_count() or 1
+WORKER_APP = "app.web.app:worker_app"
 
 
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Server processes; default: one a core. 1 serves in-process."),
+    ] = None,
 ) -> None:
     """Serve the archive on the web; an empty archive first ingests the seeds."""
     import uvicorn
@@ -51,7 +58,12 @@ def serve(
         if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
-    uvicorn.run(create_app(settings), host=host, port=port)
+        archive.repair()  # once, here: an ingest killed between store and index leaves drift
+    processes = workers or CORES
+    if processes == 1:
+        uvicorn.run(create_app(settings, repair=False), host=host, port=port)
+    else:  # each worker imports the app by name and reads the same settings from the environment
+        uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=processes)
 
 
 @cli.command()

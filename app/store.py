@@ -53,6 +53,7 @@ SQLITE_PRAGMAS = (
 
 
 NO_FILTERS = Filters()
+IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 
 
@@ -155,7 +156,7 @@ class Store:
 
     def get_many(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
         with self._sessions() as session:
-            return {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
+            return {row.id: row for part in _parts(ids) for row in _records(session, part)}
 
     def hashes_by_id(self) -> dict[str, str]:
         """Every stored id with its content hash, for reconciling the index."""
@@ -278,12 +279,12 @@ class _Upsert:
         hashes = [article.content_hash for article in articles]
         self.session = session
         self.now = datetime.now(UTC)
-        self.existing = {row.id: row for row in session.scalars(_where_in(ArticleRecord.id, ids))}
-        by_hash = select(ArticleRecord.content_hash, ArticleRecord.id)
-        rows = session.execute(by_hash.where(ArticleRecord.content_hash.in_(hashes)))
-        self.owner_of_hash = {digest: article_id for digest, article_id in rows}
-        aliases = select(AliasRecord.id).where(AliasRecord.id.in_(ids))
-        self.aliases = set(session.scalars(aliases))
+        self.existing = {row.id: row for part in _parts(ids) for row in _records(session, part)}
+        self.owner_of_hash = _owners_of_hashes(session, hashes)
+        self.aliases = _aliases_among(session, ids)
+        # not `record in session.new`: that builds the set of every new record at each call,
+        # which made a batch's upsert quadratic in its size
+        self.added: set[str] = set()
 
     def one(self, article: Article, path: str | None) -> Outcome:
         record = self.existing.get(article.id)
@@ -296,12 +297,13 @@ class _Upsert:
             record = ArticleRecord(id=article.id)
             self.session.add(record)
             self.existing[article.id] = record
+            self.added.add(article.id)
         for name in ARTICLE_FIELDS:
             if name != "id":
                 setattr(record, name, getattr(article, name))
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
-        return Outcome.ADDED if record in self.session.new else Outcome.UPDATED
+        return Outcome.ADDED if article.id in self.added else Outcome.UPDATED
 
     def _alias(self, alias: str, article_id: str) -> None:
         if alias not in self.aliases:
@@ -320,8 +322,27 @@ def _year_month() -> tuple[Extract, Extract]:
     return extract("year", ArticleRecord.published), extract("month", ArticleRecord.published)
 
 
-def _where_in(column: InstrumentedAttribute[str], values: Sequence[str]) -> Select[ArticleRecord]:
-    return select(ArticleRecord).where(column.in_(list(values)))
+def _records(session: Session, ids: Sequence[str]) -> Iterator[ArticleRecord]:
+    return iter(session.scalars(select(ArticleRecord).where(ArticleRecord.id.in_(list(ids)))))
+
+
+def _owners_of_hashes(session: Session, hashes: Sequence[str]) -> dict[str, str]:
+    by_hash = select(ArticleRecord.content_hash, ArticleRecord.id)
+    rows = (
+        session.execute(by_hash.where(ArticleRecord.content_hash.in_(p))) for p in _parts(hashes)
+    )
+    return {digest: article_id for part in rows for digest, article_id in part}
+
+
+def _aliases_among(session: Session, ids: Sequence[str]) -> set[str]:
+    aliases = select(AliasRecord.id)
+    return {a for p in _parts(ids) for a in session.scalars(aliases.where(AliasRecord.id.in_(p)))}
+
+
+def _parts(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    """`values` in slices small enough for one IN list (SQLite allows 32,766 variables)."""
+    for start in range(0, len(values), IN_LIST):
+        yield values[start : start + IN_LIST]
 
 
 def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]:

@@ -87,6 +87,12 @@ def test_no_arguments_shows_help():
         assert command in result.output
 
 
+def test_serve_refuses_zero_workers_before_touching_the_archive(data_dir):
+    result = run("serve", "--workers", "0", code=2)
+    assert "--workers" in result.output
+    assert not data_dir.exists()
+
+
 # --- ingest --------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,9 @@ ingests the seeds because its archive is empty, and must show what a separate
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from support.helpers import Server, listed_ids, server_env, serving, wait_for
 from support.stories import ROOT, SEED_ID, write_story
@@ -62,3 +64,37 @@ def test_ingest_while_serving_shows_without_restart(server, tmp_path):
     article = server.http.get("/api/articles/0123456789abcdef").json()
     assert article["title"].startswith("Quetzalcoatlus fossils")
     assert server.process.poll() is None  # the same process, still serving
+
+
+# --- several worker processes ----------------------------------------------------------------
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The processes `parent` spawned to serve (uvicorn's workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_two_workers_serve_one_archive_seeded_once(tmp_path):
+    env = server_env(tmp_path, NEWSARCHIVE_SEEDS_DIR=str(ROOT / "seeds"))
+    ready = f"/api/articles/{SEED_ID}"
+    with serving(tmp_path, env, ready, "--workers", "2", start_timeout=120) as server:
+        wait_for(lambda: len(worker_pids(server.process.pid)) == 2, 10, "two workers")
+        for _ in range(20):  # a new connection each, accepted by either worker
+            with httpx.Client(base_url=server.url, trust_env=False, timeout=30) as fresh:
+                found = fresh.get("/api/search", params={"q": "Budapest"}).json()
+            assert [item["id"] for item in found["items"]] == [SEED_ID]
+        assert server.http.get("/api/stats").json()["articles"] == 1
+        assert all(server.answers(ready) for _ in range(4))
+    log = server.log.read_text()
+    assert log.count("Empty archive: ingesting the seeds") == 1, log
+    assert log.count("Application startup complete") == 2, log

@@ -16,9 +16,10 @@ from app.errors import ParseError
 from app.ingest.formats import has_article_suffix, is_url, read_source
 from app.ingest.reader import Item
 from app.ingest.records import record_article
+from app.search.engine import BULK_BATCH
 from app.store import Outcome
 
-BATCH_SIZE = 5000  # articles a transaction and an index commit
+BATCH_SIZE = BULK_BATCH  # articles a transaction and an index commit: large segments, few
 Source = Path | str  # a path, or an http(s) URL
 Progress = Callable[[int, int], None]  # (bytes read, articles read), as increments
 

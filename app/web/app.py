@@ -14,14 +14,19 @@ from app.web.middleware import BodyLimit, HeadAsGet
 from app.web.security import SecureResponses
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The ASGI app over the archive in `settings` (the process's settings by default)."""
+def create_app(settings: Settings | None = None, *, repair: bool = True) -> FastAPI:
+    """The ASGI app over the archive in `settings` (the process's settings by default).
+
+    At start it mends the index from the store (an ingest killed between the two leaves
+    drift) unless `repair` is False: `serve` repairs once before it starts its workers.
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = Archive(settings)
-        archive.repair()  # an ingest killed between store and index leaves drift: mend it first
+        if repair:
+            archive.repair()
         archive.index.warm()
         app.state.archive = archive
         yield
@@ -41,3 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     handlers.register(app)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of `serve --workers N`'s processes (uvicorn's factory, by name).
+
+    Its settings come from the environment, like its parent's; the parent has ingested
+    the seeds and repaired the index already, so that N workers do not race to.
+    """
+    return create_app(get_settings(), repair=False)

@@ -32,7 +32,16 @@ from urllib.parse import urlencode
 import corpus
 import httpx
 from measure import percentile, say
-from serving import archive_env, free_port, ingest_with_cli, peak_memory_mb, running, wrk
+from serving import (
+    CORES,
+    archive_env,
+    free_port,
+    ingest_with_cli,
+    running,
+    serve_command,
+    workers_memory_mb,
+    wrk,
+)
 
 from app.search.engine import COMMON_WORDS, SearchIndex
 from app.search.filters import Filters
@@ -131,6 +140,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
     parser.add_argument("--seed", type=int, default=1, help="corpus and query seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--workers", type=int, default=CORES, help="the server's processes")
     options = parser.parse_args()
     if shutil.which("wrk") is None or not corpus.available():
         sys.exit(f"needs wrk (apt install wrk) and {corpus.CORPORA}")
@@ -153,7 +163,7 @@ def run(options: argparse.Namespace, work: Path) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = archive_env(data, NEWSARCHIVE_API_TOKEN=TOKEN)
-    command = [sys.executable, "-m", "app", "serve", "--port", str(port)]
+    command = serve_command(port, options.workers)
 
     def load(path: str) -> dict:
         paths = [f"{path}?{urlencode({'q': word})}" for word in words]
@@ -173,7 +183,7 @@ def run(options: argparse.Namespace, work: Path) -> dict:
             figures["api while adding"].append(load("/api/search"))
         feeder.join()
         index.close()
-        figures["memory_mb"] = peak_memory_mb(server.pid)
+        figures["memory"] = workers_memory_mb(server.pid)
         figures["stored"] = httpx.get(f"{url}/api/stats").json()["articles"]
     figures["commit_s"] = feeder.commit_s
     figures["found_after_s"] = feeder.found_after_s
@@ -204,6 +214,7 @@ def report(figures: dict) -> list[str]:
             f"| {result['p99_ms']:.0f} | {result['errors']} | {result['non_2xx']} |"
         )
     found, commits, in_index = figures["found_after_s"], figures["commit_s"], figures["in_index_s"]
+    memory = figures["memory"]
     verdict = "met" if max(in_index) <= FOUND_WITHIN_S else "MISSED"
     rows += [
         "",
@@ -215,7 +226,8 @@ def report(figures: dict) -> list[str]:
         f"(target ≤ {FOUND_WITHIN_S:g} s: {verdict}); "
         f"through the loaded server's /api/search, queue included: "
         f"p50 {percentile(found, 0.5) * 1000:.0f} ms, max {max(found) * 1000:.0f} ms",
-        f"- server peak memory: {figures['memory_mb']:.0f} MB; `newsarchive check` exit "
+        f"- server peak memory, {memory['workers']} workers: {memory['sum_mb']:.0f} MB in all, "
+        f"{memory['max_mb']:.0f} MB the largest; `newsarchive check` exit "
         f"{figures['check_exit']}; failures: {figures['failures'] or 'none'}",
     ]
     return rows

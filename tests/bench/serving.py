@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 TIMEOUT_S = 30
+CORES = os.cpu_count() or 1
 WRK_SCRIPT = """
 local paths = {PATHS}
 local n = 0
@@ -83,12 +84,40 @@ def running(command: list[str], env: dict[str, str], url: str) -> Iterator[subpr
             server.wait()
 
 
+def serve_command(port: int, workers: int = CORES) -> list[str]:
+    """`newsarchive serve` on loopback `port` with `workers` processes (default: one a core)."""
+    return [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
+
+
 def peak_memory_mb(pid: int) -> float:
     """The process's peak resident memory so far (VmHWM)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmHWM for {pid}")
+
+
+def workers_memory_mb(pid: int) -> dict[str, float]:
+    """Peak memory of each process that serves for `serve` at `pid`: its workers (uvicorn's
+    spawned children), or itself when it serves alone. `max_mb` is one worker's, `sum_mb`
+    all of theirs (what the machine must hold); the supervisor holds little and is left out."""
+    pids = worker_pids(pid) or [pid]
+    peaks = [peak_memory_mb(worker) for worker in pids]
+    return {"workers": len(pids), "max_mb": max(peaks), "sum_mb": sum(peaks)}
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The children of `parent` that multiprocessing spawned to serve (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+        if ppid == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return sorted(found)
 
 
 def wrk(base: str, *, paths: list[str], connections: int, seconds: int) -> dict[str, float]:

@@ -309,13 +309,23 @@ class Server:
 
 
 @contextmanager
-def serving(home: Path, env: dict[str, str], ready: str) -> Iterator[Server]:
-    """`newsarchive serve` on a free port of 127.0.0.1, once `ready` (a path) answers 200."""
+def serving(
+    home: Path,
+    env: dict[str, str],
+    ready: str,
+    *options: str,
+    start_timeout: float = START_TIMEOUT,
+) -> Iterator[Server]:
+    """`newsarchive serve` on a free port of 127.0.0.1, once `ready` (a path) answers 200.
+
+    `options` are more of serve's options; one process unless they say otherwise.
+    """
     port = free_port()
     log = home / "server.log"
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *options]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "app", *serve],
             env=env,
             cwd=home,
             stdout=output,
@@ -323,7 +333,7 @@ def serving(home: Path, env: dict[str, str], ready: str) -> Iterator[Server]:
         )
     running = Server(process, port, env, log)
     try:
-        wait_for(lambda: running.answers(ready), START_TIMEOUT, "the server answering")
+        wait_for(lambda: running.answers(ready), start_timeout, "the server answering")
         yield running
     finally:
         running.http.close()

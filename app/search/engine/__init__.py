@@ -4,12 +4,13 @@ The query layer hands it a query's text, a `Filters` value and the page it wants
 gets ids, totals and tallies back (`Hits`); how the index is kept and read stays in here.
 """
 
-from app.search.engine.index import Hits, SearchIndex
+from app.search.engine.index import BULK_BATCH, Hits, SearchIndex
 from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.engine.schema import COMMON_WORDS
 from app.search.engine.snippets import snippet
 
 __all__ = [
+    "BULK_BATCH",
     "COMMON_WORDS",
     "MAX_QUERY_WORDS",
     "MAX_WILDCARDS",

@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -23,10 +23,11 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import forks, language, likeness, spelling
+from app.search.engine import forks, language, likeness, merging, spelling
 from app.search.engine.cache import Cache
 from app.search.engine.columns import columns_of, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
+from app.search.engine.known import KnownIds
 from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
 from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
 from app.search.engine.searchers import SearcherPool
@@ -41,8 +42,18 @@ WRITE_TIMEOUT_SECONDS = 60.0
 # (measured: 85 MB a searcher at 10,000 articles, 3.4 GB for a server under load).
 COMPOUND = False
 WRITER_MEMORY_MB = 128  # a process
+# A bulk segment's postings held in memory until written (measured: ~300 MB for 10,000
+# articles); with less, Whoosh spills them to disk and reads them back, which cost 60%
+# more processor time.
+BULK_WRITER_MEMORY_MB = 512  # a process
 BULK_DOCUMENTS = 1000  # from this many documents a commit, index on every core
 CORES = os.cpu_count() or 1
+# Segments are few because bulk writes make large ones (one a core): merging costs about
+# what indexing does, so large segments are never merged at a commit (see merging.py).
+BULK_SEGMENT = 10_000  # documents a core writes into one segment of a bulk commit
+BULK_BATCH = BULK_SEGMENT * CORES  # articles a bulk write (ingest, repair) is given at once
+MERGE_DOCS = 8_000  # most documents a small commit merges: seconds, not minutes
+BULK_MERGE_DOCS = 2 * BULK_SEGMENT  # small segments only: never the bulk segments themselves
 SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds open files
 
 
@@ -97,6 +108,7 @@ class SearchIndex:
         self._searchers = SearcherPool(self._ix, SEARCHERS)
         self._vocabularies = Vocabularies()
         self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
+        self._known = KnownIds()
 
     def close(self) -> None:
         self._searchers.close()
@@ -154,12 +166,23 @@ class SearchIndex:
             stored = searcher.all_stored_fields()  # type: ignore[attr-defined]
             return [(doc["id"], doc["content_hash"]) for doc in stored]
 
-    @staticmethod
-    def _outdated(searcher: Searcher, articles: Iterable[Article]) -> list[tuple[Article, bool]]:
-        """Articles the index lacks or holds another text of, each with whether it holds one."""
+    def _outdated(
+        self, searcher: Searcher, articles: Collection[Article]
+    ) -> list[tuple[Article, bool]]:
+        """Articles the index lacks or holds another text of, each with whether it holds one.
+
+        In a bulk batch only the ids the index may hold are looked up in Whoosh (see
+        `known.py`): a new article costs the same whatever the number of segments. A small
+        batch looks each id up, rather than read every segment's ids for a few.
+        """
+        ids = (article.id for article in articles)
+        if len(articles) >= BULK_DOCUMENTS:
+            maybe = self._known.maybe_held(searcher.reader(), ids)
+        else:
+            maybe = set(ids)
         outdated = []
         for article in articles:
-            indexed = searcher.document(id=article.id)
+            indexed = searcher.document(id=article.id) if article.id in maybe else None
             if indexed is None or indexed["content_hash"] != article.content_hash:
                 outdated.append((article, indexed is not None))
         return outdated
@@ -230,20 +253,22 @@ class SearchIndex:
 
     @contextmanager
     def _writer(
-        self, *, bulk: bool = False, mergetype: object = None
+        self, *, bulk: bool = False, mergetype: merging.Policy | None = None
     ) -> Iterator[writing.IndexWriter]:
         """A writer under the in-process lock (Whoosh's file lock covers other processes).
 
         A bulk writer analyses on every core and commits each core's segment as it is
-        (no merge): measured on 2 cores, Reuters indexes in 16 s instead of 28 s.
+        (not merged into one: measured on 2 cores, Reuters indexes in 16 s instead of 28 s).
+        Every commit merges small segments, a bounded amount (`merging.py`).
         """
         options = {"procs": CORES, "multisegment": True} if bulk and CORES > 1 else {}
+        limit = BULK_MERGE_DOCS if bulk else MERGE_DOCS
         if options:
             forks.die_with_parent()
         with self._write_lock:
             writer = self._ix.writer(
                 timeout=WRITE_TIMEOUT_SECONDS,
-                limitmb=WRITER_MEMORY_MB,
+                limitmb=BULK_WRITER_MEMORY_MB if bulk else WRITER_MEMORY_MB,
                 compound=COMPOUND,
                 **options,
             )
@@ -252,7 +277,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit(**({"mergetype": mergetype} if mergetype else {}))
+            writer.commit(mergetype=mergetype or merging.policy(limit))
 
 
 def _open_or_create(path: Path) -> index.Index:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from support.helpers import make
+from whoosh import index as whoosh_index
 
 from app.search.engine import snippet
-from app.search.engine.index import SEARCHERS, SearchIndex
+from app.search.engine.index import BULK_DOCUMENTS, CORES, SEARCHERS, SearchIndex
+from app.search.engine.merging import FACTOR
 from app.search.filters import Filters
 
 ARTICLES = [
@@ -167,6 +169,42 @@ def test_update_stores_the_content_hash(filled):
     changed = make("a1", "A different text.", date(2024, 1, 5))
     filled.update([changed])
     assert dict(filled.documents())["a1"] == changed.content_hash
+
+
+def segment_sizes(path: Path) -> list[int]:
+    """Documents in each segment of the index in `path`, as last committed."""
+    with whoosh_index.open_dir(str(path)).reader() as reader:
+        return sorted(leaf.doc_count_all() for leaf, _base in reader.leaf_readers())
+
+
+def test_a_bulk_update_writes_one_segment_a_core(index, tmp_path):
+    articles = [make(f"b{n}", f"Bulk story {n}.") for n in range(BULK_DOCUMENTS)]
+    assert index.update(articles) == BULK_DOCUMENTS
+    sizes = segment_sizes(tmp_path / "index")
+    assert len(sizes) == CORES and sum(sizes) == BULK_DOCUMENTS
+
+
+def test_a_bulk_update_indexes_only_what_is_new_or_changed(index):
+    first = [make(f"b{n}", f"Bulk story {n}.") for n in range(BULK_DOCUMENTS)]
+    index.update(first)
+    changed = make("b0", "The same id with a new text.")
+    new = [make(f"c{n}", f"Another story {n}.") for n in range(3)]
+    assert index.update([changed, *first[1:], *new]) == 1 + len(new)
+    assert doc_ids(index).count("b0") == 1
+    assert dict(index.documents())["b0"] == changed.content_hash
+    assert index.doc_count() == BULK_DOCUMENTS + len(new)
+
+
+def test_small_commits_do_not_pile_up_segments(index, tmp_path):
+    """The last of these commits finds FACTOR small segments before it and merges them
+    (with a bulk segment too, where one is small enough: 1,000 documents make small ones)."""
+    index.update([make(f"b{n}", f"Bulk story {n}.") for n in range(BULK_DOCUMENTS)])
+    bulk = segment_sizes(tmp_path / "index")
+    for n in range(FACTOR + 1):
+        index.update([make(f"s{n}", f"Small story {n}.")])
+    sizes = segment_sizes(tmp_path / "index")
+    assert len(sizes) <= len(bulk) + 1
+    assert sum(sizes) == index.doc_count() == BULK_DOCUMENTS + FACTOR + 1
 
 
 def test_delete(filled):
