@@ -2,8 +2,8 @@
 
 Words are indexed as written (any case, accents folded), not stemmed: wildcards and
 "did you mean" then work on real words, and word forms come from the query side
-(`Variations`, see `language.py`). The date, place and source are columns, read a
-document at a time by the collector's filters and facets.
+(`Variations`, see `language.py`). The date, place, source and id are columns, read
+into arrays once a segment for the filters, facets and order (`columns.py`).
 """
 
 import functools
