@@ -2,15 +2,15 @@
 
 Whoosh walks a query's postings one document at a time in Python, segment by
 segment; here each word's postings are read into arrays once a segment
-(`postings.py`) and joined in the searcher's document numbers, and AND, OR, NOT and
-the title bonus become numpy set operations over the whole index at once, BM25
-scoring one vectorised formula. The scores
-are Whoosh's own: BM25F with its defaults over the whole index's statistics (the
-top searcher's idf and average field lengths), the field boost stored in the
-weights, query boosts multiplied in. A query node this module does not know (a
-phrase, a wildcard, a range) is matched by Whoosh's own matcher, so every query
-means what it meant; only the common shapes get faster. NOT is a set difference
-here, which Whoosh gets wrong across segments (see the tests).
+(`postings.py`) and joined in the searcher's document numbers, and AND, OR, NOT,
+word forms, wildcards and the title bonus become numpy set operations over the
+whole index at once, BM25 one vectorised formula, a phrase the AND of its words
+checked by position. The scores are Whoosh's own: BM25F with its defaults over the
+whole index's statistics (the top searcher's idf and average field lengths), the
+field boost stored in the weights, query boosts multiplied in. A query node this
+module does not know (a range, a fuzzy term) is matched by Whoosh's own matcher, so
+every query means what it meant. NOT is a set difference here, which Whoosh gets
+wrong over a phrase across segments (see the tests).
 """
 
 import time
@@ -90,6 +90,7 @@ class Scope:
 
 
 def scope(searcher: Searcher, seconds: float) -> Scope:
+    """What a search of `searcher` reads, with `seconds` of processor time to do it."""
     leaves = leaves_of(searcher)
     names = searcher.schema.scorable_names()
     # avg_field_length and idf are unannotated in Whoosh
