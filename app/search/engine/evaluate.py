@@ -217,7 +217,8 @@ def _and_maybe(query: AndMaybe, scope: Scope) -> Matches:
 def _phrase(query: Phrase, scope: Scope) -> Matches:
     """Words in sequence: the AND of the exact words, scored as Whoosh scores a phrase (the
     words' scores summed), kept where their positions follow each other within the slop.
-    Positions are read only for the AND's matches, through Whoosh's matchers."""
+    Positions are read only for the AND's matches (`read_positions`); the matches of a
+    phrase are kept for the generation, positions being the costliest thing read."""
     field = query.fieldname
     schema = scope.searcher.schema
     if field not in schema or not query.words:
