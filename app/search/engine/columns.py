@@ -92,7 +92,7 @@ _generations: Cache[Generation, Columns] = Cache(MAX_GENERATIONS)
 def leaves_of(searcher: Searcher) -> tuple[Leaf, ...]:
     """The searcher's segments in its document order (an empty index has none)."""
     return tuple(
-        Leaf(reader, _segment_id(reader), _deleted_count(reader), offset)
+        Leaf(reader, segment_id(reader), _deleted_count(reader), offset)
         for (leaf, offset) in leaf_searchers(searcher)
         if (reader := leaf.reader()).doc_count_all()  # an empty index's reader has no segment
     )
@@ -114,8 +114,10 @@ def columns_of(leaves: tuple[Leaf, ...]) -> Columns:
     )
 
 
-def _segment_id(reader: IndexReader) -> str:
-    return str(_segment(reader).segment_id())  # type: ignore[no-untyped-call]  # unannotated
+def segment_id(reader: IndexReader) -> str:
+    """The id of a one-segment reader's segment; "" for an empty index's, which has none."""
+    segment = reader.segment()
+    return "" if segment is None else str(segment.segment_id())  # type: ignore[no-untyped-call]
 
 
 def _deleted_count(reader: IndexReader) -> int:

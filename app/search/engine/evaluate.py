@@ -80,6 +80,7 @@ class Scope:
 
     searcher: Searcher
     leaves: tuple[Leaf, ...]
+    generation: Generation  # of `leaves`: the key of everything kept for them
     columns: Columns
     averages: dict[str, float]
     deadline: float
@@ -96,7 +97,7 @@ def scope(searcher: Searcher, seconds: float) -> Scope:
     # avg_field_length and idf are unannotated in Whoosh
     averages = {f: searcher.avg_field_length(f) or 1.0 for f in names}  # type: ignore[no-untyped-call]
     deadline = time.thread_time() + seconds
-    return Scope(searcher, leaves, columns_of(leaves), averages, deadline)
+    return Scope(searcher, leaves, generation(leaves), columns_of(leaves), averages, deadline)
 
 
 def evaluate(query: Query, scope: Scope) -> Matches:
@@ -125,7 +126,7 @@ def _term(query: Term, scope: Scope) -> Matches:
 
 def _scored(field: str, text: bytes, boost: float, scope: Scope) -> Matches:
     """A term's matches with their BM25 scores (times `boost`)."""
-    postings = index_postings(scope.leaves, field, text)
+    postings = index_postings(scope.leaves, scope.generation, field, text)
     docs, weights = postings.docs, postings.weights
     if not len(docs):
         return NONE
@@ -157,7 +158,7 @@ def expansions(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
     of the index (a word's forms are tried one by one against every segment's terms)."""
     reader = scope.searcher.reader()
     return _expansions.get_or_make(
-        (generation(scope.leaves), query),
+        (scope.generation, query),
         lambda: [(field, text) for field, text in query.expanded_terms(reader) if text],
     )
 
@@ -228,7 +229,7 @@ def _phrase(query: Phrase, scope: Scope) -> Matches:
     except ValueError:
         return NONE
     found = _phrases.get_or_make(  # the title's phrase is asked twice: match and bonus
-        (generation(scope.leaves), (field, tuple(words), query.slop)),
+        (scope.generation, (field, tuple(words), query.slop)),
         lambda: _phrase_matches(field, words, query.slop, scope),
     )
     return Matches(found.docs, found.scores * query.boost)

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 from whoosh.reading import IndexReader
 
+from app.search.engine.columns import segment_id
+
 ID_FIELD = "id"
 
 
@@ -40,8 +42,7 @@ class KnownIds:
         live: dict[str, array[int]] = {}
         with self._lock:
             for leaf, _base in reader.leaf_readers():
-                segment = leaf.segment()
-                key = segment.segment_id() if segment is not None else None  # type: ignore[no-untyped-call]
+                key = segment_id(leaf)
                 table = self._by_segment.get(key) if key else None
                 table = _hashes(leaf) if table is None else table
                 if key:

@@ -26,7 +26,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 
 from app.search.engine.cache import Cache
-from app.search.engine.columns import Generation, Leaf, generation
+from app.search.engine.columns import Generation, Leaf
 
 CACHE_BYTES = 48 * 1024 * 1024  # each segment's postings kept a process (LRU)
 JOINED_BYTES = 32 * 1024 * 1024  # the whole index's postings of a term, this generation
@@ -52,12 +52,12 @@ class Postings:
 EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
 
 
-def index_postings(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Postings:
+def index_postings(
+    leaves: tuple[Leaf, ...], generation: Generation, field: str, term: bytes
+) -> Postings:
     """The postings of `term` in every segment, in the searcher's document numbers; kept
     for the generation (with many segments, joining them was most of a warm search)."""
-    return _JOINED.get_or_make(
-        (generation(leaves), field, term), lambda: _joined(leaves, field, term)
-    )
+    return _JOINED.get_or_make((generation, field, term), lambda: _joined(leaves, field, term))
 
 
 def _joined(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Postings:

@@ -21,6 +21,8 @@ import numpy.typing as npt
 from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.reading import IndexReader
 
+from app.search.engine.columns import segment_id
+
 FIELD = "body"
 _LENGTHS = struct.Struct("!ii")
 _WEIGHT = struct.Struct("!f")
@@ -144,7 +146,7 @@ class Vocabularies:
     def of(self, reader: IndexReader) -> Lexicon:
         """The lexicon of every segment under `reader`."""
         leaves = [leaf for leaf, _offset in reader.leaf_readers()]
-        names = tuple(_segment_name(leaf) for leaf in leaves)
+        names = tuple(segment_id(leaf) for leaf in leaves)
         with self._lock:
             if self._current[0] != names:
                 lexicons = {
@@ -166,12 +168,6 @@ class Vocabularies:
             spellings = [part for lexicon in self._segments.values() for part in lexicon.values()]
         merged_bytes = sum(part.codes.nbytes + part.counts.nbytes for part in words)
         return merged_bytes + sum(part.size() for part in spellings)
-
-
-def _segment_name(leaf: IndexReader) -> str:
-    """The segment's id; "" for the reader of an empty index, which has none."""
-    segment = leaf.segment()
-    return "" if segment is None else str(segment.segment_id())  # type: ignore[no-untyped-call]
 
 
 def distances(word: str, words: Words, limit: int) -> npt.NDArray[np.int64]:
