@@ -1,5 +1,7 @@
+// Two enhancements; without them every page works (Tab reaches the box, a link the list).
 // Keyboard shortcut: "/" focuses the page's search box, as on many sites.
-// It only enhances: without it every page works and Tab reaches the box.
+// Related stories: an article's page links to their own page, worked out after the article
+// is shown; the list is fetched from it and put in place of the link.
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -18,3 +20,15 @@ document.addEventListener("keydown", (event) => {
   box.focus();
   box.select();
 });
+
+const related = document.querySelector("[data-related]");
+if (related) {
+  fetch(related.dataset.related)
+    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+    .then((html) => {
+      const list = new DOMParser().parseFromString(html, "text/html").querySelector(".related-list");
+      if (list) related.querySelector(".related-link").replaceWith(document.adoptNode(list));
+      else related.remove(); // nothing shares the story's key words
+    })
+    .catch(() => {}); // the link stays, and leads to the same list
+}

@@ -18,7 +18,7 @@ from app.archive import Archive
 from app.article import Article
 from app.search.filters import Filters
 from app.settings import Settings
-from app.store import ArticleRecord, Outcome, Store
+from app.store import LISTED_COLUMNS, ArticleRecord, Listed, Outcome, Store
 
 
 def put(store: Store, *articles: Article) -> list[Outcome]:
@@ -120,6 +120,20 @@ def test_get_many_returns_only_known_ids(filled):
 
 def test_get_many_of_nothing(filled):
     assert filled.get_many([]) == {}
+    assert filled.listed([]) == {}
+
+
+def test_listed_rows_hold_what_a_result_shows_as_stored(filled):
+    """Plain rows, not ORM objects: each member of `Listed` equal to the record's."""
+    found = filled.listed(["a1", "a3", "nope"])
+    assert set(found) == {"a1", "a3"}
+    members = [name for name in vars(Listed) if not name.startswith("_")]
+    assert members == [column.key for column in LISTED_COLUMNS]
+    for article_id, row in found.items():
+        record = filled.get(article_id)
+        assert {name: getattr(row, name) for name in members} == {
+            name: getattr(record, name) for name in members
+        }
 
 
 def test_hashes_by_id(filled):

@@ -20,7 +20,7 @@ from app.search.engine import snippet
 from app.search.facets import Facets, build_facets
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.timeline import Bucket, buckets, choose_unit
-from app.store import ArticleRecord, Stats
+from app.store import ArticleRecord, Listed, Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
 
@@ -88,7 +88,7 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
             facets=facets,
             seconds=limit,
         )
-    rows = archive.store.get_many(hits.ids)
+    rows = archive.store.listed(hits.ids)
     items = [result_item(rows[found], hits.terms) for found in hits.ids if found in rows]
     tallied = build_facets(days=hits.days, named=hits.named, months=hits.months) if facets else None
     return SearchPage(params, hits.total, items, tallied)
@@ -184,7 +184,7 @@ def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date,
         raise NotFound(f"no such date in the calendar ({error})") from error
 
 
-def result_item(row: ArticleRecord, terms: frozenset[str]) -> ResultItem:
+def result_item(row: Listed, terms: frozenset[str]) -> ResultItem:
     return ResultItem(
         id=row.id,
         title=row.title,

@@ -12,5 +12,5 @@ def related(archive: Archive, article_id: str, *, count: int = RELATED_COUNT) ->
     if record is None:
         return []
     ids = archive.index.more_like(record.to_article(), count=count)
-    rows = archive.store.get_many(ids)
+    rows = archive.store.listed(ids)
     return [result_item(rows[i], frozenset()) for i in ids if i in rows]

@@ -1,4 +1,9 @@
-"""Request dependencies, as `Annotated` aliases the routes declare."""
+"""Request dependencies, as `Annotated` aliases the routes declare.
+
+They are coroutines because they never block: FastAPI runs a plain function in its
+thread pool, a hand-over each way per dependency per request (measured: a tenth of a
+search's time on the server).
+"""
 
 import secrets
 from typing import Annotated, cast
@@ -12,12 +17,12 @@ from app.errors import Forbidden, Unauthorized
 bearer = HTTPBearer(auto_error=False, description="NEWSARCHIVE_API_TOKEN, sent as a bearer token.")
 
 
-def get_archive(request: Request) -> Archive:
+async def get_archive(request: Request) -> Archive:
     """The archive the application opened at start-up."""
     return cast(Archive, request.app.state.archive)  # Starlette's app state is untyped
 
 
-def require_writer(
+async def require_writer(
     archive: Annotated[Archive, Depends(get_archive)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:

@@ -33,6 +33,7 @@ from app.web.urls import (
     example_url,
     link,
     period_url,
+    related_url,
     search_url,
 )
 
@@ -53,7 +54,16 @@ def month_end(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-for helper in (search_url, example_url, article_url, article_json_url, period_url, day_url, link):
+for helper in (
+    search_url,
+    example_url,
+    article_url,
+    related_url,
+    article_json_url,
+    period_url,
+    day_url,
+    link,
+):
     templates.env.globals[helper.__name__] = helper
 templates.env.globals["FACET_LABELS"] = FACET_LABELS
 templates.env.globals["month_end"] = month_end
@@ -110,13 +120,21 @@ def help_page(request: Request) -> Response:
 
 @router.get("/articles/{article_id}")
 def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
+    """The article at once; its related stories are a page of their own, which the article's
+    script puts in place (working them out costs more than the rest of the page)."""
     article = search.get_article(archive, article_id)
     context = {
         "article": article,
-        "related": related(archive, article.id),
         "permalink": _public_base(request, archive) + article_url(article.id),
     }
     return templates.TemplateResponse(request, "article.html", context)
+
+
+@router.get("/articles/{article_id}/related")
+def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
+    article = search.get_article(archive, article_id)
+    context = {"article": article, "related": related(archive, article.id)}
+    return templates.TemplateResponse(request, "related.html", context)
 
 
 @router.get("/archive/{year:int}")

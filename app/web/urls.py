@@ -34,6 +34,10 @@ def article_url(article_id: str) -> str:
     return f"/articles/{_segment(article_id)}"
 
 
+def related_url(article_id: str) -> str:
+    return f"/articles/{_segment(article_id)}/related"
+
+
 def article_json_url(article_id: str) -> str:
     return f"/api/articles/{_segment(article_id)}"
 

@@ -46,6 +46,7 @@ PAGES = {  # one URL of every page type
     "search-empty": "/search?q=zzzqqq",
     "search-refused": f"/search?q={QUERY}&from=2025-02-30",
     "article": f"/articles/{STORIES[4].id}",
+    "related": f"/articles/{STORIES[4].id}/related",
     "article-long-words": f"/articles/{LONG_ID}",
     "year": "/archive/2025",
     "month": "/archive/2025/03",
@@ -306,6 +307,42 @@ def test_search_and_read_without_javascript(browser, site):
         with page.expect_navigation():
             page.locator("ol.results h3 a").first.click()
         assert page.locator("h1").inner_text() == story.title
+        watched.assert_stayed_home()
+
+
+def related_ids(site: Server, article_id: str) -> list[str]:
+    answer = site.http.get(f"/api/articles/{article_id}/related", timeout=10)
+    return [item["id"] for item in answer.json()["items"]]
+
+
+def test_the_article_puts_its_related_stories_in_place_after_it_is_shown(browser, site):
+    story = STORIES[4]
+    expected = related_ids(site, story.id)
+    assert expected
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto(f"/articles/{story.id}")
+        page.locator(".related .related-list li").first.wait_for()
+        hrefs = page.locator(".related .related-list a").evaluate_all(
+            "links => links.map(link => link.getAttribute('href'))"
+        )
+        assert hrefs == [f"/articles/{article_id}" for article_id in expected]
+        assert page.locator(".related .related-link").count() == 0
+        watched.assert_stayed_home()
+
+
+def test_related_stories_are_a_link_away_without_javascript(browser, site):
+    story = STORIES[4]
+    with tab(browser, site, java_script_enabled=False) as watched:
+        page = watched.page
+        watched.goto(f"/articles/{story.id}")
+        with page.expect_navigation():
+            page.locator(".related .related-link a").click()
+        assert page.locator("h1").inner_text() == "Stories like this one"
+        hrefs = page.locator(".related-list a").evaluate_all(
+            "links => links.map(link => link.getAttribute('href'))"
+        )
+        assert hrefs == [f"/articles/{article_id}" for article_id in related_ids(site, story.id)]
         watched.assert_stayed_home()
 
 

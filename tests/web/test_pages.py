@@ -644,7 +644,7 @@ def test_no_did_you_mean_when_the_query_is_right_qualified_or_a_wildcard(client,
 # --- Related stories -----------------------------------------------------------------------------
 
 
-def test_the_article_page_links_its_related_stories(client):
+def test_the_article_page_links_its_related_stories_which_their_page_lists(client):
     text = "Cocoa beans: {}. Chocolate makers buy cocoa beans after the cocoa harvest."
     details = ["arrivals slow", "prices set", "demand grows", "rains help", "ships sail", "strikes"]
     add_news(
@@ -657,15 +657,27 @@ def test_the_article_page_links_its_related_stories(client):
     page = get_page(client, "/articles/c0")
     section = re.search(r'<section class="related"[^>]*>(.*?)</section>', page, re.S)
     assert section and '<h2 id="related-heading">Related stories</h2>' in section.group(1)
-    linked = re.findall(r'<a href="/articles/([^"]+)">', section.group(1))
+    assert 'data-related="/articles/c0/related"' in page
+    assert re.findall(r'<a href="([^"]+)">', section.group(1)) == ["/articles/c0/related"]
+
+    listing = get_page(client, "/articles/c0/related")
+    linked = re.findall(r'<li><a href="/articles/([^"]+)">', listing)
     api = client.get("/api/articles/c0/related").json()["items"]
     assert linked == [item["id"] for item in api]
     assert len(linked) == 5 and "c0" not in linked
+    assert '<a href="/articles/c0">' in listing  # back to the story
 
 
-def test_an_article_with_nothing_related_has_no_section(client):
-    page = get_page(client, f"/articles/{SEED_ID}")  # the seed is the only article
-    assert "Related stories" not in page
+def test_a_related_page_with_nothing_related_says_so(client):
+    page = get_page(client, f"/articles/{SEED_ID}/related")  # the seed is the only article
+    assert "No other story in the archive shares this one" in page
+    assert "related-list" not in page
+
+
+def test_the_related_page_of_an_unknown_article_is_404(client):
+    response = client.get("/articles/no-such-story/related")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
 
 
 # --- Query guards and the time limit -------------------------------------------------------------

@@ -16,14 +16,16 @@ wrong over a phrase across segments (see the tests).
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from math import log
 from typing import cast
 
 import numpy as np
 import numpy.typing as npt
+from whoosh.lang.morph_en import variations
 from whoosh.query.compound import And, AndMaybe, AndNot, CompoundQuery, Or
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import Query, _NullQuery
-from whoosh.query.terms import MultiTerm, Term
+from whoosh.query.terms import MultiTerm, Term, Variations
 from whoosh.query.wrappers import Not
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -40,13 +42,16 @@ from app.search.engine.columns import (
     leaves_of,
 )
 from app.search.engine.postings import index_postings, read_positions
+from app.search.engine.terms import held_anywhere
 
 Docs = npt.NDArray[np.int32]
+Positions = npt.NDArray[np.intp]  # places in an array of documents
 PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words, slop
 Scores = npt.NDArray[np.float64]
 B, K1 = BM25F().B, BM25F().K1  # Whoosh's defaults, which the index searches with
 MAX_EXPANSIONS = 20_000  # (generation, word) expansions kept; the least used go first
 PHRASE_BYTES = 16 * 1024 * 1024  # phrase matches kept (positions are costly to read)
+DENSE_UNION = 16  # a union of more than 1/16 of its span is counted over the span
 DEADLINE_CHECK_EVERY = 4096  # postings between two looks at the clock in Whoosh's matchers
 
 
@@ -130,7 +135,7 @@ def _scored(field: str, text: bytes, boost: float, scope: Scope) -> Matches:
     docs, weights = postings.docs, postings.weights
     if not len(docs):
         return NONE
-    idf = scope.searcher.idf(field, text)  # type: ignore[no-untyped-call]
+    idf = log(scope.columns.size / (postings.frequency + 1)) + 1  # Whoosh's, without its lookups
     average = scope.averages.get(field, 1.0)
     lengths = scope.columns.lengths.get(field)
     length = lengths[docs] if lengths is not None else 0.0
@@ -154,13 +159,24 @@ def _expanded(query: MultiTerm, scope: Scope) -> Matches:
 
 
 def expansions(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
-    """The indexed (field, term) pairs that `query` stands for; looked up once a generation
-    of the index (a word's forms are tried one by one against every segment's terms)."""
+    """The indexed (field, term) pairs that `query` stands for, once a generation."""
+    return _expansions.get_or_make((scope.generation, query), lambda: _expand(query, scope))
+
+
+def _expand(query: MultiTerm, scope: Scope) -> list[tuple[str, bytes]]:
+    """A word's forms are looked up in the segments' terms held in memory (`terms.py`), as
+    Whoosh's `Variations` would look them up on disk; other patterns walk the term lists."""
     reader = scope.searcher.reader()
-    return _expansions.get_or_make(
-        (scope.generation, query),
-        lambda: [(field, text) for field, text in query.expanded_terms(reader) if text],
-    )
+    if not isinstance(query, Variations):
+        return [(field, text) for field, text in query.expanded_terms(reader) if text]
+    field = query.fieldname
+    forms = []
+    for word in variations(query.text):  # type: ignore[no-untyped-call]  # unannotated
+        try:
+            forms.append(scope.searcher.schema[field].to_bytes(word))
+        except ValueError:
+            continue
+    return [(field, text) for text in held_anywhere(reader, field, forms) if text]
 
 
 def expanded_terms(query: Query, scope: Scope) -> Iterable[tuple[str, str | bytes]]:
@@ -207,9 +223,7 @@ def _and_maybe(query: AndMaybe, scope: Scope) -> Matches:
     if not len(found):
         return NONE
     bonus = evaluate(query.b, scope)
-    _common, in_found, in_bonus = np.intersect1d(
-        found.docs, bonus.docs, assume_unique=True, return_indices=True
-    )
+    in_found, in_bonus = _common(found.docs, bonus.docs)
     scores = found.scores.copy()
     scores[in_found] += bonus.scores[in_bonus]
     return Matches(found.docs, scores)
@@ -303,8 +317,21 @@ def _everything(scope: Scope) -> Matches:
 
 
 def _intersection(a: Matches, b: Matches) -> Matches:
-    docs, in_a, in_b = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-    return Matches(docs.astype(np.int32), a.scores[in_a] + b.scores[in_b])
+    in_a, in_b = _common(a.docs, b.docs)
+    return Matches(a.docs[in_a], a.scores[in_a] + b.scores[in_b])
+
+
+def _common(a: Docs, b: Docs) -> tuple[Positions, Positions]:
+    """Where the documents `a` and `b` share (both sorted, distinct) are in each: the
+    smaller looked up in the larger by binary search, rather than both sorted together."""
+    if len(a) < len(b):
+        in_b, in_a = _common(b, a)
+        return in_a, in_b
+    if not len(b):
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    at = np.minimum(np.searchsorted(a, b), len(a) - 1)
+    found = a[at] == b
+    return at[found], np.flatnonzero(found)
 
 
 def _without(found: Matches, unwanted: Matches) -> Matches:
@@ -313,12 +340,23 @@ def _without(found: Matches, unwanted: Matches) -> Matches:
 
 
 def _union(parts: list[Matches]) -> Matches:
+    """The documents of any part, scores summed. Where the parts cover much of the range
+    of documents they fall in, counted in an array over the range; else sorted together."""
     parts = [part for part in parts if len(part)]
     if len(parts) <= 1:
         return parts[0] if parts else NONE
-    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]))
-    return Matches(docs.astype(np.int32), scores.astype(np.float64))
+    docs = np.concatenate([p.docs for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    span = int(max(p.docs[-1] for p in parts)) + 1
+    if len(docs) * DENSE_UNION >= span:
+        present = np.zeros(span, np.bool_)
+        present[docs] = True
+        union = np.flatnonzero(present)
+        summed = np.bincount(docs, weights=scores, minlength=span)
+        return Matches(union.astype(np.int32), summed[union].astype(np.float64))
+    union, inverse = np.unique(docs, return_inverse=True)
+    summed = np.bincount(inverse, weights=scores)
+    return Matches(union.astype(np.int32), summed.astype(np.float64))
 
 
 _HANDLERS: dict[type, Callable[..., Matches]] = {

@@ -27,10 +27,16 @@ from app.search.engine import forks, language, likeness, merging, spelling
 from app.search.engine.cache import Cache
 from app.search.engine.columns import columns_of, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
-from app.search.engine.known import KnownIds
 from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
-from app.search.engine.schema import SCHEMA, SCHEMA_VERSION, day_from_number, document
+from app.search.engine.schema import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    TEXT_FIELDS,
+    day_from_number,
+    document,
+)
 from app.search.engine.searchers import SearcherPool
+from app.search.engine.terms import maybe_held_ids, read_tables
 from app.search.engine.vocabulary import Vocabularies
 from app.search.filters import Filters
 
@@ -108,16 +114,16 @@ class SearchIndex:
         self._searchers = SearcherPool(self._ix, SEARCHERS)
         self._vocabularies = Vocabularies()
         self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
-        self._known = KnownIds()
 
     def close(self) -> None:
         self._searchers.close()
 
     def warm(self) -> None:
-        """Build what searches read (every segment's columns, the vocabulary) now, so that
-        the first requests after a start do not wait for it (seconds at 100,000 articles)."""
+        """Build what searches read (every segment's columns, terms and vocabulary) now, so
+        that the first requests after a start do not wait for it (seconds at 100,000 articles)."""
         with self.searching() as searcher:
             columns_of(leaves_of(searcher))
+            read_tables(searcher.reader(), TEXT_FIELDS)
             self._vocabularies.of(searcher.reader())
 
     def searching(self) -> AbstractContextManager[Searcher]:
@@ -172,12 +178,12 @@ class SearchIndex:
         """Articles the index lacks or holds another text of, each with whether it holds one.
 
         In a bulk batch only the ids the index may hold are looked up in Whoosh (see
-        `known.py`): a new article costs the same whatever the number of segments. A small
+        `terms.py`): a new article costs the same whatever the number of segments. A small
         batch looks each id up, rather than read every segment's ids for a few.
         """
         ids = (article.id for article in articles)
         if len(articles) >= BULK_DOCUMENTS:
-            maybe = self._known.maybe_held(searcher.reader(), ids)
+            maybe = maybe_held_ids(searcher.reader(), ids)
         else:
             maybe = set(ids)
         outdated = []

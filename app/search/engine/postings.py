@@ -23,10 +23,11 @@ import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import Matcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, Leaf
+from app.search.engine.terms import holds
 
 CACHE_BYTES = 48 * 1024 * 1024  # each segment's postings kept a process (LRU)
 JOINED_BYTES = 32 * 1024 * 1024  # the whole index's postings of a term, this generation
@@ -49,44 +50,58 @@ class Postings:
         return int(self.docs.nbytes + self.weights.nbytes)
 
 
+@dataclass(frozen=True)
+class Joined(Postings):
+    """A term's postings in every segment, and its document frequency as Whoosh counts it
+    for its idf: now and then more than the postings, where a merge dropped a deleted
+    document's posting but not its count."""
+
+    frequency: int
+
+
 EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+NOWHERE = Joined(EMPTY.docs, EMPTY.weights, 0)
 
 
 def index_postings(
     leaves: tuple[Leaf, ...], generation: Generation, field: str, term: bytes
-) -> Postings:
+) -> Joined:
     """The postings of `term` in every segment, in the searcher's document numbers; kept
     for the generation (with many segments, joining them was most of a warm search)."""
     return _JOINED.get_or_make((generation, field, term), lambda: _joined(leaves, field, term))
 
 
-def _joined(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Postings:
+def _joined(leaves: tuple[Leaf, ...], field: str, term: bytes) -> Joined:
+    holding = [leaf for leaf in leaves if holds(leaf.reader, leaf.segment_id, field, term)]
     parts = [
-        (leaf.offset, read_postings(leaf.reader, leaf.segment_id, field, term)) for leaf in leaves
+        (leaf.offset, read_postings(leaf.reader, leaf.segment_id, field, term)) for leaf in holding
     ]
-    parts = [(offset, postings) for offset, postings in parts if len(postings.docs)]
-    if not parts:
-        return EMPTY
+    frequency = sum(leaf.reader.doc_frequency(field, term) for leaf in holding)
+    if not frequency:
+        return NOWHERE
     docs = np.concatenate([postings.docs + offset for offset, postings in parts])
     weights = np.concatenate([postings.weights for _offset, postings in parts])
-    return Postings(docs.astype(np.int32), weights)
+    return Joined(docs.astype(np.int32), weights, frequency)
 
 
 def read_postings(reader: IndexReader, segment_id: str, field: str, term: bytes) -> Postings:
     """The postings of `term` in `field` of a one-segment `reader`, from the cache if read."""
+    if not holds(reader, segment_id, field, term):
+        return EMPTY
     return _CACHE.get_or_make((segment_id, field, term), lambda: _read(reader, field, term))
 
 
 def _read(reader: IndexReader, field: str, term: bytes) -> Postings:
-    if (field, term) not in reader:  # Whoosh's types annotate the text as str
+    try:
+        matcher = _raw_matcher(reader, field, term)
+    except TermNotFound:  # a term that only shares its hash with a held one (`terms.py`)
         return EMPTY
-    matcher = _raw_matcher(reader, field, term)
     if isinstance(matcher, W3LeafMatcher):
-        return _read_w3_blocks(matcher)
-    return read_one_by_one(matcher)
+        return Postings(*_read_w3_blocks(matcher))
+    return Postings(*read_one_by_one(matcher))
 
 
-def read_one_by_one(matcher: Matcher) -> Postings:
+def read_one_by_one(matcher: Matcher) -> tuple[Docs, Weights]:
     """Through Whoosh's public matcher interface: a posting a call."""
     docs: list[int] = []
     weights: list[float] = []
@@ -94,10 +109,10 @@ def read_one_by_one(matcher: Matcher) -> Postings:
         docs.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    return Postings(np.array(docs, np.int32), np.array(weights, np.float32))
+    return np.array(docs, np.int32), np.array(weights, np.float32)
 
 
-def _read_w3_blocks(matcher: W3LeafMatcher) -> Postings:
+def _read_w3_blocks(matcher: W3LeafMatcher) -> tuple[Docs, Weights]:
     """Block by block: each block's data unpickled once, its ids delta-decoded by numpy.
 
     Relies on whoosh3 3.54.0's W3LeafMatcher: `_read_data` loads `_data`, a tuple of
@@ -118,8 +133,8 @@ def _read_w3_blocks(matcher: W3LeafMatcher) -> Postings:
             weights.append(np.asarray(block_weights, np.float32))
         _next_block(matcher)
     if not docs:
-        return EMPTY
-    return Postings(np.concatenate(docs).astype(np.int32), np.concatenate(weights))
+        return EMPTY.docs, EMPTY.weights
+    return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
 
 
 def read_positions(
@@ -199,4 +214,4 @@ def _raw_matcher(reader: IndexReader, field: str, term: bytes) -> Matcher:
 
 
 _CACHE: Cache[tuple[str, str, bytes], Postings] = Cache(CACHE_BYTES, lambda p: p.nbytes)
-_JOINED: Cache[tuple[Generation, str, bytes], Postings] = Cache(JOINED_BYTES, lambda p: p.nbytes)
+_JOINED: Cache[tuple[Generation, str, bytes], Joined] = Cache(JOINED_BYTES, lambda p: p.nbytes)

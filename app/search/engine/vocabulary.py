@@ -11,21 +11,18 @@ Only words of letters are kept (a number or a code is never a better spelling of
 word), with their frequency over all documents, as Whoosh's corrector ranks them.
 """
 
-import struct
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.reading import IndexReader
 
 from app.search.engine.columns import segment_id
+from app.search.engine.terms import field_terms
 
 FIELD = "body"
-_LENGTHS = struct.Struct("!ii")
-_WEIGHT = struct.Struct("!f")
 Codes = npt.NDArray[np.uint32]  # a word a row, its letters as code points
 Counts = npt.NDArray[np.int64]
 
@@ -72,7 +69,7 @@ SegmentLexicon = dict[int, Spellings]  # by word length in characters
 def segment_lexicon(reader: IndexReader) -> SegmentLexicon:
     """The letter words of one segment's body field by length, with their frequencies."""
     by_length: dict[int, tuple[list[bytes], list[int]]] = {}
-    for term, weight in _terms(reader):
+    for term, weight in field_terms(reader, FIELD):
         word = term.decode("utf-8")
         if word.isalpha():
             terms, counts = by_length.setdefault(len(word), ([], []))
@@ -82,36 +79,6 @@ def segment_lexicon(reader: IndexReader) -> SegmentLexicon:
         length: Spellings(np.array(terms, dtype=np.bytes_), np.array(counts, dtype=np.int32))
         for length, (terms, counts) in by_length.items()
     }
-
-
-def _terms(reader: IndexReader) -> Iterator[tuple[bytes, float]]:
-    """Each term of the body field in one segment with its frequency.
-
-    `iter_field` decodes every term's whole record through several calls (7 s for the
-    21 segments of 100,000 articles); the pinned whoosh3 keeps a segment's terms in one
-    file of records `!ii` (key and data lengths), key (a 2-byte field number and the
-    term), data (a `!BfIBBfII` header, the frequency the float after the flags byte),
-    so they are read here in one pass of the bytes. Any other reader goes the slow way.
-    """
-    table = getattr(getattr(reader, "_terms", None), "_tindex", None)
-    if not isinstance(table, OrderedHashReader):
-        yield from ((term, info.weight()) for term, info in reader.iter_field(FIELD))
-        return
-    number = reader._terms._fieldmap.get(FIELD)  # type: ignore[attr-defined]
-    field = struct.pack("!H", number if number is not None else 65535)  # 65535: no field
-    start = table.closest_key_pos(field)  # type: ignore[no-untyped-call]
-    if start is None:
-        return
-    data = table.dbfile.get(start, table.endofdata - start)
-    position = 0
-    while position < len(data):
-        key_length, data_length = _LENGTHS.unpack_from(data, position)
-        key_start = position + _LENGTHS.size
-        if data[key_start : key_start + 2] != field:
-            return
-        (weight,) = _WEIGHT.unpack_from(data, key_start + key_length + 1)
-        yield data[key_start + 2 : key_start + key_length], weight
-        position = key_start + key_length + data_length
 
 
 def merged(lexicons: list[SegmentLexicon]) -> Lexicon:

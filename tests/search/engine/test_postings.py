@@ -11,6 +11,8 @@ from support.reuters import articles, needs_reuters
 
 from app.search.engine.index import SearchIndex
 from app.search.engine.postings import (
+    EMPTY,
+    _read,
     positions_one_by_one,
     read_one_by_one,
     read_positions,
@@ -46,9 +48,9 @@ def test_every_term_reads_as_whooshs_matcher_reads_it(index):
         for field in TEXT_FIELDS:
             for term in reader.lexicon(field):
                 ours = read_postings(reader, segment_id, field, term)
-                theirs = read_one_by_one(reader.postings(field, term))
-                assert np.array_equal(ours.docs, theirs.docs), (field, term)
-                assert np.array_equal(ours.weights, theirs.weights), (field, term)
+                docs, weights = read_one_by_one(reader.postings(field, term))
+                assert np.array_equal(ours.docs, docs), (field, term)
+                assert np.array_equal(ours.weights, weights), (field, term)
                 compared += 1
                 multi_block += len(ours.docs) > 128
     assert compared > 10_000
@@ -64,3 +66,10 @@ def test_positions_read_as_whooshs_matcher_reads_them(index):
             wanted = sorted(rng.sample(docs, min(len(docs), 40)))
             ours = read_positions(reader, "body", term, wanted)
             assert ours == positions_one_by_one(reader.postings("body", term), wanted), term
+
+
+def test_a_term_a_segment_lacks_reads_as_no_postings(index):
+    """Whether the segment holds it or only a term with its hash (`terms.py`), nothing is read."""
+    for segment_id, reader in leaves(index):
+        assert read_postings(reader, segment_id, "body", b"zzzqqqxxy") is EMPTY
+        assert _read(reader, "body", b"zzzqqqxxy") is EMPTY

@@ -5,7 +5,8 @@ from html import unescape
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.search.engine.snippets import snippet
+from app.search.engine.schema import WORD, indexed_form
+from app.search.engine.snippets import _matches, _matches_word_by_word, snippet
 
 
 def test_snippet_marks_matches_and_escapes_html():
@@ -114,3 +115,24 @@ def test_a_snippet_is_escaped_text_of_the_article(text, terms, max_chars):
     assert "<" not in html.replace("<mark>", "").replace("</mark>", "")
     for fragment in visible(html).removeprefix("… ").removesuffix(" …").split(" … "):
         assert fragment in text
+
+
+# --- the ASCII pattern ----------------------------------------------------------------------------
+
+ASCII_TEXT = st.text(alphabet="abuUsSA1_*. .,-'\n", max_size=60)
+
+
+@given(ASCII_TEXT, st.lists(st.text(alphabet="abus1_*.", min_size=1, max_size=4), max_size=4))
+def test_ascii_words_are_found_as_the_index_cuts_words(text, others):
+    """The pattern of the searched words finds exactly the words whose indexed form is
+    searched, acronyms (`U.S` for `us`) and dotted words (`a.b`, `1.5`) included."""
+    words = [indexed_form(match.group()) for match in WORD.finditer(text)]
+    for terms in (frozenset(words[::2] + others), frozenset(others), frozenset(words)):
+        assert _matches(text, terms) == _matches_word_by_word(text, terms)
+
+
+def test_the_ascii_pattern_marks_acronyms_and_whole_words_only():
+    html = snippet("The U.S. and US oil; U.S.A. and bus.es and oils.", ["us", "oil"])
+    assert html == (
+        "The <mark>U.S</mark>. and <mark>US</mark> <mark>oil</mark>; U.S.A. and bus.es and oils."
+    )

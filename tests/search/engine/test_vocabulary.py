@@ -12,7 +12,7 @@ from support.helpers import make
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from app.search.engine.index import SearchIndex
-from app.search.engine.vocabulary import Vocabularies, Words, _terms, distances
+from app.search.engine.vocabulary import Vocabularies, Words, distances
 
 
 @pytest.fixture
@@ -95,13 +95,3 @@ def test_distances_are_whooshs_damerau_levenshtein(word, others, limit):
         for other, distance in zip(same, found.tolist(), strict=True):
             expected = damerau_levenshtein(word, other)
             assert distance == expected or distance > limit < expected, (word, other)
-
-
-def test_a_segments_terms_read_from_its_bytes_are_whooshs_own(index):
-    index.update([make("a", "Cocoa, café and 1987: São Paulo's cocoa.", title="Title words")])
-    index.update([make("b", "Another segment's words.")])
-    with index.searching() as searcher:
-        for leaf, _offset in searcher.reader().leaf_readers():
-            expected = [(term, info.weight()) for term, info in leaf.iter_field("body")]
-            assert list(_terms(leaf)) == expected
-            assert expected
