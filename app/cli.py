@@ -1,4 +1,4 @@
-"""The `newsarchive` command: serve, ingest, reindex, check, stats.
+"""The `newsarchive` command: serve, ingest, reindex, compact, check, stats.
 
 Every command and option has help text (a test holds us to it). Messages go to
 stderr, results to stdout, and exit codes say whether anything went wrong.
@@ -23,9 +23,11 @@ from rich.progress import (
 )
 
 from app.archive import Archive
+from app.compactor import compacting_beside
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import is_url
+from app.search.engine.forks import die_with
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -37,6 +39,7 @@ cli = typer.Typer(
 err = Console(stderr=True)
 CORES = os.cpu_count() or 1
 WORKER_APP = "app.web.app:worker_app"
+NICENESS = 10  # of `compact --beside`: below the server's own processes
 
 
 @cli.command()
@@ -60,10 +63,11 @@ def serve(
             _print_report(_ingest(archive, [settings.seeds_dir]))
         archive.repair()  # once, here: an ingest killed between store and index leaves drift
     processes = workers or CORES
-    if processes == 1:
-        uvicorn.run(create_app(settings, repair=False), host=host, port=port)
-    else:  # each worker imports the app by name and reads the same settings from the environment
-        uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=processes)
+    with compacting_beside(settings.compact_seconds):
+        if processes == 1:
+            uvicorn.run(create_app(settings, repair=False), host=host, port=port)
+        else:  # each worker imports the app by name and reads the settings from the environment
+            uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=processes)
 
 
 @cli.command()
@@ -96,6 +100,33 @@ def reindex() -> None:
     with closing(Archive(get_settings())) as archive:
         count = archive.reindex()
     typer.echo(f"reindexed {count} articles")
+
+
+@cli.command()
+def compact(
+    smallest: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Merge segments of at least this many documents; default: those no commit merges.",
+        ),
+    ] = None,
+    beside: Annotated[
+        int | None,
+        typer.Option(help="Run at low priority, and stop when this process (a server) ends."),
+    ] = None,
+) -> None:
+    """Merge the index's large segments, ten at a time; searches and writes go on meanwhile.
+
+    `serve` runs it by itself, every NEWSARCHIVE_COMPACT_SECONDS."""
+    if beside is not None:
+        os.nice(NICENESS)
+        die_with(beside)
+    with closing(Archive(get_settings())) as archive:
+        options = {} if smallest is None else {"smallest": smallest}
+        while merged := archive.index.compact(**options):
+            typer.echo(f"merged {merged} segments into one", err=True)
+        typer.echo(f"the index has {archive.index.segment_count()} segments")
 
 
 @cli.command()

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         10 * MIB, description="Largest request body accepted, in bytes (413 above).", gt=0
     )
+    compact_seconds: float = Field(
+        60.0,
+        description="How often a server looks for large index segments to merge in a "
+        "low-priority process (`newsarchive compact`); 0 never.",
+        ge=0,
+    )
 
     @field_validator("api_token")
     @classmethod

@@ -9,22 +9,28 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import typer.main
-from support.helpers import search_params
+from support.helpers import make, search_params
 from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
 from app.archive import Archive
 from app.cli import cli
+from app.compactor import COMMAND as COMPACT_COMMAND
+from app.compactor import compacting_beside
 from app.errors import ParseError
 from app.ingest.text import parse_article
+from app.search.engine.compacting import WIDTH
+from app.search.engine.schema import document
 from app.search.queries import search
 from app.settings import get_settings
 
-COMMANDS = {"serve", "ingest", "reindex", "check", "stats"}
+COMMANDS = {"serve", "ingest", "reindex", "compact", "check", "stats"}
 
 
 @pytest.fixture
@@ -245,6 +251,70 @@ def test_reindex_drops_what_the_store_lacks_and_adds_what_it_holds(data_dir, tmp
     run("reindex")
     assert indexed_ids() == {SEED_ID, lagging}
     assert run("check").stdout.startswith("ok")
+
+
+def split_the_index(segments: int) -> None:
+    """Store `segments` new stories and index each in a segment of its own, as Whoosh's
+    writer leaves them when told not to merge (a commit of the archive would merge them)."""
+    archive = Archive(get_settings())
+    try:
+        for n in range(segments):
+            article = make(f"split-{n}", f"Split story {n} of gannets.")
+            archive.store.upsert([article], source_paths=[None])
+            writer = archive.index._ix.writer()
+            writer.add_document(**document(article))
+            writer.commit(merge=False)
+    finally:
+        archive.close()
+
+
+def segment_count() -> int:
+    archive = Archive(get_settings())
+    try:
+        return archive.index.segment_count()
+    finally:
+        archive.close()
+
+
+def test_compact_merges_segments_and_the_archive_stays_whole(data_dir):
+    run("ingest", str(SEED))
+    split_the_index(WIDTH)
+    before = sorted(finds("gannets"))
+    assert len(before) == WIDTH and segment_count() == WIDTH + 1
+    result = run("compact", "--smallest", "1")
+    assert f"merged {WIDTH} segments into one" in result.stderr
+    assert result.stdout.strip() == "the index has 2 segments"
+    assert sorted(finds("gannets")) == before
+    assert run("check").stdout.startswith("ok")
+
+
+def test_compact_with_nothing_due_changes_nothing(data_dir):
+    run("ingest", str(SEED))
+    split_the_index(3)
+    result = run("compact")  # the default: only segments too large for a commit to merge
+    assert result.stderr == "" and result.stdout.strip() == "the index has 4 segments"
+
+
+@pytest.mark.e2e
+def test_a_server_compacts_beside_itself_until_told_to_stop(data_dir):
+    """`serve`'s compactor: the real `compact` command, run again and again at low
+    priority while the block runs, and no process of it left once the block is done."""
+    run("ingest", str(SEED))
+    split_the_index(WIDTH)
+    command = [*COMPACT_COMMAND, "--smallest", "1"]
+    with compacting_beside(0.2, command):
+        deadline = time.monotonic() + 60
+        while segment_count() > 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert segment_count() == 2
+        assert [t for t in threading.enumerate() if t.name == "compactor"]
+    assert not [t for t in threading.enumerate() if t.name == "compactor"]
+    assert run("check").stdout.startswith("ok")
+
+
+def test_a_compactor_every_0_seconds_never_runs(data_dir):
+    with compacting_beside(0):
+        assert not [t for t in threading.enumerate() if t.name == "compactor"]
 
 
 def test_stats_prints_counts_and_sources(data_dir, tmp_path):

@@ -43,9 +43,19 @@ def archive_env(data: Path, **more: str) -> dict[str, str]:
 
 def ingest_with_cli(source: Path, data: Path) -> float:
     """Seconds for `newsarchive ingest` to store and index `source` in the archive in `data`."""
+    return _timed_cli(["ingest", str(source)], data)
+
+
+def compact_with_cli(data: Path) -> float:
+    """Seconds for `newsarchive compact` to merge the archive's large segments (what a
+    server does beside itself after a bulk ingest)."""
+    return _timed_cli(["compact"], data)
+
+
+def _timed_cli(arguments: list[str], data: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "app", "ingest", str(source)],
+        [sys.executable, "-m", "app", *arguments],
         env=archive_env(data),
         check=True,
         stdout=subprocess.DEVNULL,

@@ -39,7 +39,13 @@ def _before_fork() -> None:
 
 
 def _follow_parent() -> None:
-    """In the forked child: ask the kernel for SIGKILL when the parent dies."""
+    die_with(_forked_by)
+
+
+def die_with(parent: int) -> None:
+    """In a forked child (Linux): ask the kernel for SIGKILL when `parent` dies."""
+    if not sys.platform.startswith("linux"):
+        return
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != _forked_by:
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
         os._exit(1)  # the parent is already gone (or cannot be followed): go with it

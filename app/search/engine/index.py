@@ -23,7 +23,7 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import forks, language, likeness, merging, spelling
+from app.search.engine import compacting, forks, language, likeness, merging, spelling
 from app.search.engine.cache import Cache
 from app.search.engine.columns import columns_of, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
@@ -60,6 +60,7 @@ BULK_SEGMENT = 10_000  # documents a core writes into one segment of a bulk comm
 BULK_BATCH = BULK_SEGMENT * CORES  # articles a bulk write (ingest, repair) is given at once
 MERGE_DOCS = 8_000  # most documents a small commit merges: seconds, not minutes
 BULK_MERGE_DOCS = 2 * BULK_SEGMENT  # small segments only: never the bulk segments themselves
+COMPACT_FROM = BULK_MERGE_DOCS // merging.FACTOR + 1  # segments no commit merges: `compact`
 SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds open files
 
 
@@ -125,6 +126,20 @@ class SearchIndex:
             columns_of(leaves_of(searcher))
             read_tables(searcher.reader(), TEXT_FIELDS)
             self._vocabularies.of(searcher.reader())
+
+    def compact(self, *, smallest: int = COMPACT_FROM) -> int:
+        """Merge the next `compacting.WIDTH` large segments into one beside the writers (see
+        `compacting.py`); returns how many were merged: 0 when no merge is due, another
+        process is merging, or a writer merged them away meanwhile."""
+        with compacting.merging(self._ix) as allowed:
+            staged = compacting.stage(self._ix, smallest=smallest) if allowed else None
+            if staged is None:
+                return 0
+            with self._write_lock, compacting.write_lock(self._ix, WRITE_TIMEOUT_SECONDS):
+                return compacting.swap(self._ix, staged)
+
+    def segment_count(self) -> int:
+        return len(self._ix._read_toc().segments)  # type: ignore[no-untyped-call]
 
     def searching(self) -> AbstractContextManager[Searcher]:
         """A searcher of the index as last committed, this thread's until the block ends."""
@@ -286,7 +301,7 @@ class SearchIndex:
             writer.commit(mergetype=mergetype or merging.policy(limit))
 
 
-def _open_or_create(path: Path) -> index.Index:
+def _open_or_create(path: Path) -> index.FileIndex:
     """The index in `path`; an unreadable one is replaced by an empty one.
 
     The index is derived: an empty one is refilled from the store by `Archive.repair`,
