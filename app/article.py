@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Protocol
 
 from app.errors import ParseError
 
@@ -20,6 +21,21 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sen|Rep|Gov|Jr|Sr|No|vs)\.$")
 _WEB_URL = re.compile(r"https?://[^\s]+$", re.IGNORECASE)
+
+
+class Headline(Protocol):
+    """What a list of articles shows of each: a stored record, a row or a result has it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published(self) -> date: ...
+    @property
+    def place(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
 
 
 def _help(text: str) -> dict[str, str]:

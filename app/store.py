@@ -41,7 +41,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.elements import Extract, UnaryExpression
 
-from app.article import Article
+from app.article import Article, Headline
 from app.search.filters import NAMED, Filters
 
 SQLITE_PRAGMAS = (
@@ -62,19 +62,10 @@ class Base(DeclarativeBase):
     pass
 
 
-class Listed(Protocol):
-    """What a list of results shows of an article (an `ArticleRecord` has it too)."""
+class Listed(Headline, Protocol):
+    """What a list of results is made from: a headline and the body its snippet comes from
+    (an `ArticleRecord` has it too)."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def published(self) -> date: ...
-    @property
-    def place(self) -> str | None: ...
-    @property
-    def source(self) -> str | None: ...
     @property
     def body(self) -> str: ...
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from support.helpers import make
 
 from app.archive import Archive
-from app.article import Article
+from app.article import Article, Headline
 from app.search.filters import Filters
 from app.settings import Settings
 from app.store import LISTED_COLUMNS, ArticleRecord, Listed, Outcome, Store
@@ -127,7 +127,7 @@ def test_listed_rows_hold_what_a_result_shows_as_stored(filled):
     """Plain rows, not ORM objects: each member of `Listed` equal to the record's."""
     found = filled.listed(["a1", "a3", "nope"])
     assert set(found) == {"a1", "a3"}
-    members = [name for name in vars(Listed) if not name.startswith("_")]
+    members = [name for kind in (Headline, Listed) for name in vars(kind) if name[0] != "_"]
     assert members == [column.key for column in LISTED_COLUMNS]
     for article_id, row in found.items():
         record = filled.get(article_id)

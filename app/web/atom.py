@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, time
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from app.article import Headline
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DEFAULT_AUTHOR = "News Archive"  # Atom wants an author on every entry; not every source is known
 GENERATOR = "newsarchive"
@@ -25,19 +27,9 @@ XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-class ResultItemLike(Protocol):
+class ResultItemLike(Headline, Protocol):
     """What an entry is made from; `app.search.ResultItem` fits."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def published(self) -> date: ...
-    @property
-    def place(self) -> str | None: ...
-    @property
-    def source(self) -> str | None: ...
     @property
     def snippet(self) -> str: ...  # HTML, e.g. escaped text with <mark> around matches
 

@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 from app.article import Article
 from app.search.engine import compacting, forks, language, likeness, merging, spelling
 from app.search.engine.cache import Cache
-from app.search.engine.columns import columns_of, leaves_of
+from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
 from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
 from app.search.engine.schema import (
@@ -114,6 +114,8 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
         self._vocabularies = Vocabularies()
+        self._warming = threading.Lock()
+        self._warmed: Generation = ()
         self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
 
     def close(self) -> None:
@@ -123,9 +125,21 @@ class SearchIndex:
         """Build what searches read (every segment's columns, terms and vocabulary) now, so
         that the first requests after a start do not wait for it (seconds at 100,000 articles)."""
         with self.searching() as searcher:
-            columns_of(leaves_of(searcher))
-            read_tables(searcher.reader(), TEXT_FIELDS)
-            self._vocabularies.of(searcher.reader())
+            self._warm(searcher)
+
+    def _warm(self, searcher: Searcher) -> None:
+        """What searches read of the searcher's segments, built once (one thread builds, the
+        others wait) and before a search's clock starts: a new segment's, after a commit or
+        a merge, costs seconds at a million articles, which is upkeep, not the query's time."""
+        current = generation(leaves_of(searcher))
+        if current == self._warmed:
+            return
+        with self._warming:
+            if current != self._warmed:
+                columns_of(leaves_of(searcher))
+                read_tables(searcher.reader(), TEXT_FIELDS)
+                self._vocabularies.of(searcher.reader())
+                self._warmed = current
 
     def compact(self, *, smallest: int = COMPACT_FROM) -> int:
         """Merge the next `compacting.WIDTH` large segments into one beside the writers (see
@@ -231,6 +245,7 @@ class SearchIndex:
         query = language.parse(text)
         start = (page - 1) * per_page
         with self.searching() as searcher:
+            self._warm(searcher)
             searched = scope(searcher, seconds)
             found = find(searched, query, MatchFilter.of(filters))
             ids = ordered_ids(found, sort, start, start + per_page)
@@ -241,6 +256,7 @@ class SearchIndex:
         """Every match's id, in order (for export: no page limit)."""
         query = language.parse(text)
         with self.searching() as searcher:
+            self._warm(searcher)
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
             return ordered_ids(found, sort, 0, None)
 

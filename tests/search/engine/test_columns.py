@@ -9,7 +9,10 @@ import pytest
 from support.helpers import make
 
 from app.search.engine import columns
+from app.search.engine import evaluate as scope_module
+from app.search.engine import index as index_module
 from app.search.engine.index import SearchIndex
+from app.search.filters import Filters
 
 FIRST = [make(f"a{n}", f"Story {n} about grain.", date(2024, 1, n + 1)) for n in range(5)]
 LATER = [make("b0", "A later story about grain.", date(2024, 2, 1), place="PARIS")]
@@ -37,6 +40,26 @@ def test_warming_builds_the_columns_of_the_index_as_it_is(index):
     assert built is not None
     assert sorted(bytes(i).decode() for i in built.ids) == [a.id for a in FIRST]
     assert built.days.tolist() == [20240101, 20240102, 20240103, 20240104, 20240105]
+
+
+def test_a_search_after_a_commit_builds_the_new_columns_before_its_clock_starts(index):
+    """What a new segment needs is built by one thread, outside the search's time limit."""
+    index.warm()
+    index.update(LATER)
+    clock_started = []
+    real_scope = scope_module.scope
+
+    def watched(searcher, seconds):
+        with index.searching() as latest:
+            key = columns.generation(columns.leaves_of(latest))
+        clock_started.append(columns._generations.get(key) is not None)
+        return real_scope(searcher, seconds)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "scope", watched)
+        hits = index.search("grain", Filters(), sort="newest", page=1, per_page=10)
+    assert hits.ids[0] == "b0"
+    assert clock_started == [True]
 
 
 def test_a_commit_builds_only_its_new_segment(index):
