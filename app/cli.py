@@ -27,7 +27,7 @@ from app.compactor import compacting_beside
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import is_url
-from app.search.engine.forks import die_with
+from app.search.engine import die_with
 from app.settings import get_settings
 
 cli = typer.Typer(

@@ -4,6 +4,7 @@ The query layer hands it a query's text, a `Filters` value and the page it wants
 gets ids, totals and tallies back (`Hits`); how the index is kept and read stays in here.
 """
 
+from app.search.engine.forks import die_with
 from app.search.engine.index import BULK_BATCH, Hits, SearchIndex
 from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.engine.schema import COMMON_WORDS
@@ -17,5 +18,6 @@ __all__ = [
     "MIN_WILDCARD_LETTERS",
     "Hits",
     "SearchIndex",
+    "die_with",
     "snippet",
 ]
