@@ -15,6 +15,7 @@ from typing import Protocol
 from app.errors import ParseError
 
 TITLE_MAX_CHARS = 110
+NUL = "\x00"
 URL_MAX_CHARS = 2000
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -87,7 +88,15 @@ def new_article(
     source_url: str | None = None,
     authors: str | None = None,
 ) -> Article:
-    """Build an `Article` from its parts, deriving the title, lead, counts and ids."""
+    """Build an `Article` from its parts, deriving the title, lead, counts and ids.
+
+    NUL characters are dropped from every part: they carry nothing in news text, and
+    PostgreSQL stores no text that holds one."""
+    body = body.replace(NUL, "")
+    title, place, region, source, source_url, authors = (
+        None if part is None else part.replace(NUL, "")
+        for part in (title, place, region, source, source_url, authors)
+    )
     paragraphs = [collapse_whitespace(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
     paragraphs = [part for part in paragraphs if part]
     if not paragraphs:

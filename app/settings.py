@@ -4,6 +4,7 @@ Every field has a default that works on a fresh clone and a help string; values
 that cannot work are refused when the settings are read, not at first use.
 """
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -78,9 +79,19 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, url: str) -> str:
-        if url and not url.startswith(("sqlite", "postgresql")):
+        """SQLite, or PostgreSQL through psycopg 3 (the `postgresql` extra), whatever driver
+        the URL names: `postgresql://` alone would mean psycopg2 to SQLAlchemy."""
+        scheme, _, rest = url.partition("://")
+        if not url or scheme.startswith("sqlite"):
+            return url
+        if scheme.split("+")[0] not in ("postgresql", "postgres"):
             raise ValueError("DATABASE_URL must be a sqlite:// or postgresql:// URL")
-        return url
+        if importlib.util.find_spec("psycopg") is None:
+            raise ValueError(
+                "DATABASE_URL is a PostgreSQL URL, and its driver is not installed: "
+                "pip install -e '.[postgresql]'"
+            )
+        return f"postgresql+psycopg://{rest}"
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

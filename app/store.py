@@ -41,7 +41,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.elements import Extract, UnaryExpression
 
-from app.article import Article, Headline
+from app.article import NUL, Article, Headline
 from app.search.filters import NAMED, Filters
 
 SQLITE_PRAGMAS = (
@@ -167,10 +167,16 @@ class Store:
 
     def resolve_alias(self, alias: str) -> str | None:
         """The id of the article an alias (a duplicate's id) stands for."""
+        if NUL in alias:
+            return None
         with self._sessions() as session:
             return session.scalar(select(AliasRecord.article_id).where(AliasRecord.id == alias))
 
     def get(self, article_id: str) -> ArticleRecord | None:
+        """The article stored under `article_id`; None for any other id, one holding a NUL
+        character included (no stored text has one; PostgreSQL refuses them in a query)."""
+        if NUL in article_id:
+            return None
         with self._sessions() as session:
             return session.get(ArticleRecord, article_id)
 

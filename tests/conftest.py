@@ -1,5 +1,6 @@
 """Shared fixtures: every test gets its own data directory under tmp_path, with small limits."""
 
+import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from support.stories import ROOT, SEED, SMALL_LIMIT, write_story
+from support.databases import settings_on
+from support.stories import SEED, write_story
 
 from app.archive import Archive
 from app.ingest import ingest
@@ -24,12 +26,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        seeds_dir=ROOT / "seeds",
-        max_article_bytes=SMALL_LIMIT,
-    )
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    """SQLite in tmp_path; NEWSARCHIVE_TEST_BACKEND=postgresql runs every test that takes
+    these settings on a PostgreSQL database of its own instead."""
+    with settings_on(os.environ.get("NEWSARCHIVE_TEST_BACKEND", "sqlite"), tmp_path) as chosen:
+        yield chosen
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """app.archive: store and index written together, drift between them found and repaired.
 
 Each kind of drift (missing, extra, stale, doubled) is made with the real parts,
-the SQLite store and the Whoosh index, as a crash or a bug would leave it.
+the store (SQLite and PostgreSQL) and the Whoosh index, as a crash or a bug would leave it.
 """
 
 from datetime import date
 
 import pytest
+from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
 from support.helpers import found_ids, make
 from support.stories import SEED_ID
 

@@ -4,6 +4,7 @@ The environment is cleared of NEWSARCHIVE_* variables for every test here, so th
 developer's own settings cannot change what the defaults look like.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -59,11 +60,34 @@ def test_fixture_settings_use_the_test_directory(settings, tmp_path):
             "postgresql+psycopg://news@db/archive",
         ),
         ("NEWSARCHIVE_DATABASE_URL", "sqlite:///:memory:", "database_url", "sqlite:///:memory:"),
+        (  # psycopg 3, whatever driver a PostgreSQL URL names: plain means psycopg2
+            "NEWSARCHIVE_DATABASE_URL",
+            "postgresql://news:secret@db:5433/archive",
+            "database_url",
+            "postgresql+psycopg://news:secret@db:5433/archive",
+        ),
+        (
+            "NEWSARCHIVE_DATABASE_URL",
+            "postgres://news@db/archive",
+            "database_url",
+            "postgresql+psycopg://news@db/archive",
+        ),
     ],
 )
 def test_environment_variables_are_read(monkeypatch, variable, value, field, expected):
     monkeypatch.setenv(variable, value)
     assert getattr(Settings(), field) == expected
+
+
+def test_a_postgresql_url_without_its_driver_says_how_to_install_it(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(  # as on a machine without the `postgresql` extra
+        importlib.util,
+        "find_spec",
+        lambda name: None if name == "psycopg" else real_find_spec(name),
+    )
+    with pytest.raises(ValidationError, match=r"pip install -e '\.\[postgresql\]'"):
+        Settings(database_url="postgresql://news@db/archive")
 
 
 def test_data_dir_from_the_environment_moves_store_and_index(monkeypatch, tmp_path):

@@ -1,6 +1,7 @@
 """app.store: upsert outcomes and dedup, lookups, browse filters and order, counts, SQLite setup.
 
-Every test opens a real SQLite file under tmp_path; articles are built with
+Every test of a `store` runs twice: on a real SQLite file under tmp_path and on a
+PostgreSQL database of its own (`support/databases.py`); articles are built with
 `app.article.new_article`, so their hashes and ids are the ones ingest would make.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import text
+from support.databases import BACKENDS, database_url
 from support.helpers import make
 
 from app.archive import Archive
@@ -25,11 +27,13 @@ def put(store: Store, *articles: Article) -> list[Outcome]:
     return store.upsert(articles, source_paths=[f"/src/{a.id}.txt" for a in articles])
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    yield opened
-    opened.close()
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store on a new database: a SQLite file, or a PostgreSQL database of its own."""
+    with database_url(request.param, tmp_path) as url:
+        opened = Store(url)
+        yield opened
+        opened.close()
 
 
 # A small archive: ids, dates, places and sources chosen so filters and ties matter.
@@ -258,10 +262,12 @@ def test_iter_all_of_an_empty_store(store):
     assert list(store.iter_all()) == []
 
 
-def test_sqlite_runs_in_wal_mode_with_synchronous_normal(store):
+def test_sqlite_runs_in_wal_mode_with_synchronous_normal(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    store.close()
 
 
 @pytest.mark.parametrize(("level", "number"), [("NORMAL", 1), ("FULL", 2)])
@@ -280,16 +286,17 @@ def test_an_unknown_synchronous_level_is_refused():
         Settings(sqlite_synchronous="OFF")
 
 
-def test_data_survives_reopening(tmp_path):
-    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
-    first = Store(url)
-    put(first, make("x1", "Kept across opens."))
-    first.close()
-    second = Store(url)
-    try:
-        assert second.get("x1").body == "Kept across opens."
-    finally:
-        second.close()
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_data_survives_reopening(tmp_path, backend):
+    with database_url(backend, tmp_path) as url:
+        first = Store(url)
+        put(first, make("x1", "Kept across opens."))
+        first.close()
+        second = Store(url)
+        try:
+            assert second.get("x1").body == "Kept across opens."
+        finally:
+            second.close()
 
 
 def test_the_table_holds_every_field_of_the_article_and_where_it_came_from():

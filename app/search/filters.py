@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
+from app.article import NUL
 from app.errors import QueryError
 
 MAX_FILTER_CHARS = 200
@@ -70,4 +71,6 @@ def _name(parameter: str, value: object) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > MAX_FILTER_CHARS:
         raise QueryError(parameter, f"is longer than {MAX_FILTER_CHARS} characters")
+    if NUL in text:
+        raise QueryError(parameter, "holds a NUL character, which no stored name has")
     return text

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
 from support.helpers import found_ids
 from support.stories import SEED, SEED_ID, SMALL_LIMIT, write_story
 

@@ -10,6 +10,7 @@ from datetime import date
 import hypothesis
 import pytest
 from hypothesis import strategies as st
+from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
 from support.helpers import search_params
 from support.stories import SEED_ID, SMALL_LIMIT, write_story
 

@@ -16,6 +16,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
 from support.helpers import (
     BAD_FILTERS,
     COCOA_NEWS,

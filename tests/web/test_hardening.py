@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import text
+from support.databases import settings_on
 from support.helpers import corpus_stories, make
 from support.stories import SEED, SEED_ID, SMALL_LIMIT, write_story
 
@@ -207,9 +208,14 @@ def test_the_routes_listed_are_every_route_of_the_app(site):
 SYNCHRONOUS_NORMAL = 1  # PRAGMA synchronous answers 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
 
-def test_the_app_runs_sqlite_in_wal_mode_with_synchronous_normal_on_every_connection(settings):
+def test_the_app_runs_sqlite_in_wal_mode_with_synchronous_normal_on_every_connection(tmp_path):
     """journal_mode is kept in the file; synchronous is set per connection, so several of the
     app's connections are asked, after requests have drawn them from the pool."""
+    with settings_on("sqlite", tmp_path) as settings:  # whatever NEWSARCHIVE_TEST_BACKEND says
+        check_sqlite_connections(settings)
+
+
+def check_sqlite_connections(settings: Settings) -> None:
     assert settings.sqlite_synchronous == "NORMAL"  # the default
     with TestClient(create_app(settings)) as client:
         ingest(client.app.state.archive, [SEED])
