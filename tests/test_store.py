@@ -122,6 +122,11 @@ def test_get_many_returns_only_known_ids(filled):
     assert found["a3"].body == "Charlie story."
 
 
+def test_an_id_holding_a_nul_character_is_no_article_on_either_database(filled):
+    assert filled.get("a1\x00") is None
+    assert filled.resolve_alias("\x00") is None
+
+
 def test_get_many_of_nothing(filled):
     assert filled.get_many([]) == {}
     assert filled.listed([]) == {}

@@ -133,3 +133,21 @@ def test_web_url_keeps_only_http_links(value, kept):
 
 def test_collapse_whitespace():
     assert collapse_whitespace(" one\n two\t\tthree  ") == "one two three"
+
+
+def test_nul_characters_are_dropped_from_every_part():
+    """They carry nothing in news text, and PostgreSQL stores no text holding one."""
+    article = new_article(
+        id=None,
+        title="Head\x00line",
+        published=date(2024, 1, 1),
+        place="PA\x00RIS",
+        region="\x00",
+        source="A\x00FP",
+        body="Body\x00 text.\n\nMore.",
+        source_url="https://example.org/\x00a",
+        authors="A\x00. Writer",
+    )
+    texts = [getattr(article, name) for name in ("title", "place", "region", "source", "body")]
+    assert texts == ["Headline", "PARIS", "", "AFP", "Body text.\n\nMore."]
+    assert article.source_url == "https://example.org/a" and article.authors == "A. Writer"

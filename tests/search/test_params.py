@@ -43,6 +43,8 @@ from app.search.params import (
         ({"per_page": "many"}, "per_page"),
         ({"place": "X" * (MAX_FILTER_CHARS + 1)}, "place"),
         ({"source": "Y" * (MAX_FILTER_CHARS + 1)}, "source"),
+        ({"place": "MOS\x00COW"}, "place"),  # no stored name holds one; PostgreSQL refuses it
+        ({"source": "\x00"}, "source"),
     ],
 )
 def test_bad_parameters_are_refused_by_name(raw, parameter):
