@@ -1,4 +1,4 @@
-"""The `newsarchive` command: serve, ingest, reindex, compact, check, stats.
+"""The `newsarchive` command: serve, ingest, reindex, migrate, compact, check, stats.
 
 Every command and option has help text (a test holds us to it). Messages go to
 stderr, results to stdout, and exit codes say whether anything went wrong.
@@ -7,7 +7,8 @@ stderr, results to stdout, and exit codes say whether anything went wrong.
 import json
 import os
 import sys
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -22,8 +23,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from app import migrations
 from app.archive import Archive
 from app.compactor import compacting_beside
+from app.errors import SchemaBehind
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import is_url
@@ -57,7 +60,7 @@ def serve(
     from app.web.app import create_app
 
     settings = get_settings()
-    with closing(Archive(settings)) as archive:
+    with _opened() as archive:
         if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
@@ -85,7 +88,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Add articles to the archive; exits 1 if anything was rejected, after storing the rest."""
-    with closing(Archive(get_settings())) as archive:
+    with _opened() as archive:
         report = _ingest(archive, [_source(text) for text in sources])
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
@@ -97,9 +100,25 @@ def ingest(
 @cli.command()
 def reindex() -> None:
     """Rebuild the search index from the store."""
-    with closing(Archive(get_settings())) as archive:
+    with _opened() as archive:
         count = archive.reindex()
     typer.echo(f"reindexed {count} articles")
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the store's schema up to this release's (back up the database first)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(get_settings().database_url)
+    try:
+        before, after = migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        typer.echo(f"the store's schema is up to date (revision {after})")
+    else:
+        typer.echo(f"the store's schema went from revision {before} to {after}")
 
 
 @cli.command()
@@ -122,7 +141,7 @@ def compact(
     if beside is not None:
         os.nice(NICENESS)
         die_with(beside)
-    with closing(Archive(get_settings())) as archive:
+    with _opened() as archive:
         options = {} if smallest is None else {"smallest": smallest}
         while merged := archive.index.compact(**options):
             typer.echo(f"merged {merged} segments into one", err=True)
@@ -134,7 +153,7 @@ def check(
     repair: Annotated[bool, typer.Option(help="Mend the index from the store.")] = False,
 ) -> None:
     """Check that the store and the index hold the same articles; exits 1 if not."""
-    with closing(Archive(get_settings())) as archive:
+    with _opened() as archive:
         found = archive.repair() if repair else archive.differences()
     for name in ("missing", "extra", "stale", "doubled"):
         for article_id in getattr(found, name):
@@ -149,7 +168,7 @@ def check(
 @cli.command()
 def stats() -> None:
     """Print how many articles the archive holds, their dates, sources and places."""
-    with closing(Archive(get_settings())) as archive:
+    with _opened() as archive:
         found = archive.store.stats()
     typer.echo(f"articles\t{found.articles}")
     typer.echo(f"first\t{found.first_published or '-'}")
@@ -157,6 +176,19 @@ def stats() -> None:
     for label, counts in (("source", found.by_source), ("place", found.by_place)):
         for name, count in counts.items():
             typer.echo(f"{label}\t{name}\t{count}")
+
+
+@contextmanager
+def _opened() -> Iterator[Archive]:
+    """The archive the settings name; a store behind this release's schema is refused with
+    what to do about it (exit code 2), not a traceback."""
+    try:
+        archive = Archive(get_settings())
+    except SchemaBehind as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    with closing(archive):
+        yield archive
 
 
 def main() -> None:

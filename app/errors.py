@@ -71,3 +71,13 @@ class Unprocessable(Refused):
     """Nothing in the request could be used; `detail` lists each reason."""
 
     status = 422
+
+
+class SchemaBehind(RuntimeError):
+    """The store was made for an older release: `newsarchive migrate` brings it up to date."""
+
+    def __init__(self, revision: str, head: str) -> None:
+        super().__init__(
+            f"the store's schema is at revision {revision}, and this release needs {head}: "
+            "run `newsarchive migrate` (back up the database first)"
+        )

@@ -41,7 +41,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.elements import Extract, UnaryExpression
 
+from app import migrations
 from app.article import NUL, Article, Headline
+from app.errors import SchemaBehind
 from app.search.filters import NAMED, Filters
 
 SQLITE_PRAGMAS = (
@@ -140,14 +142,18 @@ class Stats:
 
 
 class Store:
-    """Opens the database, creates the schema, and answers every SQL question."""
+    """Opens the database, makes or checks its schema (`app/migrations`), and answers every
+    SQL question."""
 
     def __init__(self, url: str, *, synchronous: str = "NORMAL") -> None:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             pragmas = (*SQLITE_PRAGMAS, f"PRAGMA synchronous={synchronous}")
             event.listen(self.engine, "connect", partial(_apply_sqlite_pragmas, pragmas))
-        Base.metadata.create_all(self.engine)
+        revision = migrations.prepare(self.engine, Base.metadata)
+        if revision != migrations.head():
+            self.engine.dispose()
+            raise SchemaBehind(revision, migrations.head())
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:

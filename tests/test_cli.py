@@ -30,7 +30,7 @@ from app.search.engine.schema import document
 from app.search.queries import search
 from app.settings import get_settings
 
-COMMANDS = {"serve", "ingest", "reindex", "compact", "check", "stats"}
+COMMANDS = {"serve", "ingest", "reindex", "migrate", "compact", "check", "stats"}
 
 
 @pytest.fixture
