@@ -5,11 +5,16 @@ ingests the seeds because its archive is empty, and must show what a separate
 `ingest` process adds while it runs, without a restart.
 """
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+from support.databases import BACKENDS, database_url
 from support.helpers import Server, listed_ids, server_env, serving, wait_for
 from support.stories import ROOT, SEED_ID, write_story
 
@@ -98,3 +103,82 @@ def test_two_workers_serve_one_archive_seeded_once(tmp_path):
     log = server.log.read_text()
     assert log.count("Empty archive: ingesting the seeds") == 1, log
     assert log.count("Application startup complete") == 2, log
+
+
+# --- writes from every worker and the CLI at once -------------------------------------------
+
+TOKEN = "a-token-for-the-writers-test"
+WRITERS, BATCHES, PER_BATCH, BY_CLI = 4, 6, 25, 300
+
+
+def posted_batch(writer: int, batch: int) -> list[dict]:
+    day = f"2024-05-{writer + 1:02d}"
+    return [
+        {
+            "id": f"w{writer}-b{batch}-{n}",
+            "published": day,
+            "title": f"Writer {writer} batch {batch} story {n}",
+            "body": f"Concurrent story {n} of batch {batch} from writer {writer} about petrels.",
+        }
+        for n in range(PER_BATCH)
+    ]
+
+
+def post_batches(url: str, writer: int) -> list[int]:
+    """Each batch on a new connection, so that either worker may take it; the statuses."""
+    statuses = []
+    for batch in range(BATCHES):
+        with httpx.Client(base_url=url, trust_env=False, timeout=120) as fresh:
+            answer = fresh.post(
+                "/api/articles",
+                json=posted_batch(writer, batch),
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+        statuses.append(answer.status_code)
+        assert answer.json().get("added") == PER_BATCH, answer.text
+    return statuses
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_writes_from_every_worker_and_the_cli_at_once_all_land(tmp_path, backend):
+    """Two workers take POSTs from four clients while the CLI ingests beside them: no
+    LockError, no 5xx, nothing lost, and `check` finds the store and index agreeing."""
+    cli_file = tmp_path / "cli.jsonl"
+    cli_file.write_text(
+        "".join(
+            json.dumps({"id": f"cli-{n}", "published": "2024-06-01", "body": f"CLI story {n}."})
+            + "\n"
+            for n in range(BY_CLI)
+        )
+    )
+    with database_url(backend, tmp_path) as url:
+        env = server_env(
+            tmp_path,
+            NEWSARCHIVE_SEEDS_DIR=str(ROOT / "seeds"),
+            NEWSARCHIVE_API_TOKEN=TOKEN,
+            NEWSARCHIVE_DATABASE_URL=url,
+        )
+        ready = f"/api/articles/{SEED_ID}"
+        with serving(tmp_path, env, ready, "--workers", "2", start_timeout=120) as server:
+            wait_for(lambda: len(worker_pids(server.process.pid)) == 2, 10, "two workers")
+            with ThreadPoolExecutor(WRITERS + 1) as pool:
+                cli = pool.submit(server.ingest, cli_file, timeout=300)
+                posts = [pool.submit(post_batches, server.url, w) for w in range(WRITERS)]
+                statuses = [status for done in posts for status in done.result()]
+                ingested = cli.result()
+            assert statuses == [200] * WRITERS * BATCHES
+            assert ingested.returncode == 0, ingested.stderr
+            expected = 1 + WRITERS * BATCHES * PER_BATCH + BY_CLI
+            assert server.http.get("/api/stats").json()["articles"] == expected
+            found = server.http.get("/api/search", params={"q": "petrels", "per_page": 1})
+            assert found.json()["total"] == WRITERS * BATCHES * PER_BATCH
+        check = subprocess.run(
+            [sys.executable, "-m", "app", "check"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert check.returncode == 0 and check.stdout.startswith("ok"), check.stdout
+        assert "LockError" not in server.log.read_text()
