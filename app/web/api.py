@@ -88,8 +88,9 @@ Params = Annotated[SearchParams, Depends(search_params)]
 def json_of(answer: BaseModel) -> Response:
     """`answer` as the JSON FastAPI would send for it, not validated again: it was built
     from validated values. (FastAPI validates what a route returns against its
-    `response_model`, on the thread pool for a plain function: measured, a quarter of a
-    search's time on the server.) The routes keep `response_model` for /docs."""
+    `response_model`, on the thread pool for a plain function; with the dependencies made
+    coroutines, a warm search on one worker went from 6.7 to 4.6 ms.) The routes keep
+    `response_model` for /docs."""
     return Response(answer.model_dump_json(), media_type="application/json")
 
 

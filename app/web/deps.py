@@ -1,8 +1,8 @@
 """Request dependencies, as `Annotated` aliases the routes declare.
 
 They are coroutines because they never block: FastAPI runs a plain function in its
-thread pool, a hand-over each way per dependency per request (measured: a tenth of a
-search's time on the server).
+thread pool, a hand-over each way per dependency per request (seen in a profile of the
+server: a tenth of a search's time).
 """
 
 import secrets
