@@ -131,12 +131,13 @@ class SearchIndex:
         """What searches read of the searcher's segments, built once (one thread builds, the
         others wait) and before a search's clock starts: a new segment's, after a commit or
         a merge, costs seconds at a million articles, which is upkeep, not the query's time."""
-        current = generation(leaves_of(searcher))
+        leaves = leaves_of(searcher)
+        current = generation(leaves)
         if current == self._warmed:
             return
         with self._warming:
             if current != self._warmed:
-                columns_of(leaves_of(searcher))
+                columns_of(leaves)
                 read_tables(searcher.reader(), TEXT_FIELDS)
                 self._vocabularies.of(searcher.reader())
                 self._warmed = current
