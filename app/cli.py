@@ -1,12 +1,15 @@
-"""The `newsarchive` command: serve, ingest, reindex, migrate, compact, check, stats.
+"""The `newsarchive` command: serve, ingest, delete, reindex, migrate, compact, follow, check,
+stats.
 
 Every command and option has help text (a test holds us to it). Messages go to
 stderr, results to stdout, and exit codes say whether anything went wrong.
 """
 
 import json
+import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -23,9 +26,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from app import migrations
+from app import follower, migrations
 from app.archive import Archive
-from app.compactor import compacting_beside
+from app.beside import COMPACT, FOLLOW, RESTART_SECONDS, running_beside
 from app.errors import SchemaBehind
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
@@ -54,7 +57,10 @@ def serve(
         typer.Option(min=1, help="Server processes; default: one a core. 1 serves in-process."),
     ] = None,
 ) -> None:
-    """Serve the archive on the web; an empty archive first ingests the seeds."""
+    """Serve the archive on the web; an empty archive first ingests the seeds.
+
+    Beside the server run its follower, which keeps this node's index following the
+    store (and fills it, if new, while the server answers), and its compactor."""
     import uvicorn
 
     from app.web.app import create_app
@@ -64,11 +70,13 @@ def serve(
         if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
-        archive.repair()  # once, here: an ingest killed between store and index leaves drift
     processes = workers or CORES
-    with compacting_beside(settings.compact_seconds):
+    with (
+        running_beside(FOLLOW, RESTART_SECONDS, "follower"),
+        running_beside(COMPACT, settings.compact_seconds, "compactor"),
+    ):
         if processes == 1:
-            uvicorn.run(create_app(settings, repair=False), host=host, port=port)
+            uvicorn.run(create_app(settings, catch_up=False), host=host, port=port)
         else:  # each worker imports the app by name and reads the settings from the environment
             uvicorn.run(WORKER_APP, factory=True, host=host, port=port, workers=processes)
 
@@ -95,6 +103,20 @@ def ingest(
     else:
         _print_report(report)
     raise typer.Exit(1 if report.rejected else 0)
+
+
+@cli.command()
+def delete(
+    ids: Annotated[list[str], typer.Argument(help="Ids of stored articles.", show_default=False)],
+) -> None:
+    """Delete articles (and their duplicates' ids) from the store and every node's index.
+
+    Exits 1 if an id was not stored."""
+    with _opened() as archive:
+        deleted = archive.delete(ids)
+    for article_id in ids:
+        typer.echo(f"{'deleted' if article_id in deleted else 'not stored'}\t{article_id}")
+    raise typer.Exit(0 if len(set(deleted)) == len(set(ids)) else 1)
 
 
 @cli.command()
@@ -146,6 +168,25 @@ def compact(
         while merged := archive.index.compact(**options):
             typer.echo(f"merged {merged} segments into one", err=True)
         typer.echo(f"the index has {archive.index.segment_count()} segments")
+
+
+@cli.command()
+def follow(
+    beside: Annotated[
+        int | None, typer.Option(help="Stop when this process (a server) ends.")
+    ] = None,
+) -> None:
+    """Keep this node's index following the store's changes until stopped.
+
+    It looks every NEWSARCHIVE_FOLLOW_SECONDS; `serve` runs it by itself."""
+    if beside is not None:
+        die_with(beside)
+    logging.basicConfig(level=logging.INFO, format="follower: %(message)s")
+    with _opened() as archive:
+        try:
+            follower.follow(archive, archive.settings.follow_seconds, threading.Event())
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
 
 
 @cli.command()

@@ -69,6 +69,26 @@ class Settings(BaseSettings):
         ge=0,
     )
 
+    follow_seconds: float = Field(
+        0.5,
+        description="How often a server's follower looks for changes other processes and "
+        "nodes made to the store, to apply them to this node's index.",
+        gt=0,
+        le=60,
+    )
+    changes_kept: int = Field(
+        1_000_000,
+        description="Changes the store keeps for indexes to follow; an index further behind "
+        "(a node down meanwhile) is mended from the store by comparing.",
+        ge=1,
+    )
+    max_lag_seconds: float = Field(
+        30.0,
+        description="How long the index may lack a change before /healthz answers 503, "
+        "so that a load balancer sends searches to nodes that are up to date.",
+        gt=0,
+    )
+
     @field_validator("api_token")
     @classmethod
     def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:

@@ -1,18 +1,23 @@
 """The SQL store: the archive's source of truth, reached only through SQLAlchemy.
 
-Only portable constructs are used (SQLite pragmas aside), so that a
-`DATABASE_URL` can move the store to PostgreSQL. Writes come from `Archive`,
-which serialises them; reads are concurrent.
+Only portable constructs are used (SQLite pragmas and PostgreSQL's advisory lock
+aside), so that a `DATABASE_URL` can move the store to PostgreSQL. Every write is
+one transaction that numbers what it changed in the `changes` table, which each
+node's index follows (`Archive.catch_up`). Writers take turns, whichever process or
+machine they run on, so that numbers are given in the order transactions commit: a
+reader that has seen change n has seen every change before it. Reads are concurrent.
 """
 
 import enum
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Protocol, cast
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -21,9 +26,11 @@ from sqlalchemy import (
     Text,
     bindparam,
     create_engine,
+    delete,
     event,
     extract,
     func,
+    insert,
     select,
     tuple_,
 )
@@ -54,6 +61,11 @@ SQLITE_PRAGMAS = (
 # and `PRAGMA synchronous=` the settings' level: NORMAL keeps a commit through the
 # application's crash, FULL also through the machine's power loss
 
+
+# Any number the writers of every store agree on; PostgreSQL holds it for one transaction.
+WRITERS_LOCK = 0x6E657773  # "news"
+# changes a write keeps before it adds its own: an index further behind fills itself anew
+CHANGES_KEPT = 1_000_000
 
 NO_FILTERS = Filters()
 IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
@@ -123,6 +135,42 @@ class AliasRecord(Base):
     article_id: Mapped[str] = mapped_column(String(64), ForeignKey("articles.id"))
 
 
+class ChangeRecord(Base):
+    """One numbered change of the store: an article added, updated, given an alias (a
+    duplicate's id) or deleted. `content_hash` is the article's text after the change,
+    None once deleted. SQLite's AUTOINCREMENT never gives a number twice."""
+
+    __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    article_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change as an index applies it: the article's text after it (None: deleted)."""
+
+    seq: int
+    article_id: str
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The numbers the store's kept changes run between (0 and 0 before the first), and
+    when the first change after a given one was made (None: there is none)."""
+
+    first: int
+    latest: int
+    next_made: datetime | None = None
+
+
 class Outcome(enum.StrEnum):
     """What storing one article did."""
 
@@ -130,6 +178,7 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"  # the same id and text
     DUPLICATE = "duplicate"  # the same text as a stored article with another id
+    DELETED = "deleted"
 
 
 @dataclass(frozen=True)
@@ -145,8 +194,11 @@ class Store:
     """Opens the database, makes or checks its schema (`app/migrations`), and answers every
     SQL question."""
 
-    def __init__(self, url: str, *, synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self, url: str, *, synchronous: str = "NORMAL", changes_kept: int = CHANGES_KEPT
+    ) -> None:
         self.engine: Engine = create_engine(url)
+        self.changes_kept = changes_kept
         if self.engine.dialect.name == "sqlite":
             pragmas = (*SQLITE_PRAGMAS, f"PRAGMA synchronous={synchronous}")
             event.listen(self.engine, "connect", partial(_apply_sqlite_pragmas, pragmas))
@@ -167,9 +219,66 @@ class Store:
         A duplicate's id becomes an alias of the stored article, so that every id a
         source gave still leads somewhere.
         """
-        with self._sessions.begin() as session:
+        with self._writing() as session:
             batch = _Upsert(session, articles)
-            return [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
+            outcomes = [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
+            _record(session, batch.changes)
+            return outcomes
+
+    def delete(self, ids: Sequence[str]) -> list[str]:
+        """Delete the articles stored under `ids`, with the aliases that lead to them;
+        returns the ids that were stored (one holding a NUL character never is)."""
+        ids = [article_id for article_id in ids if NUL not in article_id]
+        with self._writing() as session:
+            stored = [record.id for part in _parts(ids) for record in _records(session, part)]
+            for part in _parts(stored):
+                session.execute(delete(AliasRecord).where(AliasRecord.article_id.in_(part)))
+                session.execute(delete(ArticleRecord).where(ArticleRecord.id.in_(part)))
+            _record(session, [(article_id, Outcome.DELETED, None) for article_id in stored])
+            return stored
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction, begun once every other writer's has ended.
+
+        PostgreSQL holds an advisory lock until the commit. On SQLite the first statement
+        (dropping the changes beyond those kept, needed on both) takes the database's
+        write lock, which SQLite holds until the commit.
+        """
+        with self._sessions.begin() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(WRITERS_LOCK)))
+            newest = select(func.max(ChangeRecord.seq)).scalar_subquery()
+            session.execute(
+                delete(ChangeRecord).where(ChangeRecord.seq <= newest - self.changes_kept)
+            )
+            yield session
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no article and has numbered no change."""
+        with self.engine.connect() as connection:
+            article = connection.scalar(select(ArticleRecord.id).limit(1))
+            change = connection.scalar(select(ChangeRecord.seq).limit(1))
+        return article is None and change is None
+
+    def changes(self, after: int | None = None) -> Changes:
+        """The span of the kept changes; with `after`, when the change next to it was made."""
+        with self.engine.connect() as connection:
+            first, latest = connection.execute(
+                select(func.min(ChangeRecord.seq), func.max(ChangeRecord.seq))
+            ).one()
+            next_made = None
+            if after is not None:
+                later = select(ChangeRecord.changed_at).where(ChangeRecord.seq > after)
+                next_made = connection.scalar(later.order_by(ChangeRecord.seq).limit(1))
+        return Changes(first or 0, latest or 0, next_made)
+
+    def changes_after(self, seq: int, limit: int) -> list[Change]:
+        """The first `limit` changes numbered after `seq`, in order."""
+        columns = (ChangeRecord.seq, ChangeRecord.article_id, ChangeRecord.content_hash)
+        query = select(*columns).where(ChangeRecord.seq > seq).order_by(ChangeRecord.seq)
+        with self.engine.connect() as connection:
+            return [Change(*row) for row in connection.execute(query.limit(limit))]
 
     def resolve_alias(self, alias: str) -> str | None:
         """The id of the article an alias (a duplicate's id) stands for."""
@@ -327,13 +436,14 @@ class _Upsert:
         # not `record in session.new`: that builds the set of every new record at each call,
         # which made a batch's upsert quadratic in its size
         self.added: set[str] = set()
+        self.changes: list[tuple[str, Outcome, str | None]] = []  # id, what, text after
 
     def one(self, article: Article, path: str | None) -> Outcome:
         record = self.existing.get(article.id)
         if record is not None and record.content_hash == article.content_hash:
             return Outcome.UNCHANGED
         if record is None and article.content_hash in self.owner_of_hash:
-            self._alias(article.id, self.owner_of_hash[article.content_hash])
+            self._alias(article.id, self.owner_of_hash[article.content_hash], article.content_hash)
             return Outcome.DUPLICATE
         if record is None:
             record = ArticleRecord(id=article.id)
@@ -345,13 +455,27 @@ class _Upsert:
                 setattr(record, name, getattr(article, name))
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
-        return Outcome.ADDED if article.id in self.added else Outcome.UPDATED
+        outcome = Outcome.ADDED if article.id in self.added else Outcome.UPDATED
+        self.changes.append((article.id, outcome, article.content_hash))
+        return outcome
 
-    def _alias(self, alias: str, article_id: str) -> None:
+    def _alias(self, alias: str, article_id: str, digest: str) -> None:
         if alias not in self.aliases:
             self.session.flush()  # the article may be new in this batch: insert it first
             self.session.add(AliasRecord(id=alias, article_id=article_id))
             self.aliases.add(alias)
+            self.changes.append((article_id, Outcome.DUPLICATE, digest))
+
+
+def _record(session: Session, changes: Sequence[tuple[str, Outcome, str | None]]) -> None:
+    """Number `changes` (id, what, text after) in the order given, in one statement."""
+    if changes:
+        now = datetime.now(UTC)
+        rows = [
+            {"article_id": i, "kind": what.value, "content_hash": digest, "changed_at": now}
+            for i, what, digest in changes
+        ]
+        session.execute(insert(ChangeRecord), rows)
 
 
 def _keyset_order(newest_first: bool) -> tuple[UnaryExpression[date], UnaryExpression[str]]:

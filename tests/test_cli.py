@@ -7,6 +7,7 @@ cleared around each test); the console script itself runs as a subprocess.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -20,9 +21,8 @@ from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
 from app.archive import Archive
+from app.beside import COMPACT, running_beside
 from app.cli import cli
-from app.compactor import COMMAND as COMPACT_COMMAND
-from app.compactor import compacting_beside
 from app.errors import ParseError
 from app.ingest.text import parse_article
 from app.search.engine.compacting import WIDTH
@@ -30,7 +30,17 @@ from app.search.engine.schema import document
 from app.search.queries import search
 from app.settings import get_settings
 
-COMMANDS = {"serve", "ingest", "reindex", "migrate", "compact", "check", "stats"}
+COMMANDS = {
+    "serve",
+    "ingest",
+    "delete",
+    "reindex",
+    "migrate",
+    "compact",
+    "follow",
+    "check",
+    "stats",
+}
 
 
 @pytest.fixture
@@ -234,6 +244,59 @@ def test_check_finds_and_repair_mends_a_lagging_index(data_dir, tmp_path):
     assert run("check").stdout.startswith("ok")
 
 
+def test_delete_takes_articles_from_store_and_index_and_names_what_was_not_stored(
+    data_dir, tmp_path
+):
+    files = good_files(tmp_path / "in", 3)
+    run("ingest", str(SEED), *map(str, files))
+    result = run("delete", f"{1:016x}", "no-such-id", code=1)
+    assert result.stdout.splitlines() == [f"deleted\t{1:016x}", "not stored\tno-such-id"]
+    assert sorted(finds("kestrels")) == [f"{2:016x}", f"{3:016x}"]
+    assert run("delete", f"{2:016x}").stdout == f"deleted\t{2:016x}\n"
+    assert run("stats").stdout.startswith("articles\t2")
+    assert run("check").stdout.startswith("ok")
+
+
+def test_follow_applies_what_another_node_writes_until_stopped(data_dir, tmp_path):
+    """`follow` for this node's index while another node (its own index, the same store)
+    ingests; Ctrl-C stops it."""
+    run("ingest", str(SEED))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSARCHIVE_FOLLOW_SECONDS": "0.1"}
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "app", "follow"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        other = {**env, "NEWSARCHIVE_INDEX_DIR": str(tmp_path / "other-index")}
+        files = good_files(tmp_path / "in", 2)
+        ingested = subprocess.run(
+            [sys.executable, "-m", "app", "ingest", *map(str, files)], env=other, timeout=120
+        )
+        assert ingested.returncode == 0
+        deadline = time.monotonic() + 10
+        while len(finds("kestrels")) < 2:
+            assert time.monotonic() < deadline, "the follower did not apply the other node's"
+            time.sleep(0.1)
+    finally:
+        follower.send_signal(signal.SIGINT)
+        _, errors = follower.communicate(timeout=30)
+    assert follower.returncode == 0, errors
+    assert "applied 2 changes" in errors and "stopped" in errors
+    assert run("check").stdout.startswith("ok")
+
+
+def test_follow_beside_a_process_ends_with_it(data_dir):
+    run("ingest", str(SEED))
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "app", "follow", "--beside", str(server.pid)]
+    follower = subprocess.Popen(command, env=env)
+    time.sleep(1)
+    assert follower.poll() is None
+    server.kill()
+    server.wait()
+    assert follower.wait(timeout=30) != 0  # killed with its server
+
+
 def test_reindex_rebuilds_the_same_ids(data_dir, tmp_path):
     files = good_files(tmp_path / "in", 4)
     run("ingest", str(SEED), *map(str, files))
@@ -301,8 +364,8 @@ def test_a_server_compacts_beside_itself_until_told_to_stop(data_dir):
     priority while the block runs, and no process of it left once the block is done."""
     run("ingest", str(SEED))
     split_the_index(WIDTH)
-    command = [*COMPACT_COMMAND, "--smallest", "1"]
-    with compacting_beside(0.2, command):
+    command = [*COMPACT, "--smallest", "1"]
+    with running_beside(command, 0.2, "compactor"):
         deadline = time.monotonic() + 60
         while segment_count() > 2 and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -313,7 +376,7 @@ def test_a_server_compacts_beside_itself_until_told_to_stop(data_dir):
 
 
 def test_a_compactor_every_0_seconds_never_runs(data_dir):
-    with compacting_beside(0):
+    with running_beside(COMPACT, 0, "compactor"):
         assert not [t for t in threading.enumerate() if t.name == "compactor"]
 
 

@@ -9,13 +9,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, select, text
 from support.databases import BACKENDS, database_url
-from support.helpers import make
+from support.helpers import found_ids, make
 from typer.testing import CliRunner
 
 from app import migrations
+from app.archive import Archive
 from app.cli import cli
 from app.errors import SchemaBehind
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 from app.store import AliasRecord, ArticleRecord, Base, Store
 
 
@@ -62,32 +63,70 @@ def test_the_revisions_from_nothing_make_the_schema_the_models_say(engine):
     assert differences(engine) == []
 
 
-def test_a_store_made_before_migrations_keeps_every_row_and_is_stamped(url, engine, monkeypatch):
-    """As the release before migrations left it: the tables, no version. Opening stamps it at
-    the baseline; `newsarchive migrate` finds it up to date; every row is as it was."""
+def filled_as_before_changes(url: str, engine: Engine) -> list:
+    """A store as the releases before numbered changes left it (articles, aliases, no
+    `changes` table); returns its rows."""
     filled = Store(url)
     filled.upsert(
         [make("a1", "Alpha story."), make("a2", "Bravo story."), make("copy", "Alpha story.")],
         source_paths=["/a1", "/a2", "/copy"],
     )
     filled.close()
-    with engine.begin() as connection:  # back to the state of before: no version table
-        connection.execute(text("DROP TABLE alembic_version"))
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE changes"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     rows = every_row(engine)
     assert len(rows) == 3  # two articles, one alias
+    return rows
 
-    Store(url).close()
-    assert revision(engine) == migrations.BASELINE == migrations.head()
+
+def test_a_store_made_before_migrations_is_stamped_and_upgraded_keeping_every_row(
+    url, engine, monkeypatch
+):
+    """As the release before migrations left it: the tables, no version. Opening stamps it at
+    the baseline and refuses it; `newsarchive migrate` upgrades it; every row is as it was."""
+    rows = filled_as_before_changes(url, engine)
+    with engine.begin() as connection:  # and before migrations: no version table
+        connection.execute(text("DROP TABLE alembic_version"))
+
+    with pytest.raises(SchemaBehind):
+        Store(url)
+    assert revision(engine) == migrations.BASELINE
     result = run_cli(monkeypatch, url, "migrate")
     assert result.exit_code == 0, result.output
-    assert "up to date" in result.stdout
+    assert f"from revision {migrations.BASELINE} to {migrations.head()}" in result.stdout
     assert every_row(engine) == rows
+    assert differences(engine) == []
+    assert "up to date" in run_cli(monkeypatch, url, "migrate").stdout
+
+
+def test_the_last_release_s_store_upgraded_fills_a_new_index_and_numbers_new_changes(
+    url, engine, monkeypatch, tmp_path
+):
+    """Revision 0001 (no numbered changes) to the head: every row kept; an index built by
+    the release before (no applied change recorded) is filled once, then follows."""
+    rows = filled_as_before_changes(url, engine)
+    before, after = migrations.upgrade(engine)
+    assert (before, after) == ("0001", migrations.head())
+    assert every_row(engine) == rows
+
+    archive = Archive(settings_with(url, tmp_path))
+    try:
+        assert archive.index.applied_change() is None
+        assert archive.catch_up() == 0  # filled by comparing: the store numbered nothing yet
+        assert sorted(found_ids(archive, "story")) == ["a1", "a2"]
+        archive.add([make("a3", "Charlie story.")], source_paths=[None])
+        assert archive.index.applied_change() == archive.store.changes().latest == 1
+        assert not archive.differences()
+    finally:
+        archive.close()
 
 
 def test_a_store_behind_this_release_is_refused_with_what_to_do(url, engine, monkeypatch):
     Store(url).close()
+    current = migrations.head()
     monkeypatch.setattr(migrations, "head", lambda: "9999")  # as a later release would see it
-    with pytest.raises(SchemaBehind, match=r"revision 0001.*needs 9999.*newsarchive migrate"):
+    with pytest.raises(SchemaBehind, match=rf"revision {current}.*needs 9999.*newsarchive migrate"):
         Store(url)
 
 
@@ -108,3 +147,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, url: str, *arguments: str):
         return CliRunner().invoke(cli, list(arguments))
     finally:
         get_settings.cache_clear()
+
+
+def settings_with(url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=url)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
-from app.errors import Unprocessable
+from app.errors import NotFound, Unprocessable
 from app.ingest import ingest_records
 from app.search import export
 from app.search import queries as search
@@ -174,6 +174,23 @@ def add_articles(archive: ArchiveDep, _writer: WriterDep, articles: ArticlesIn) 
     if answer.rejected and not answer.stored:
         raise Unprocessable([item.model_dump() for item in answer.rejected])
     return answer
+
+
+@router.delete(
+    "/articles/{article_id}",
+    status_code=204,
+    responses={
+        404: {"model": ErrorOut, "description": "No article is stored under this id."},
+        401: {"model": ErrorOut, "description": "No valid bearer token."},
+        403: {"model": ErrorOut, "description": "Writes are disabled on this server."},
+    },
+)
+def delete_article(archive: ArchiveDep, _writer: WriterDep, article_id: str) -> Response:
+    """Delete an article, with the ids of its duplicates, from the store and every node's
+    index; needs the API token."""
+    if not archive.delete([article_id]):
+        raise NotFound(f"no article is stored under the id {article_id!r}")
+    return Response(status_code=204)
 
 
 @router.get("/stats", response_model=StatsOut)

@@ -9,24 +9,24 @@ from fastapi.staticfiles import StaticFiles
 
 from app.archive import Archive
 from app.settings import Settings, get_settings
-from app.web import api, handlers, pages
+from app.web import api, handlers, health, pages
 from app.web.middleware import BodyLimit, HeadAsGet
 from app.web.security import SecureResponses
 
 
-def create_app(settings: Settings | None = None, *, repair: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> FastAPI:
     """The ASGI app over the archive in `settings` (the process's settings by default).
 
-    At start it mends the index from the store (an ingest killed between the two leaves
-    drift) unless `repair` is False: `serve` repairs once before it starts its workers.
+    At start it brings the index up to the store (`Archive.catch_up`) unless `catch_up`
+    is False: under `serve`, its follower does, while the workers answer.
     """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         archive = Archive(settings)
-        if repair:
-            archive.repair()
+        if catch_up:
+            archive.catch_up()
         archive.index.warm()
         app.state.archive = archive
         yield
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, *, repair: bool = True) -> Fast
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(health.router)
     handlers.register(app)
     return app
 
@@ -52,6 +53,6 @@ def worker_app() -> FastAPI:
     """The app of one of `serve --workers N`'s processes (uvicorn's factory, by name).
 
     Its settings come from the environment, like its parent's; the parent has ingested
-    the seeds and repaired the index already, so that N workers do not race to.
+    the seeds and started the follower, so that N workers do not race to.
     """
-    return create_app(get_settings(), repair=False)
+    return create_app(get_settings(), catch_up=False)

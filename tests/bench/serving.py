@@ -41,9 +41,10 @@ def archive_env(data: Path, **more: str) -> dict[str, str]:
     }
 
 
-def ingest_with_cli(source: Path, data: Path) -> float:
-    """Seconds for `newsarchive ingest` to store and index `source` in the archive in `data`."""
-    return _timed_cli(["ingest", str(source)], data)
+def ingest_with_cli(source: Path, data: Path, **env: str) -> float:
+    """Seconds for `newsarchive ingest` to store and index `source` in the archive in `data`
+    (`env`: more settings, NEWSARCHIVE_DATABASE_URL=… for another store)."""
+    return _timed_cli(["ingest", str(source)], data, **env)
 
 
 def compact_with_cli(data: Path) -> float:
@@ -52,11 +53,11 @@ def compact_with_cli(data: Path) -> float:
     return _timed_cli(["compact"], data)
 
 
-def _timed_cli(arguments: list[str], data: Path) -> float:
+def _timed_cli(arguments: list[str], data: Path, **env: str) -> float:
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "app", *arguments],
-        env=archive_env(data),
+        env=archive_env(data, **env),
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -296,7 +296,9 @@ def all_routes(routes) -> list[APIRoute]:
 
 
 def api_routes(client) -> list[APIRoute]:
-    return [r for r in all_routes(client.app.routes) if r.path.startswith("/api/")]
+    """The routes that answer JSON: the API's and the health check's."""
+    routes = all_routes(client.app.routes)
+    return [r for r in routes if r.path.startswith("/api/") or r.path == "/healthz"]
 
 
 def test_openapi_lists_every_api_route(client):
@@ -327,7 +329,7 @@ def test_docs_page(client):
     [
         ("GET", "/api/nope", 404),
         ("POST", "/api/search", 405),
-        ("DELETE", f"/api/articles/{SEED_ID}", 405),
+        ("PUT", f"/api/articles/{SEED_ID}", 405),
         ("GET", "/api/search?per_page=x", 422),
     ],
 )
@@ -532,6 +534,44 @@ def test_a_list_is_stored_with_dedup_and_each_bad_item_named(writable):
     assert (body["added"], body["updated"], body["unchanged"]) == (1, 1, 0)
     assert body["rejected"] == [{"item": "item 3", "reason": "date 2024-02-30 does not exist"}]
     assert writable.get("/api/articles/post-1").json()["body"] == "Zanzibar ferry, corrected."
+
+
+def delete(client, article_id: str, token: str | None = TOKEN):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.delete(f"/api/articles/{article_id}", headers=headers)
+
+
+def test_a_deleted_article_is_gone_from_every_face_with_its_duplicates_ids(writable):
+    post(writable, [NEW, {**NEW, "id": "post-copy"}, {**NEW, "id": "other", "body": "Other."}])
+    assert writable.get("/api/articles/post-copy", follow_redirects=False).status_code == 308
+    response = delete(writable, "post-1")
+    assert response.status_code == 204 and response.content == b""
+    for gone in ("post-1", "post-copy"):
+        assert writable.get(f"/api/articles/{gone}").status_code == 404
+        assert writable.get(f"/articles/{gone}").status_code == 404
+    assert writable.get("/api/search", params={"q": "zanzibar"}).json()["total"] == 0
+    assert writable.get("/api/stats").json()["articles"] == 1  # "other"
+    again = delete(writable, "post-1")
+    assert again.status_code == 404
+    assert "post-1" in again.json()["detail"]
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token-of-some-length"])
+def test_deleting_needs_the_token(writable, token):
+    post(writable, NEW)
+    assert delete(writable, "post-1", token=token).status_code == 401
+    assert delete(writable, "post-1", token=None).headers["www-authenticate"] == "Bearer"
+    assert writable.get("/api/articles/post-1").status_code == 200
+
+
+def test_deleting_is_refused_when_no_token_is_configured(client):
+    assert delete(client, SEED_ID).status_code == 403
+    assert client.get(f"/api/articles/{SEED_ID}").status_code == 200
+
+
+@pytest.mark.parametrize("odd", ["nul%00id", "%E2%80%8B", "a" * 5000, "..%2F..%2Fetc"])
+def test_deleting_an_odd_id_is_a_404_never_a_500(writable, odd):
+    assert delete(writable, odd).status_code == 404
 
 
 def test_nothing_storable_is_a_422_naming_each_item(writable):

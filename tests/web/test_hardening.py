@@ -24,7 +24,7 @@ from app.archive import Archive
 from app.ingest import ingest
 from app.search.params import WHOLE_NUMBER
 from app.settings import Settings
-from app.web import api
+from app.web import api, health
 from app.web import pages as web
 from app.web.app import create_app
 
@@ -197,7 +197,7 @@ def test_the_fingerprint_sees_a_write(with_alias):
 
 
 def test_the_routes_listed_are_every_route_of_the_app(site):
-    own = [route for router in (api.router, web.router) for route in router.routes]
+    own = [route for r in (api.router, web.router, health.router) for route in r.routes]
     expected = {route.path for route in own if "GET" in route.methods}
     expected |= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"}
     assert {route.path for route in get_routes(site.app)} == expected

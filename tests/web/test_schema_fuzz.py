@@ -67,7 +67,7 @@ def writes(app) -> schemathesis.BaseSchema:
 
 
 read_schema = schemathesis.pytest.from_fixture("reads").include(method="GET")
-write_schema = schemathesis.pytest.from_fixture("writes").include(method="POST")
+write_schema = schemathesis.pytest.from_fixture("writes").include(method=["POST", "DELETE"])
 
 
 @read_schema.parametrize()
@@ -91,6 +91,8 @@ def test_the_schema_holds_every_api_operation(reads):
         ("GET", "/api/articles/{article_id}/related"),
         ("GET", "/api/stats"),
         ("POST", "/api/articles"),
+        ("DELETE", "/api/articles/{article_id}"),
+        ("GET", "/healthz"),
     }
 
 

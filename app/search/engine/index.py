@@ -23,7 +23,7 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import compacting, forks, language, likeness, merging, spelling
+from app.search.engine import applied, compacting, forks, language, likeness, merging, spelling
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
@@ -43,6 +43,8 @@ from app.search.filters import Filters
 logger = logging.getLogger(__name__)
 
 WRITE_TIMEOUT_SECONDS = 60.0
+# Applying a batch of changes writes up to a bulk batch of articles: minutes on a slow machine
+APPLYING_TIMEOUT_SECONDS = 600.0
 # Segments are written as separate files, not one compound file: this Whoosh reads a
 # compound file's members into memory, a whole copy of the index for every searcher
 # (measured: 85 MB a searcher at 10,000 articles, 3.4 GB for a server under load).
@@ -110,6 +112,7 @@ class SearchIndex:
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._ix = _open_or_create(path)
         self._write_lock = threading.Lock()
         self._searchers = SearcherPool(self._ix, SEARCHERS)
@@ -152,6 +155,18 @@ class SearchIndex:
                 return 0
             with self._write_lock, compacting.write_lock(self._ix, WRITE_TIMEOUT_SECONDS):
                 return compacting.swap(self._ix, staged)
+
+    def applied_change(self) -> int | None:
+        """The number of the store's last change this index reflects (see `applied.py`)."""
+        return applied.read(self.path)
+
+    def record_applied(self, seq: int) -> None:
+        """Call only after the commit that applied change `seq`, under `applying()`."""
+        applied.write(self.path, seq)
+
+    def applying(self) -> AbstractContextManager[None]:
+        """The lock under which one thread of one process applies changes to this index."""
+        return applied.exclusive(self.path, APPLYING_TIMEOUT_SECONDS)
 
     def segment_count(self) -> int:
         return len(self._ix._read_toc().segments)  # type: ignore[no-untyped-call]
@@ -321,8 +336,8 @@ class SearchIndex:
 def _open_or_create(path: Path) -> index.FileIndex:
     """The index in `path`; an unreadable one is replaced by an empty one.
 
-    The index is derived: an empty one is refilled from the store by `Archive.repair`,
-    which the server runs at start, so a damaged index costs time, never articles.
+    The index is derived: a new one has no applied change (`applied.py`), so the node fills
+    it from the store (`Archive.catch_up`): a damaged index costs time, never articles.
     """
     if index.exists_in(str(path)):
         with warnings.catch_warnings():  # Whoosh leaves a damaged file open: closed below
@@ -339,6 +354,7 @@ def _open_or_create(path: Path) -> index.FileIndex:
         logger.warning("search index in %s cannot be read (%s); starting it anew", path, reason)
     created = index.create_in(str(path), SCHEMA)
     _version_file(path).write_text(f"{SCHEMA_VERSION}\n")
+    applied.forget(path)
     return created
 
 
