@@ -1,7 +1,9 @@
-// Two enhancements; without them every page works (Tab reaches the box, a link the list).
+// Three enhancements; without them every page works (Tab reaches the box, a link the list,
+// the filters are open below the results).
 // Keyboard shortcut: "/" focuses the page's search box, as on many sites.
 // Related stories: an article's page links to their own page, worked out after the article
 // is shown; the list is fetched from it and put in place of the link.
+// Filters on a phone: folded below the results; the "Filters" link at the top unfolds them.
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -31,4 +33,12 @@ if (related) {
       else related.remove(); // nothing shares the story's key words
     })
     .catch(() => {}); // the link stays, and leads to the same list
+}
+
+const filters = document.querySelector(".facet-panel");
+if (filters && window.matchMedia("(max-width: 59.99rem)").matches) {
+  filters.open = false;
+  for (const link of document.querySelectorAll('a[href="#filters"]')) {
+    link.addEventListener("click", () => { filters.open = true; });
+  }
 }

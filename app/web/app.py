@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.archive import Archive
 from app.settings import Settings, get_settings
-from app.web import api, handlers, health, pages
+from app.web import api, docs, handlers, health, pages
 from app.web.middleware import BodyLimit, HeadAsGet
 from app.web.security import SecureResponses
 
@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> Fa
         summary="Search and read an archive of news articles.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by `docs.py`, from the package, not a CDN
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> Fa
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(health.router)
+    docs.mount(app)
     handlers.register(app)
     return app
 

@@ -13,7 +13,7 @@ from starlette.routing import Match, Mount
 
 from app.errors import Moved, Refused
 from app.web import pages
-from app.web.security import security_headers
+from app.web.security import SECURITY_HEADERS
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -89,7 +89,7 @@ async def _internal_error(request: Request, _exc: Exception) -> Response:
     security headers here.
     """
     response = _error(request, 500, "internal error: the archive could not answer this request")
-    response.headers.update(security_headers(request.url.path))
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 

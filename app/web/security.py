@@ -20,23 +20,14 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-# FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from a CDN and start them with
-# an inline script, which the policy above forbids; they keep only the framing rules.
-DOCS_POLICY = "frame-ancestors 'none'; base-uri 'none'"
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
-HEADERS = {
+SECURITY_HEADERS = {  # every response's, /docs included (see docs.py)
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 _URL_IGNORED = re.compile(r"[\t\n\r]")  # browsers drop these from a URL before reading it
 _LEADING_SLASHES = re.compile(r"^[/\\]+")
-
-
-def security_headers(path: str) -> dict[str, str]:
-    """The headers a response to `path` carries."""
-    policy = DOCS_POLICY if path in DOCS_PATHS else CONTENT_SECURITY_POLICY
-    return {"Content-Security-Policy": policy, **HEADERS}
 
 
 def site_relative(location: str) -> str:
@@ -47,7 +38,7 @@ def site_relative(location: str) -> str:
 
 
 class SecureResponses:
-    """Adds `security_headers` to every HTTP response and makes its Location site-relative."""
+    """Adds `SECURITY_HEADERS` to every HTTP response and makes its Location site-relative."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,12 +46,11 @@ class SecureResponses:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        path = scope.get("path", "")
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in security_headers(path).items():
+                for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 if "location" in headers:
                     headers["Location"] = site_relative(headers["location"])

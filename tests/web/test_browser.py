@@ -410,7 +410,96 @@ def test_timeline_reads_as_a_group_of_named_links(browser, site):
         assert f"{total:,} matches from" in description
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_phone_shows_results_first_and_folds_the_filters_behind_one_control(browser, site):
+    with tab(browser, site, viewport=PHONE) as watched:
+        page = watched.page
+        watched.goto(f"/search?q={QUERY}")
+        headline = boxes(page, "ol.results h3")[0]
+        assert headline["y"] + headline["height"] <= PHONE["height"]  # on the first screen
+        panel = page.locator("details.facet-panel")
+        assert not panel.evaluate("el => el.open")
+        assert not page.locator(".facets a").first.is_visible()
+        page.locator(".to-filters a").click()
+        assert panel.evaluate("el => el.open")
+        place = page.locator(f'.facets a:text-is("{BURST_PLACE}")')
+        assert place.is_visible()
+        with page.expect_navigation():
+            place.click()
+        assert params(page)["place"] == BURST_PLACE
+        assert page.locator(".to-filters").inner_text() == "Filters (1 chosen)"
+        watched.assert_stayed_home()
+
+
+def test_the_keyboard_reaches_the_first_result_in_four_presses_by_the_skip_link(browser, site):
+    with tab(browser, site, viewport=PHONE) as watched:
+        page = watched.page
+        watched.goto(f"/search?q={QUERY}")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to the results"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == page.locator("ol.results h3 a").first.get_attribute("href")
+        assert_focus_visible(page)
+
+
+def test_the_api_docs_render_every_operation_offline(browser, site):
+    """/docs on a machine without internet: every request stays on the site (the tab
+    refuses any other), the CSP holds (a violation is a console error), and every operation
+    of /openapi.json is shown."""
+    operations = {
+        (method.upper(), path)
+        for path, methods in site.http.get("/openapi.json").json()["paths"].items()
+        for method in methods
+    }
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto("/docs")
+        page.locator(".opblock").first.wait_for()
+        shown = {
+            (
+                block.locator(".opblock-summary-method").inner_text(),
+                block.locator(".opblock-summary-path").get_attribute("data-path"),
+            )
+            for block in page.locator(".opblock").all()
+        }
+        assert shown == operations
+        watched.assert_stayed_home()
+
+
 # --- Looks: screenshots, the phone width, dark mode, print --------------------------------------
+
+NEAR = 64  # px: what lies next to another in the facets' column on a desktop
+
+
+def boxes(page: Page, selector: str) -> list[dict]:
+    return [box for box in (el.bounding_box() for el in page.locator(selector).all()) if box]
+
+
+def test_facets_stay_together_beside_the_results_after_choosing_on_a_desktop(browser, site):
+    """Choosing a facet value leaves the other facets where they were, right below its chip
+    (they dropped a screen or more under the results), and several chips sit together."""
+    with tab(browser, site, viewport={"width": 1280, "height": 800}) as watched:
+        page = watched.page
+        watched.goto(f"/search?q={QUERY}")
+        with page.expect_navigation():
+            page.locator('.facets details:has(summary:text-is("Source")) a').first.click()
+        chip = boxes(page, ".facets .chosen")
+        others = boxes(page, ".facets details.facet")
+        assert len(chip) == 1 and others
+        assert 0 <= others[0]["y"] - (chip[0]["y"] + chip[0]["height"]) < NEAR
+        first_result = boxes(page, "ol.results li")[0]
+        assert others[0]["y"] < first_result["y"] + first_result["height"]  # beside, not under
+        assert others[0]["x"] + others[0]["width"] <= first_result["x"]
+
+        watched.goto(PAGES["search-narrowed"])  # dates and a place chosen
+        chips = boxes(page, ".facets .chosen")
+        assert len(chips) == 2
+        assert 0 <= chips[1]["y"] - (chips[0]["y"] + chips[0]["height"]) < NEAR
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
