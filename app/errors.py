@@ -22,11 +22,13 @@ class Refused(Exception):
 
 
 class QueryError(Refused):
-    """A parameter a client sent cannot be served; says which and why."""
+    """A parameter a client sent cannot be served; says which and why: `detail` to a
+    program (it names the parameter), `for_reader` to a person on a page."""
 
-    def __init__(self, parameter: str, reason: str) -> None:
+    def __init__(self, parameter: str, reason: str, *, for_reader: str = "") -> None:
         super().__init__(f"{parameter}: {reason}")
         self.parameter = parameter
+        self.for_reader = for_reader or f"This search cannot be run: {reason}."
 
 
 class NotFound(Refused):

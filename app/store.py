@@ -305,6 +305,15 @@ class Store:
                 for row in connection.execute(_LISTED, {"ids": list(part)})
             }
 
+    def neighbours(self, published: date, article_id: str) -> tuple[Headline | None, ...]:
+        """The articles just before and just after (published, id) in date order."""
+        key = tuple_(ArticleRecord.published, ArticleRecord.id)
+        here = tuple_(published, article_id)
+        before = select(*LISTED_COLUMNS).where(key < here).order_by(*_keyset_order(True))
+        after = select(*LISTED_COLUMNS).where(key > here).order_by(*_keyset_order(False))
+        with self.engine.connect() as connection:
+            return tuple(connection.execute(query.limit(1)).first() for query in (before, after))
+
     def get_many(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
         with self._sessions() as session:
             return {row.id: row for part in _parts(ids) for row in _records(session, part)}

@@ -1,9 +1,10 @@
-// Three enhancements; without them every page works (Tab reaches the box, a link the list,
+// Four enhancements; without them every page works (Tab reaches the box, a link the list,
 // the filters are open below the results).
 // Keyboard shortcut: "/" focuses the page's search box, as on many sites.
 // Related stories: an article's page links to their own page, worked out after the article
 // is shown; the list is fetched from it and put in place of the link.
 // Filters on a phone: folded below the results; the "Filters" link at the top unfolds them.
+// The search form's sort applies when it is chosen (without script, by the Search button).
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -41,4 +42,9 @@ if (filters && window.matchMedia("(max-width: 59.99rem)").matches) {
   for (const link of document.querySelectorAll('a[href="#filters"]')) {
     link.addEventListener("click", () => { filters.open = true; });
   }
+}
+
+for (const form of document.querySelectorAll("form[data-submit-on-change]")) {
+  const sort = form.querySelector('select[name="sort"]');
+  if (sort) sort.addEventListener("change", () => form.requestSubmit());
 }

@@ -16,6 +16,7 @@ MAX_FILTER_CHARS = 200
 # Filters that keep the articles whose column of the same name equals the value, any case.
 NAMED = ("place", "source")
 FACET_LABELS = {"source": "Source", "place": "Place"}  # the named filters' facets, in order
+READER_NAMES = {"from": "start date", "to": "end date", "place": "place", "source": "source"}
 HELP = {  # query-string name: what it means, for the API's documentation
     "from": "Earliest date, inclusive (YYYY-MM-DD).",
     "to": "Latest date, inclusive (YYYY-MM-DD).",
@@ -50,9 +51,18 @@ class Filters:
         """Validate the query-string values; `QueryError` names the bad parameter."""
         first, last = _date("from", raw.get("from")), _date("to", raw.get("to"))
         if first and last and first > last:
-            raise QueryError("from", f"{first} is after to={last}")
+            raise QueryError(
+                "from",
+                f"{first} is after to={last}",
+                for_reader=f"The start date, {_long(first)}, is after the end date, "
+                f"{_long(last)}: swap them, or change one.",
+            )
         named = {name: _name(name, raw.get(name)) for name in NAMED}
         return cls(date_from=first, date_to=last, **named)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _date(parameter: str, value: object) -> date | None:
@@ -64,13 +74,28 @@ def _date(parameter: str, value: object) -> date | None:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise QueryError(parameter, f"{text[:40]!r} is not a date of the form YYYY-MM-DD")
+    raise QueryError(
+        parameter,
+        f"{text[:40]!r} is not a date of the form YYYY-MM-DD",
+        for_reader=f"The {READER_NAMES[parameter]} “{text[:40]}” is not a date in the calendar: "
+        "pick one with the date box.",
+    )
 
 
 def _name(parameter: str, value: object) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > MAX_FILTER_CHARS:
-        raise QueryError(parameter, f"is longer than {MAX_FILTER_CHARS} characters")
+        raise QueryError(
+            parameter,
+            f"is longer than {MAX_FILTER_CHARS} characters",
+            for_reader=f"No {READER_NAMES[parameter]} has a name that long: choose one from "
+            "the list beside the results.",
+        )
     if NUL in text:
-        raise QueryError(parameter, "holds a NUL character, which no stored name has")
+        raise QueryError(
+            parameter,
+            "holds a NUL character, which no stored name has",
+            for_reader=f"No {READER_NAMES[parameter]} has that name: choose one from the list "
+            "beside the results.",
+        )
     return text

@@ -76,11 +76,20 @@ def parse_params(raw: Mapping[str, object]) -> SearchParams:
     """Validate the query string's values into `SearchParams`, or raise `QueryError`."""
     q = str(raw.get("q") or "").strip()
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError("q", f"the query is {len(q):,} characters; the limit is {MAX_QUERY_CHARS}")
+        raise QueryError(
+            "q",
+            f"the query is {len(q):,} characters; the limit is {MAX_QUERY_CHARS}",
+            for_reader=f"Your search is {len(q):,} characters long; it can be at most "
+            f"{MAX_QUERY_CHARS:,}. Keep the words that matter most.",
+        )
     chosen = Filters.from_query(raw)
     sort = str(raw.get("sort") or "").strip() or _default_sort(q)
     if sort not in SORTS:
-        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+        raise QueryError(
+            "sort",
+            f"must be one of {', '.join(SORTS)}",
+            for_reader="Results can be sorted best first, newest first or oldest first.",
+        )
     if sort == "relevance" and not q:
         sort = "newest"
     size = _whole_number("per_page", raw.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
@@ -92,15 +101,36 @@ def _default_sort(q: str) -> str:
     return "relevance" if q else "newest"
 
 
+READER_NUMBERS = {"page": "page number", "per_page": "number of results a page"}
+
+
 def _whole_number(parameter: str, value: object, default: int, maximum: int) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     if not isinstance(value, int) and not WHOLE_NUMBER.fullmatch(str(value)):
-        raise QueryError(parameter, f"{str(value)[:40]!r} is not a whole number")  # not "١"
+        raise QueryError(  # not "١"
+            parameter,
+            f"{str(value)[:40]!r} is not a whole number",
+            for_reader=f"The {READER_NUMBERS[parameter]} must be a whole number, such as 2.",
+        )
     number = int(cast(int | str, value))  # an int, or text checked to be a whole number
     if not 1 <= number <= maximum:
-        raise QueryError(parameter, f"must be between 1 and {maximum:,}")
+        raise QueryError(
+            parameter,
+            f"must be between 1 and {maximum:,}",
+            for_reader=_out_of_range(parameter, maximum),
+        )
     return number
+
+
+def _out_of_range(parameter: str, maximum: int) -> str:
+    if parameter == "page":
+        return (
+            f"Only the first {MAX_DEPTH:,} results of a search can be paged through: "
+            f"{maximum:,} pages. To reach the others, narrow it with more words, dates, "
+            "a place or a source, or sort it the other way."
+        )
+    return f"A page can show between 1 and {maximum:,} results."
 
 
 @dataclass(frozen=True)

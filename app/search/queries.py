@@ -15,11 +15,13 @@ from math import ceil
 from markupsafe import Markup
 
 from app.archive import Archive
+from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
 from app.search.engine import snippet
 from app.search.facets import Facets, build_facets
+from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
-from app.search.timeline import Bucket, buckets, choose_unit
+from app.search.timeline import Bucket, buckets, choose_unit, focus
 from app.store import ArticleRecord, Listed, Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
@@ -33,6 +35,7 @@ class ResultItem:
     place: str | None
     source: str | None
     snippet: Markup  # built from escaped text, matches in <mark>
+    headline: Markup  # the title as shown: readable, matches in <mark> (`headlines.py`)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,28 @@ def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPa
     return SearchPage(params, total, [result_item(row, frozenset()) for row in rows], tallied)
 
 
+@dataclass(frozen=True)
+class Charted:
+    """A search's matches as its page charts them: over the days most of them lie in
+    (`timeline.focus`), with the matches left out before and after counted apart."""
+
+    unit: str
+    buckets: list[Bucket]
+    before: int
+    after: int
+
+
+def charted(found: SearchPage) -> Charted | None:
+    days = found.facets.days if found.facets else {}
+    if not days:
+        return None
+    first, last = focus(days)
+    unit = choose_unit(first, last)
+    before = sum(count for day, count in days.items() if day < first)
+    after = sum(count for day, count in days.items() if day > last)
+    return Charted(unit, buckets(days, first=first, last=last, unit=unit), before, after)
+
+
 def timeline(found: SearchPage) -> tuple[str | None, list[Bucket]]:
     """The search's matches a day, week, month or year (the unit), first match to last."""
     days = found.facets.days if found.facets else {}
@@ -133,6 +158,19 @@ def timeline(found: SearchPage) -> tuple[str | None, list[Bucket]]:
         return None, []
     unit = choose_unit(min(days), max(days))
     return unit, buckets(days, unit=unit)
+
+
+def highlighted_words(archive: Archive, q: str) -> frozenset[str]:
+    """The indexed words a search for `q` highlights; none for a query that cannot run."""
+    try:
+        return archive.index.matched_terms(q) if q else frozenset()
+    except InvalidQuery:
+        return frozenset()
+
+
+def neighbours(archive: Archive, record: ArticleRecord) -> tuple[Headline | None, ...]:
+    """The stories just before and just after `record` in date order (the archive's)."""
+    return archive.store.neighbours(record.published, record.id)
 
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:
@@ -151,9 +189,17 @@ def stats(archive: Archive) -> Stats:
     return archive.store.stats()
 
 
-def months(archive: Archive) -> list[tuple[date, int]]:
-    """The first day of every month that has articles, with its count, newest first."""
-    return [(date(year, month, 1), count) for year, month, count in archive.store.month_counts()]
+def years(archive: Archive) -> list[Bucket]:
+    """Every year from the archive's first to its last, with its articles (0 for a gap)."""
+    counted: dict[int, int] = {}
+    for year, _month, count in archive.store.month_counts():
+        counted[year] = counted.get(year, 0) + count
+    if not counted:
+        return []
+    return [
+        Bucket(date(year, 1, 1), date(year, 12, 31), counted.get(year, 0), str(year))
+        for year in range(min(counted), max(counted) + 1)
+    ]
 
 
 def period(
@@ -192,4 +238,5 @@ def result_item(row: Listed, terms: frozenset[str]) -> ResultItem:
         place=row.place,
         source=row.source,
         snippet=Markup(snippet(row.body, terms)),  # safe: snippet() escapes the text itself
+        headline=headline_html(row.title, terms),
     )

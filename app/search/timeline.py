@@ -44,6 +44,42 @@ def choose_unit(first: date, last: date) -> str:
     return "month" if span <= MAX_MONTH_SPAN else "year"
 
 
+OUTLYING_SHARE = 0.02  # of the matches, at most, left out of a chart as outliers...
+FOCUS_GAIN = 3  # ...and only when the rest spans this many times less time
+NEAR_DAYS = 7  # a match this close to the rest (or a tenth of its span) is not far out
+
+
+def focus(day_counts: Mapping[date, int]) -> tuple[date, date]:
+    """The days a chart should cover: from the first match to the last, unless a few
+    matches (at most `OUTLYING_SHARE` of them, half at each end) lie so far out that
+    leaving them out narrows the span `FOCUS_GAIN` times: then the span of the rest (with
+    the matches close to it, which are not outliers). "oil prices" in an archive of 1987
+    wire stories and a few later ones is charted over 1987, a bar a week, not as one bar
+    among 33 years."""
+    ordered = sorted((day, count) for day, count in day_counts.items() if count)
+    if not ordered:
+        raise ValueError("no matches to chart")
+    allowed = sum(count for _, count in ordered) * OUTLYING_SHARE / 2
+    start, end = 0, len(ordered) - 1
+    left = right = 0
+    while start < end and left + ordered[start][1] <= allowed:
+        left += ordered[start][1]
+        start += 1
+    while end > start and right + ordered[end][1] <= allowed:
+        right += ordered[end][1]
+        end -= 1
+    near = timedelta(days=max(NEAR_DAYS, (ordered[end][0] - ordered[start][0]).days // 10))
+    while start > 0 and ordered[start][0] - ordered[start - 1][0] <= near:
+        start -= 1  # what lies close to the rest is not an outlier
+    while end < len(ordered) - 1 and ordered[end + 1][0] - ordered[end][0] <= near:
+        end += 1
+    full = (ordered[-1][0] - ordered[0][0]).days + 1
+    core = (ordered[end][0] - ordered[start][0]).days + 1
+    if core * FOCUS_GAIN > full:
+        return ordered[0][0], ordered[-1][0]
+    return ordered[start][0], ordered[end][0]
+
+
 def buckets(
     day_counts: Mapping[date, int],
     *,

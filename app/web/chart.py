@@ -28,26 +28,30 @@ MIN_HEIGHT = 2  # px: any match at all stands taller than an empty period
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def summary(buckets: list[Bucket]) -> str:
+MATCHES = ("match", "matches")  # what a chart counts, one and many: a search's matches
+ARTICLES = ("article", "articles")  # or the archive's articles
+
+
+def summary(buckets: list[Bucket], noun: tuple[str, str] = MATCHES) -> str:
     """One sentence for the chart's <desc>, e.g.
     "42 matches from 1 Jan 1987 to 31 Oct 1987; peak: Mar 1987 (12)."."""
     if not buckets:
-        return "No matches."
+        return f"No {noun[1]}."
     first, last = day_label(buckets[0].start), day_label(buckets[-1].end)
     when = f"on {first}" if first == last else f"from {first} to {last}"
     total = sum(bucket.count for bucket in buckets)
     if not total:
-        return f"No matches {when}."
+        return f"No {noun[1]} {when}."
     if len(buckets) == 1:
-        return f"{_matches(total)} {when}."
+        return f"{_counted(total, noun)} {when}."
     peak = max(buckets, key=lambda bucket: bucket.count)  # the earliest of equal peaks
-    return f"{_matches(total)} {when}; peak: {peak.label} ({peak.count:,})."
+    return f"{_counted(total, noun)} {when}; peak: {peak.label} ({peak.count:,})."
 
 
-def _matches(count: int) -> str:
+def _counted(count: int, noun: tuple[str, str]) -> str:
     if not count:
-        return "no matches"
-    return "1 match" if count == 1 else f"{count:,} matches"
+        return f"no {noun[1]}"
+    return f"1 {noun[0]}" if count == 1 else f"{count:,} {noun[1]}"
 
 
 def svg(
@@ -58,6 +62,7 @@ def svg(
     width: int = 640,
     height: int = 120,
     chart_id: str = "timeline",
+    noun: tuple[str, str] = MATCHES,
 ) -> Markup:
     """An inline SVG bar chart of `buckets`, one bar per bucket, or "" when there are none.
 
@@ -77,12 +82,13 @@ def svg(
     baseline = height - LABEL_BAND
     tallest = max(bucket.count for bucket in buckets)
     bars = [
-        _bar(bucket, n * slot, slot, baseline, tallest, href) for n, bucket in enumerate(buckets)
+        _bar(bucket, n * slot, slot, baseline, tallest, href, noun)
+        for n, bucket in enumerate(buckets)
     ]
     parts = [
         _open_tag(chart_id, full_width, height),
         f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
-        f'<desc id="{_text(chart_id)}-desc">{_text(summary(buckets))}</desc>',
+        f'<desc id="{_text(chart_id)}-desc">{_text(summary(buckets, noun))}</desc>',
         *bars,
         _axis(buckets, full_width, height),
         "</svg>",
@@ -112,10 +118,11 @@ def _bar(
     baseline: int,
     tallest: int,
     href: Callable[[Bucket], str],
+    noun: tuple[str, str],
 ) -> str:
     bar_width = min(slot - min(2.0, slot / 5), MAX_BAR)
     tall = _bar_height(bucket.count, tallest, baseline - TOP_PAD)
-    name = f"<title>{_text(f'{bucket.label}: {_matches(bucket.count)}')}</title>"
+    name = f"<title>{_text(f'{bucket.label}: {_counted(bucket.count, noun)}')}</title>"
     box = (x + (slot - bar_width) / 2, baseline - tall, bar_width, tall)
     if not bucket.count:
         return _rect("bar empty", *box, fill="currentColor", inside=name)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from app.errors import Moved, Refused
+from app.errors import Moved, QueryError, Refused
 from app.web import pages
 from app.web.security import SECURITY_HEADERS
 
@@ -32,7 +32,10 @@ def _is_api(request: Request) -> bool:
 
 
 async def _refused(request: Request, error: Exception) -> Response:
+    """A refusal: the JSON names the parameter; a page tells the reader what to do."""
     assert isinstance(error, Refused)
+    if isinstance(error, QueryError) and not _is_api(request):
+        return _error(request, error.status, error.for_reader, error.headers)
     return _error(request, error.status, error.detail, error.headers)
 
 

@@ -1,11 +1,14 @@
 """The HTML pages: HTTP in, calls of the query layer, Jinja2 templates out.
 
-Templates autoescape everything; the only markup passed through is snippets,
-which the engine builds from escaped text (see `app/search/engine/snippets.py`).
+Templates autoescape everything; the only markup passed through is snippets, headlines
+and highlighted paragraphs, which the engine builds from escaped text, marking the
+searched words (see `app/search/engine/snippets.py`, `app/search/headlines.py`), and
+the SVG charts (`chart.py`).
 """
 
 import calendar
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +16,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
 
 from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
 from app.search.filters import FACET_LABELS
-from app.search.params import LIMITS, parse_params
+from app.search.headlines import headline_html, highlighted, lead_under, readable
+from app.search.params import LIMITS, SearchParams, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
 from app.search.timeline import Bucket
 from app.web.atom import atom_feed
-from app.web.chart import svg
+from app.web.chart import ARTICLES, svg
 from app.web.deps import ArchiveDep
 from app.web.urls import (
     article_json_url,
@@ -32,14 +35,20 @@ from app.web.urls import (
     day_url,
     example_url,
     link,
+    page_numbers,
     period_url,
     related_url,
+    result_url,
     search_url,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
 LATEST_ON_HOME = 10
+TOP_ON_HOME = 12  # sources and places the home page lists, the commonest
+# A query that finds nothing shows its respelling's results, unless the reader asked for
+# the words as typed (the page's "search instead for" link)
+AS_TYPED = "as_typed"
 
 environment = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
 templates = Jinja2Templates(env=environment)
@@ -63,17 +72,35 @@ for helper in (
     period_url,
     day_url,
     link,
+    result_url,
+    page_numbers,
+    headline_html,
+    highlighted,
+    lead_under,
+    readable,
 ):
     templates.env.globals[helper.__name__] = helper
 templates.env.globals["FACET_LABELS"] = FACET_LABELS
+templates.env.globals["AS_TYPED"] = AS_TYPED
+templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
+templates.env.globals["one_day"] = timedelta(days=1)
 templates.env.globals["month_end"] = month_end
 templates.env.filters["long_date"] = long_date
 
 
 @router.get("/")
 def home(request: Request, archive: ArchiveDep) -> Response:
+    """The way in: the search box, and the archive's shape: its years, sources and places."""
     latest = search.search(archive, parse_params({"per_page": LATEST_ON_HOME}))
-    context = {"latest": latest, "stats": search.stats(archive), "months": search.months(archive)}
+    years = search.years(archive)
+    chart = svg(
+        years,
+        href=lambda year: period_url(year.start.year),
+        title="Articles a year",
+        chart_id="years",
+        noun=ARTICLES,
+    )
+    context = {"latest": latest, "stats": search.stats(archive), "years": years, "chart": chart}
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -84,12 +111,17 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     try:
         found = search.search(archive, parse_params(raw), facets=True)
     except QueryError as error:
-        context: dict[str, Any] = {"raw": raw, "error": str(error)}
+        context: dict[str, Any] = {"raw": raw, "error": error.for_reader}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
+    offered, typed = suggestion(archive, found), None
+    if offered and not found.total and raw.get(AS_TYPED) != "1":  # the respelling's results
+        typed = found.params
+        found = search.search(archive, replace(found.params, q=offered), facets=True)
     context = {
         "raw": raw,
         "found": found,
-        "suggestion": suggestion(archive, found),
+        "suggestion": None if typed else offered,
+        "typed": typed,
         "chart": _timeline_chart(found),
     }
     return templates.TemplateResponse(request, "search.html", context)
@@ -123,11 +155,24 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     """The article at once; its related stories are a page of their own, which the article's
     script puts in place (working them out costs more than the rest of the page)."""
     article = search.get_article(archive, article_id)
+    found_by = _search_of(request)
     context = {
         "article": article,
         "permalink": _public_base(request, archive) + article_url(article.id),
+        "found_by": found_by,
+        "terms": search.highlighted_words(archive, found_by.q) if found_by else frozenset(),
+        "neighbours": search.neighbours(archive, article),
     }
     return templates.TemplateResponse(request, "article.html", context)
+
+
+def _search_of(request: Request) -> SearchParams | None:
+    """The search an article was opened from (its results' links carry it), if any."""
+    try:
+        found_by = parse_params(dict(request.query_params))
+    except QueryError:  # a link edited by hand: the article alone
+        return None
+    return found_by if found_by.q else None
 
 
 @router.get("/articles/{article_id}/related")
@@ -157,16 +202,18 @@ def _public_base(request: Request, archive: Archive) -> str:
     return (archive.settings.public_url or str(request.base_url)).rstrip("/")
 
 
-def _timeline_chart(found: search.SearchPage) -> tuple[list[Bucket], Markup]:
-    """The timeline's buckets and its SVG, whose bars narrow the search to their dates."""
-    _unit, buckets = search.timeline(found)
+def _timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, str]:
+    """The search's chart and its SVG, whose bars narrow the search to their dates."""
+    charted = search.charted(found)
+    if charted is None:
+        return None, ""
 
     def narrowed(bucket: Bucket) -> str:
         dates = {"from": bucket.start.isoformat(), "to": bucket.end.isoformat()}
         return search_url(found.params, page="", **dates)
 
     title = f"Matches over time, {found.total:,} in all"
-    return buckets, svg(buckets, href=narrowed, title=title)
+    return charted, svg(charted.buckets, href=narrowed, title=title)
 
 
 def _period_page(request: Request, archive: Archive, **when: int) -> Response:

@@ -34,6 +34,12 @@ def article_url(article_id: str) -> str:
     return f"/articles/{_segment(article_id)}"
 
 
+def result_url(article_id: str, params: SearchParams) -> str:
+    """An article as a search's result leads to it: with the search, which its page
+    highlights and links back to."""
+    return link(article_url(article_id), **(params.to_query() if params.q else {}))
+
+
 def related_url(article_id: str) -> str:
     return f"/articles/{_segment(article_id)}/related"
 
@@ -54,3 +60,15 @@ def day_url(day: date) -> str:
 
 def _segment(text: str) -> str:
     return quote(text, safe=SEGMENT_SAFE)
+
+
+def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """The pages a pager links: the first, the last, and `around` either side of `current`;
+    None where pages are left out."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers

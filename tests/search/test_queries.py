@@ -21,10 +21,10 @@ from app.search.engine import MAX_WILDCARDS
 from app.search.queries import (
     SearchPage,
     get_article,
-    months,
     period,
     search,
     stats,
+    years,
 )
 from app.settings import Settings
 
@@ -251,13 +251,15 @@ def test_an_empty_period_has_no_articles(filled):
     assert (found.page.total, found.page.items, found.parts) == (0, [], [])
 
 
-def test_months_newest_first(filled):
-    assert months(filled) == [
-        (date(2024, 4, 1), 1),
-        (date(2024, 3, 1), 2),
-        (date(2024, 2, 1), 1),
-        (date(2023, 12, 1), 1),
+def test_years_run_from_the_first_to_the_last_with_their_articles(filled):
+    assert [(y.label, y.start, y.end, y.count) for y in years(filled)] == [
+        ("2023", date(2023, 1, 1), date(2023, 12, 31), 1),
+        ("2024", date(2024, 1, 1), date(2024, 12, 31), 4),
     ]
+
+
+def test_an_empty_archive_has_no_years(archive):
+    assert years(archive) == []
 
 
 def test_stats_count_the_archive(filled):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.search.timeline import Bucket, buckets, choose_unit
+from app.search.timeline import Bucket, buckets, choose_unit, focus
 
 MONDAY = date(2025, 10, 13)
 
@@ -188,3 +188,23 @@ def test_bucket_labels_and_counts_in_order_with_empty_months():
     result = buckets({day("1987-01-03"): 2, day("1987-03-05"): 12}, unit="month")
     labelled = [(bucket.label, bucket.count) for bucket in result]
     assert labelled == [("Jan 1987", 2), ("Feb 1987", 0), ("Mar 1987", 12)]
+
+
+# --- focus: the days a chart covers ----------------------------------------------------------
+
+
+def test_focus_leaves_out_a_few_matches_far_from_the_rest():
+    days = {date(1987, 3, 2) + timedelta(days=n): 10 for n in range(200)}  # 2,000 in 1987
+    days[date(2019, 5, 14)] = 3  # a sliver 32 years later
+    days[date(1970, 1, 1)] = 1
+    assert focus(days) == (date(1987, 3, 2), date(1987, 9, 17))
+
+
+def test_focus_keeps_every_match_when_the_far_ones_are_many_or_not_far():
+    spread = {date(1987, 3, 2) + timedelta(days=n): 10 for n in range(200)}
+    many_later = {**spread, date(2019, 5, 14): 50}  # 2.4%: not a few
+    assert focus(many_later) == (date(1987, 3, 2), date(2019, 5, 14))
+    near = {**spread, date(1988, 1, 5): 1}  # narrowing by less than 3 times
+    assert focus(near) == (date(1987, 3, 2), date(1988, 1, 5))
+    assert focus({date(2024, 1, 1): 1}) == (date(2024, 1, 1), date(2024, 1, 1))
+    assert focus({date(2024, 1, 1): 1, date(2024, 1, 2): 0}) == (date(2024, 1, 1),) * 2

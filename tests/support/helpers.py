@@ -188,7 +188,7 @@ def refusal_names(status: int, detail: object, parameter: str) -> bool:
 # --- Reading the HTML pages ------------------------------------------------------------------
 
 _RESULTS = re.compile(r'<ol class="results"[^>]*>(.*?)</ol>', re.S)
-_RESULT_LINK = re.compile(r'<h3><a href="/articles/([^"]+)">')
+_RESULT_LINK = re.compile(r'<h3><a href="/articles/([^"?]+)[^"]*"')
 _COUNT = re.compile(r"([\d,]+) (?:results?|articles?)\b")
 
 

@@ -31,6 +31,7 @@ def item(number: int = 1, **changes: object) -> ResultItem:
         "place": "MOSCOW",
         "source": "TASS",
         "snippet": Markup("talks on <mark>grain</mark> &amp; oil"),
+        "headline": Markup(f"Story {number}"),  # the pages', not the feed's
     }
     values.update(changes)
     return ResultItem(**values)  # type: ignore[arg-type]

@@ -44,6 +44,7 @@ PAGES = {  # one URL of every page type
     "search": f"/search?q={QUERY}",
     "search-narrowed": f"/search?q={QUERY}&from=2024-01-01&to=2025-12-31&place={BURST_PLACE}",
     "search-empty": "/search?q=zzzqqq",
+    "search-respelt": "/search?q=grian",
     "search-refused": f"/search?q={QUERY}&from=2025-02-30",
     "article": f"/articles/{STORIES[4].id}",
     "related": f"/articles/{STORIES[4].id}/related",
@@ -54,7 +55,7 @@ PAGES = {  # one URL of every page type
     "help": "/help",
     "not-found": "/articles/no-such-story",
 }
-SHOWN = ["home", "search", "article"]  # the pages screenshotted
+SHOWN = list(PAGES)  # the pages screenshotted: every type
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 BUDGET = 60 * 1024  # bytes: /search, its HTML and everything it loads
 PER_PAGE = 20
@@ -165,15 +166,21 @@ class Reader:
                 self.page.keyboard.type(f"{day:%m%d%Y}")  # en-US: month, day, year
             else:
                 self.page.locator(f"input[name={name}]").fill(day.isoformat())
-        self.activate("button.secondary")
+        if self.keyboard:  # Enter in a field submits its form
+            with self.page.expect_navigation():
+                self.page.keyboard.press("Enter")
+        else:
+            self.activate(".search-form .row button")  # the form's one submit button
 
     def sort_newest(self) -> None:
+        """The sort applies as soon as it is chosen."""
         if self.keyboard:
             tab_to(self.page, "select[name=sort]")
-            self.page.keyboard.press("ArrowDown")  # Best first -> Newest first
+            with self.page.expect_navigation():
+                self.page.keyboard.press("ArrowDown")  # Best first -> Newest first
         else:
-            self.page.locator("select[name=sort]").select_option("newest")
-        self.activate("button.secondary")
+            with self.page.expect_navigation():
+                self.page.locator("select[name=sort]").select_option("newest")
 
 
 def run_flow(reader: Reader) -> None:
@@ -410,6 +417,44 @@ def test_timeline_reads_as_a_group_of_named_links(browser, site):
         assert f"{total:,} matches from" in description
 
 
+def test_an_article_opened_from_a_search_highlights_it_and_leads_back_to_it(browser, site):
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto(f"/search?q={QUERY}&sort=newest&page=2")
+        results_url, second_page = page.url, listed(page)
+        with page.expect_navigation():
+            page.locator("ol.results h3 a").first.click()
+        marks = page.locator(".story mark").all_inner_texts()
+        assert marks and {mark.lower() for mark in marks} == {QUERY}
+        story = next(story for story in STORIES if story.id == second_page[0])
+        with page.expect_navigation():
+            page.locator("a[rel=next]").click()  # the next story in date order, still marked
+        later = [s for s in STORIES if (s.published, s.id) > (story.published, story.id)]
+        assert (
+            urlsplit(page.url).path
+            == f"/articles/{min(later, key=lambda s: (s.published, s.id)).id}"
+        )
+        with page.expect_navigation():
+            page.locator(".back a").click()
+        assert page.url == results_url and listed(page) == second_page
+        watched.assert_stayed_home()
+
+
+def test_a_misspelt_search_shows_the_respelling_s_results_and_the_way_back(browser, site):
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto("/search?q=grian")
+        notice = page.locator(".suggestion").inner_text()
+        assert "showing results for grain" in notice
+        assert page.locator("h1.result-count").inner_text().startswith(f"{len(matching())} results")
+        with page.expect_navigation():
+            page.locator(".suggestion a").click()
+        assert params(page) == {"q": "grian", "as_typed": "1"}
+        assert page.locator("h1.result-count").inner_text().startswith("0 results")
+        assert page.locator(".suggestion a").inner_text() == "grain"  # did you mean
+        watched.assert_stayed_home()
+
+
 PHONE = {"width": 390, "height": 844}
 
 
@@ -505,7 +550,7 @@ def test_facets_stay_together_beside_the_results_after_choosing_on_a_desktop(bro
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_screenshots(browser, site, viewport, scheme):
-    """Home, search and article at 1280×800 and 390×844, written as test artifacts."""
+    """Every page type at 1280×800 and 390×844, written as test artifacts."""
     width, height = VIEWPORTS[viewport]
     size = {"width": width, "height": height}
     with tab(browser, site, viewport=size, color_scheme=scheme) as watched:
@@ -514,6 +559,9 @@ def test_screenshots(browser, site, viewport, scheme):
             path = screenshots_dir() / f"{kind}-{width}x{height}-{scheme}.png"
             watched.page.screenshot(path=str(path))
             assert path.stat().st_size > 10_000  # a page, not a blank
+        # the refused search and the unknown article answer 400 and 404 on purpose
+        deliberate = ("status of 400", "status of 404")
+        watched.errors[:] = [e for e in watched.errors if not any(d in e for d in deliberate)]
         watched.assert_stayed_home()
 
 

@@ -11,7 +11,8 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from urllib.parse import parse_qs, urlsplit
+from types import SimpleNamespace
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +24,7 @@ from support.helpers import (
     ODD_QUERIES,
     corpus_rows,
     corpus_stories,
+    counts,
     link,
     listed_ids,
     make,
@@ -33,7 +35,10 @@ from support.stories import SEED, SEED_ID
 from app.ingest import ingest
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
+from app.web import pages
 from app.web.app import create_app
+from app.web.urls import link as url_with
+from app.web.urls import page_numbers
 
 STYLESHEET = '<link rel="stylesheet" href="/static/style.css">'
 OWN_SCRIPT = '<script src="/static/app.js" defer></script>'
@@ -82,7 +87,7 @@ def seed_article(client) -> dict:
 def test_every_page_answers_html(client, url):
     page = get_page(client, url)
     assert page.lstrip().lower().startswith("<!doctype html>")
-    assert f'href="/articles/{SEED_ID}"' in page or f"<code>{SEED_ID}</code>" in page
+    assert f'href="/articles/{SEED_ID}' in page or f"<code>{SEED_ID}</code>" in page
 
 
 def test_stylesheet_is_served(client):
@@ -108,11 +113,60 @@ def test_article_page(client):
     assert f"<title>{escape(article['title'])}" in page
     assert "17 October 2025" in page
     assert "WASHINGTON" in page and "TASS" in page
-    paragraphs = article["body"].split("\n\n")
-    assert len(paragraphs) == 6
+    lead, *paragraphs = article["body"].split("\n\n")
+    assert len(paragraphs) == 5
     for paragraph in paragraphs:
         assert f"<p>{escape(paragraph)}</p>" in page
+    # the headline is the lead cut short: the lead goes on from there, not printed twice
+    title = article["title"]
+    assert title.endswith("…") and lead.startswith(title[:-1])
+    assert f"<p>{escape('…' + lead[len(title) - 1 :])}</p>" in page
+    assert escape(lead) not in page
     assert 'href="/archive/2025/10/17"' in page
+
+
+def test_a_result_leads_to_its_article_with_the_search_which_it_highlights_and_links_back_to(
+    client,
+):
+    results = get_page(client, "/search", q="Budapest", sort="newest")
+    href = html.unescape(re.search(r'<h3><a href="(/articles/[^"]+)"', results).group(1))
+    assert href == f"/articles/{SEED_ID}?q=Budapest&sort=newest"
+    page = get_page(client, href)
+    assert "<mark>Budapest</mark>" in page
+    back = re.search(r'<p class="back"><a href="([^"]+)">', page)
+    assert back and html.unescape(back.group(1)) == "/search?q=Budapest&sort=newest"
+    assert "Back to the results for “Budapest”" in page
+    plain = get_page(client, f"/articles/{SEED_ID}")
+    assert "<mark>" not in plain and 'class="back"' not in plain
+    refused = get_page(client, f"/articles/{SEED_ID}", q="Budapest", page="0")
+    assert 'class="back"' not in refused and "<mark>" not in refused  # hand-edited: ignored
+
+
+def test_a_headline_in_capitals_is_shown_readable_with_the_original_on_hover(client):
+    shouted = "EXXON <XON> CUTS CRUDE PRICES"
+    loud = make("loud", "Exxon cut the price it pays for crude.", title=shouted)
+    client.app.state.archive.add([loud], source_paths=[None])
+    page = get_page(client, "/search", q="crude")
+    assert (
+        f'title="{escape(shouted)}">Exxon <span class="ticker">XON</span> Cuts '
+        "<mark>Crude</mark> Prices</a>"
+    ) in page
+    assert client.get("/api/search", params={"q": "crude"}).json()["items"][0]["title"] == shouted
+    article = get_page(client, "/articles/loud")
+    assert f'<h1 title="{escape(shouted)}">Exxon <span class="ticker">XON</span>' in article
+
+
+def test_an_article_links_its_place_and_source_and_the_stories_before_and_after(client, corpus):
+    ordered = sorted(corpus, key=lambda row: (row["published"], row["id"]))
+    middle = ordered[3]
+    page = get_page(client, f"/articles/{middle['id']}")
+    assert f'href="/search?place={quote_plus(middle["place"])}"' in page
+    assert f'href="/search?source={middle["source"]}"' in page
+    before = re.search(r'<a rel="prev" href="/articles/([^"]+)"', page)
+    after = re.search(r'<a rel="next" href="/articles/([^"]+)"', page)
+    assert (before.group(1), after.group(1)) == (ordered[2]["id"], ordered[4]["id"])
+    first = get_page(client, f"/articles/{ordered[0]['id']}")
+    assert 'rel="prev"' not in first and 'rel="next"' in first
 
 
 @pytest.mark.parametrize("url", ["/archive/2025", "/archive/2025/10", "/archive/2025/10/17"])
@@ -122,13 +176,29 @@ def test_archive_pages_list_the_seed(client, url):
     assert shown_total(page) == 1
 
 
-def test_home_page_shows_latest_and_months(client, corpus):
+def test_home_page_shows_latest_and_the_archive_s_years_sources_and_places(client, corpus):
     page = get_page(client, "/")
     newest = sorted(corpus, key=lambda row: (row["published"], row["id"]), reverse=True)
     assert listed_ids(page) == [row["id"] for row in newest][:10]
-    months = {(row["published"].year, row["published"].month) for row in corpus}
-    for year, month in months:
-        assert f'href="/archive/{year}/{month:02d}"' in page
+    by_year = counts([{"year": row["published"].year} for row in corpus], "year")
+    shown = re.findall(r'<li><a href="/archive/(\d{4})">\d{4}</a> <span class="count">(\d+)', page)
+    assert {int(y): int(n) for y, n in shown} == dict(by_year)
+    for name in ("source", "place"):
+        for value, count in counts(corpus, name).items():
+            href = html.escape(url_with("/search", **{name: value}))
+            shown = (
+                f'<li><a href="{href}">{html.escape(value)}</a> <span class="count">{count}</span>'
+            )
+            assert shown in page, shown
+
+
+def test_home_page_charts_every_year_between_the_first_and_the_last(client, add_stories):
+    archive = client.app.state.archive
+    archive.add([make("old", "An old story.", date(1987, 3, 2))], source_paths=[None])
+    page = get_page(client, "/")  # the seed is from 2025: 39 years, most of them empty
+    bars = re.findall(r"<title>(\d{4}): (no articles|1 article|[\d,]+ articles)</title>", page)
+    assert [int(year) for year, _ in bars] == list(range(1987, 2026))
+    assert dict(bars)["1987"] == "1 article" and dict(bars)["2000"] == "no articles"
 
 
 @pytest.mark.parametrize(
@@ -168,11 +238,13 @@ def test_leap_day_is_a_real_day(client, corpus):
 # --- Bad input: a 400 page that says why, or a 200; never a 500 -------------------------------
 
 
-def test_bad_date_shows_the_reason_and_keeps_the_query(client):
+def test_bad_date_shows_the_reason_in_a_reader_s_words_and_keeps_the_query(client):
     params = {"q": "Budapest", "from": "2024-13-45"}
     detail = client.get("/api/search", params=params).json()["detail"]
+    assert detail.startswith("from: ")  # the JSON names the parameter, for programs
     page = get_page(client, "/search", status=400, **params)
-    assert str(escape(detail)) in page  # the same words as the API
+    assert "The start date “2024-13-45” is not a date in the calendar" in page
+    assert "from:" not in page and "YYYY-MM-DD" not in page
     assert 'value="Budapest"' in page
     assert 'value="2024-13-45"' in page  # the bad date is shown back to be mended
     assert listed_ids(page) == []
@@ -185,17 +257,54 @@ def test_odd_queries_never_500(client, query):
     assert response.status_code == api.status_code  # refused by both faces, or by neither
     assert response.headers["content-type"].startswith("text/html")
     assert STYLESHEET in response.text
-    if response.status_code == 400:
-        assert str(escape(api.json()["detail"])) in response.text
+    if response.status_code == 400:  # a sentence for the reader, not the API's detail
+        said = re.search(r'role="alert">\s*<h1>[^<]*</h1>\s*<p>([^<]*)</p>', response.text)
+        assert said and not said.group(1).startswith("q:")
+        assert api.json()["detail"].startswith("q: ")
 
 
 @pytest.mark.parametrize(
     ("params", "parameter"), BAD_FILTERS.values(), ids=list(BAD_FILTERS.keys())
 )
-def test_bad_filters_are_a_400_page_naming_the_parameter(client, params, parameter):
+def test_bad_filters_are_a_400_page_saying_what_to_mend_in_a_reader_s_words(
+    client, params, parameter
+):
     page = get_page(client, "/search", status=400, q="Budapest", **params)
-    assert re.search(rf"<p>{re.escape(parameter)}: ", page), parameter
+    said = re.search(
+        r'<div class="notice error" role="alert">\s*<h1>[^<]*</h1>\s*<p>([^<]*)</p>', page
+    )
+    assert said, parameter
+    assert not said.group(1).startswith(f"{parameter}:")  # the API's words, not a page's
+    assert READER_WORDS[parameter] in said.group(1), (parameter, said.group(1))
     assert 'value="Budapest"' in page
+
+
+READER_WORDS = {  # what the reader is told about, by parameter
+    "page": "page",
+    "per_page": "results",
+    "from": "date",
+    "to": "date",
+    "sort": "sorted",
+    "place": "place",
+    "source": "source",
+}
+
+
+def test_a_page_past_the_paging_limit_is_explained_to_the_reader(client):
+    deep = client.get("/search", params={"q": "Budapest", "page": "10001"})
+    assert deep.status_code == 400
+    assert "Only the first 10,000 results of a search can be paged through" in deep.text
+    assert "narrow it" in deep.text
+
+
+def test_the_last_reachable_page_says_why_the_rest_cannot_be_reached():
+    macro = pages.templates.env.get_template("_pagination.html").module.pagination
+    params = SimpleNamespace(page=500, per_page=20)
+    found = SimpleNamespace(total=25_000, pages=500, params=params, has_next=False)
+    shown = str(macro(found, lambda n: f"/search?page={n}"))
+    assert "only the first 10,000 of 25,000 are" in shown
+    earlier = SimpleNamespace(total=25_000, pages=500, params=params, has_next=True)
+    assert "only the first" not in str(macro(earlier, lambda n: f"/search?page={n}"))
 
 
 @pytest.mark.parametrize(
@@ -618,21 +727,43 @@ COFFEE = [
 _DID_YOU_MEAN = re.compile(r'Did you mean <a href="([^"]*)">([^<]*)</a>\?')
 
 
+_INSTEAD = re.compile(r'Search instead for <a href="([^"]*)">([^<]*)</a>')
+
+
 @pytest.mark.parametrize(
-    ("params", "href", "total"),
+    ("params", "respelt", "total"),
     [
-        ({"q": "cofee"}, "/search?q=coffee", 3),
-        ({"q": "cofee", "source": "AP"}, "/search?q=coffee&source=AP", 2),
+        ({"q": "cofee"}, {"q": "coffee"}, 3),
+        ({"q": "cofee", "source": "AP"}, {"q": "coffee", "source": "AP"}, 2),
     ],
 )
-def test_did_you_mean_links_the_respelt_search(client, params, href, total):
+def test_a_search_finding_nothing_shows_its_respelling_s_results_and_offers_the_words_typed(
+    client, params, respelt, total
+):
     add_news(client, COFFEE)
     page = get_page(client, "/search", **params)
-    assert shown_total(page) == 0
+    assert shown_total(page) == total
+    assert "showing results for <strong>coffee</strong>" in page
+    assert set(listed_ids(page)) <= {"k01", "k02", "k03"} and len(listed_ids(page)) == total
+    assert "<mark>Coffee</mark>" in page or "<mark>coffee</mark>" in page
+    instead = _INSTEAD.search(page)
+    assert instead and instead.group(2) == "cofee"
+    as_typed = follow(client, instead.group(1))
+    assert shown_total(as_typed) == 0
+    offer = _DID_YOU_MEAN.search(as_typed)  # as typed: nothing, and the offer
+    assert offer and offer.group(2) == "coffee"
+    assert parse_qs(urlsplit(html.unescape(offer.group(1))).query) == {
+        k: [v] for k, v in respelt.items()
+    }
+
+
+def test_a_search_finding_a_little_offers_a_respelling_without_replacing_its_results(client):
+    add_news(client, [*COFFEE, ("k04", "2024-02-04", "SANTOS", "AP", "A market stall opened.")])
+    page = get_page(client, "/search", q="cofee OR stall")
+    assert listed_ids(page) == ["k04"]
     offer = _DID_YOU_MEAN.search(page)
-    assert offer, "no Did you mean"
-    assert (html.unescape(offer.group(1)), offer.group(2)) == (href, "coffee")
-    assert shown_total(follow(client, offer.group(1))) == total
+    assert offer and offer.group(2) == "coffee OR stall"
+    assert shown_total(follow(client, offer.group(1))) == 4
 
 
 @pytest.mark.parametrize("q", ["coffee", "title:cofee", "cofe*"])
@@ -698,8 +829,14 @@ def test_a_guarded_query_is_a_400_page_saying_which_limit(client, q):
     started = time.monotonic()
     page = get_page(client, "/search", status=400, q=q)
     assert time.monotonic() - started < 1.0  # refused before any search runs
-    assert f"<p>{escape(detail)}</p>" in page  # the API's words, which name q and the limit
-    assert detail.startswith("q: ")
+    assert detail.startswith("q: ")  # the API names the parameter; the page says the limit
+    reason = detail.removeprefix("q: ")
+    said = (
+        f"it can be at most {MAX_QUERY_CHARS:,}"
+        if q == GUARDED["chars"]
+        else f"This search cannot be run: {escape(reason)}."
+    )
+    assert said in page and detail not in page
 
 
 @pytest.mark.parametrize(
@@ -715,7 +852,8 @@ def test_paging_reaches_ten_thousand_results_and_no_further(client, path, params
     deepest = MAX_DEPTH // per_page
     get_page(client, path, **params, page=str(deepest))
     page = get_page(client, path, status=400, **params, page=str(deepest + 1))
-    assert re.search(rf"<p>page: must be between 1 and {deepest:,}</p>", page)
+    assert f"Only the first {MAX_DEPTH:,} results of a search can be paged through: " in page
+    assert f"{deepest:,} pages." in page
 
 
 def test_a_search_past_the_time_limit_is_a_400_page(settings):
@@ -921,3 +1059,53 @@ def test_a_period_page_sorts_both_ways_and_its_json_twin_agrees(client, add_stor
 @pytest.mark.parametrize("q", ["Budapest (-Trump)", "(-Trump) Budapest"])
 def test_a_minus_inside_brackets_is_served(client, q):
     assert client.get("/search", params={"q": q}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("current", "last", "shown"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 500, [1, 2, 3, None, 500]),
+        (250, 500, [1, None, 248, 249, 250, 251, 252, None, 500]),
+        (4, 7, [1, 2, 3, 4, 5, 6, 7]),
+        (500, 500, [1, None, 498, 499, 500]),
+    ],
+)
+def test_the_pager_links_the_first_and_last_pages_and_those_around(current, last, shown):
+    assert page_numbers(current, last) == shown
+
+
+def test_the_pager_shows_numbered_pages_with_the_current_one_marked(client, many):
+    page = get_page(client, "/search", q="filler", per_page="5", page="3")
+    numbers = re.findall(r'<li><a (?:aria-current="page" )?href="[^"]*[?&;]page=(\d+)[^"]*"', page)
+    assert numbers == ["1", "2", "3", "4", "5"]  # 25 stories: 5 pages of 5
+    assert re.search(r'aria-current="page" href="[^"]*[?&;]page=3', page)
+
+
+def test_a_search_finding_nothing_offers_no_empty_downloads(client):
+    page = get_page(client, "/search", q="zzzqqq")
+    assert "/api/export" not in page and "/search.atom" not in page.split("<main")[1]
+    assert "Download CSV" in get_page(client, "/search", q="Budapest")
+
+
+def test_a_timeline_is_charted_where_the_matches_are_and_says_what_it_left_out(client):
+    spring = [
+        make(f"s{n}", f"Walrus story {n}.", date(2024, 3, 1) + timedelta(days=n % 60))
+        for n in range(150)
+    ]
+    stray = [
+        make("early", "A walrus long ago.", date(1987, 6, 1)),
+        make("late", "A walrus much later.", date(2031, 1, 2)),
+    ]
+    client.app.state.archive.add(spring + stray, source_paths=[None] * 152)
+    page = get_page(client, "/search", q="walrus")
+    assert shown_total(page) == 152
+    bars = re.findall(r"<title>([^<]*): (?:no matches|1 match|[\d,]+ matches)</title>", page)
+    assert bars[0] == "1 Mar 2024" and bars[-1] == "29 Apr 2024"  # a bar a day, March–April
+    assert "matches a day" in page
+    earlier = re.search(r'<a href="([^"]+)">1 earlier</a>', page)
+    later = re.search(r'<a href="([^"]+)">1 later</a>', page)
+    assert earlier and later
+    assert listed_ids(follow(client, earlier.group(1))) == ["early"]
+    assert listed_ids(follow(client, later.group(1))) == ["late"]

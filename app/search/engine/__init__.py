@@ -8,7 +8,7 @@ from app.search.engine.forks import die_with
 from app.search.engine.index import BULK_BATCH, Hits, SearchIndex
 from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.engine.schema import COMMON_WORDS
-from app.search.engine.snippets import snippet
+from app.search.engine.snippets import highlight, snippet
 
 __all__ = [
     "BULK_BATCH",
@@ -19,5 +19,6 @@ __all__ = [
     "Hits",
     "SearchIndex",
     "die_with",
+    "highlight",
     "snippet",
 ]

@@ -268,6 +268,14 @@ class SearchIndex:
             terms = language.matched_words(query, partial(expanded_terms, scope=searched))
         return Hits.of(tally(found, facets=facets), ids, terms)
 
+    def matched_terms(self, text: str) -> frozenset[str]:
+        """The indexed words a search for `text` highlights, without running it (an article
+        opened from the search's results shows them). Raises `InvalidQuery` as `search`."""
+        query = language.parse(text)
+        with self.searching() as searcher:
+            searched = scope(searcher, float("inf"))
+            return language.matched_words(query, partial(expanded_terms, scope=searched))
+
     def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
         query = language.parse(text)

@@ -53,6 +53,13 @@ def snippet(text: str, terms: Iterable[str], *, max_chars: int = 240) -> str:
     return before + marked + after
 
 
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """All of `text`, HTML-safe, with every word whose indexed form is one of `terms` in
+    <mark> (a headline)."""
+    wanted = frozenset(terms)
+    return _marked(text, 0, len(text), _matches(text, wanted) if wanted else [])
+
+
 def _start(text: str, max_chars: int) -> str:
     """The escaped start of `text`, cut at a space when it is longer than `max_chars`."""
     if len(text) > max_chars:

@@ -1,10 +1,11 @@
 """Respelling a query word by word: the "did you mean" of a search that found little.
 
 Only plain words are respelt: not field names, wildcards, quoted phrases or
-operators. A word is kept when the index knows it; otherwise it becomes the likeliest
-indexed word near it: nearest first (one edit, then two), and with the same first
-letter first, since people seldom mistype that, and the most frequent word two edits
-from "cocao" is "local", not "cocoa".
+operators. A word the index does not know becomes the likeliest indexed word near it:
+nearest first (one edit, then two), and with the same first letter first, since people
+seldom mistype that, and the most frequent word two edits from "cocao" is "local", not
+"cocoa". A word it knows is kept, unless it is rare and a word one edit away is far
+commoner: "prise" (in a few stories) in "oil prise" is a slip for "price".
 """
 
 import re
@@ -14,9 +15,11 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from app.search.engine.schema import TEXT_FIELDS
-from app.search.engine.vocabulary import Lexicon, Vocabularies, distances
+from app.search.engine.vocabulary import Lexicon, Vocabularies, distances, frequencies
 
 STEPS = ((1, True), (2, True), (1, False))  # (edits, whether the first letter must match)
+RARE = 5  # documents: a known word this rare may be a slip...
+FAR_COMMONER = 20  # ...for a word one edit away in this many times as many documents
 OPERATORS = ("AND", "OR", "NOT", "TO")
 _PLAIN_WORD = re.compile(r"(?<![\w:*?\"'])([^\W\d_]{3,})(?![\w:*?])")
 
@@ -39,10 +42,15 @@ def _word(word: str, reader: IndexReader, vocabularies: Vocabularies) -> str:
     if word in OPERATORS:
         return word
     lowered = word.lower()
+    lexicon = vocabularies.of(reader)
     # Whoosh annotates the term's text as bytes; str is what it is given everywhere else
-    if any((field, lowered) in reader for field in TEXT_FIELDS):  # type: ignore[operator]
-        return word
-    return nearest(lowered, vocabularies.of(reader)) or word
+    if not any((field, lowered) in reader for field in TEXT_FIELDS):  # type: ignore[operator]
+        return nearest(lowered, lexicon) or word
+    count = frequencies(lexicon, [lowered]).get(lowered, 0)
+    commoner = _likeliest(lowered, lexicon, 1, True) if count < RARE else None
+    if commoner and frequencies(lexicon, [commoner])[commoner] >= FAR_COMMONER * max(count, 1):
+        return commoner
+    return word
 
 
 def nearest(word: str, lexicon: Lexicon) -> str | None:

@@ -61,3 +61,16 @@ def test_a_commit_changes_the_respelling(index):
     assert index.respell("caat") == "coat"  # equally frequent: the last in the alphabet
     add(index, "A cart, a cart, a cart.")
     assert index.respell("caat") == "cart"
+
+
+def test_a_rare_known_word_gives_way_to_a_far_commoner_word_one_edit_away(index):
+    add(index, *(f"The price of oil, day {n}." for n in range(25)), "A prise of war.")
+    assert index.respell("oil prise") == "oil price"
+    assert index.respell("oil price") is None  # the common word itself stays
+    add(index, *(f"Another prise, {n}." for n in range(5)))  # no longer rare
+    assert index.respell("oil prise") is None
+
+
+def test_a_rare_word_with_no_far_commoner_neighbour_is_kept(index):
+    add(index, "A prise of war.", "The price of oil.", "A price again.")
+    assert index.respell("prise") is None  # price: in only twice as many documents
