@@ -20,12 +20,19 @@ from contextlib import contextmanager
 COMPACT = (sys.executable, "-m", "app", "compact")
 FOLLOW = (sys.executable, "-m", "app", "follow")
 RESTART_SECONDS = 1.0  # before a follower that exited is started again
+# Before the first run: the server's workers start meanwhile. uvicorn takes a worker that
+# does not answer its ping within 5 s for hung and replaces it; on a loaded two-core
+# machine, two more Python processes starting beside them made a worker miss it.
+START_SECONDS = 3.0
 
 
 @contextmanager
-def running_beside(command: Sequence[str], every: float, name: str) -> Iterator[None]:
-    """Run `command` again and again while the block runs, `every` seconds after each run
-    ends (0: never), in a thread called `name`; stop it on the way out."""
+def running_beside(
+    command: Sequence[str], every: float, name: str, *, first_after: float = START_SECONDS
+) -> Iterator[None]:
+    """Run `command` again and again while the block runs: `first_after` seconds from now,
+    then `every` seconds after each run ends (0: never), in a thread called `name`; stop
+    it on the way out."""
     if not every:
         yield
         return
@@ -33,6 +40,7 @@ def running_beside(command: Sequence[str], every: float, name: str) -> Iterator[
     current: list[subprocess.Popen[bytes]] = []
 
     def run() -> None:
+        stop.wait(first_after)
         while not stop.is_set():
             beside = ["--beside", str(os.getpid())]  # dies with us
             child = subprocess.Popen([*command, *beside], stdout=subprocess.DEVNULL)

@@ -181,7 +181,8 @@ def follow(
     It looks every NEWSARCHIVE_FOLLOW_SECONDS; `serve` runs it by itself."""
     if beside is not None:
         die_with(beside)
-    logging.basicConfig(level=logging.INFO, format="follower: %(message)s")
+    logging.basicConfig(format="follower: %(message)s")
+    logging.getLogger(follower.__name__).setLevel(logging.INFO)
     with _opened() as archive:
         try:
             follower.follow(archive, archive.settings.follow_seconds, threading.Event())
