@@ -39,10 +39,10 @@ router = APIRouter(tags=["health"])
 def health(archive: ArchiveDep) -> JSONResponse:
     """This node's index against the store: 200 when it is up to date (within
     NEWSARCHIVE_MAX_LAG_SECONDS), else 503."""
-    applied = archive.index.applied_change()
     try:
         replica = archive.replica()
     except SQLAlchemyError:
+        applied = archive.index.applied_change()  # read here only: replica() reads it too
         answer = HealthOut(
             status="store unreachable", applied=applied, latest=None, behind=None, lag_seconds=None
         )
