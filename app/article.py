@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Protocol
 
+from app.cleaning import check_title, clean_paragraphs
 from app.errors import ParseError
 
 TITLE_MAX_CHARS = 110
@@ -88,7 +89,8 @@ def new_article(
     source_url: str | None = None,
     authors: str | None = None,
 ) -> Article:
-    """Build an `Article` from its parts, deriving the title, lead, counts and ids.
+    """Build an `Article` from its parts, cleaned of source junk (`app.cleaning`), deriving
+    the title, lead, counts and ids.
 
     NUL characters are dropped from every part: they carry nothing in news text, and
     PostgreSQL stores no text that holds one."""
@@ -97,10 +99,14 @@ def new_article(
         None if part is None else part.replace(NUL, "")
         for part in (title, place, region, source, source_url, authors)
     )
+    check_title(title)
     paragraphs = [collapse_whitespace(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
     paragraphs = [part for part in paragraphs if part]
     if not paragraphs:
         raise ParseError("article has no body text")
+    paragraphs = clean_paragraphs(paragraphs)
+    if not paragraphs:
+        raise ParseError("article has no story text, only its source's notices")
     body = "\n\n".join(paragraphs)
     title = collapse_whitespace(title or "") or headline(paragraphs[0])
     digest = content_hash(
@@ -120,6 +126,29 @@ def new_article(
         source_url=source_url,
         authors=authors,
     )
+
+
+def recleaned(article: Article) -> Article | None:
+    """A stored `article` made again by today's rules (`app.cleaning`), when that changes it.
+
+    None when nothing changes, and when nothing of it would be left: a stored story is
+    kept as it is rather than lost. A title the lead gave is derived again."""
+    derived = article.title == headline(article.lead)
+    try:
+        again = new_article(
+            id=article.id,
+            title=None if derived else article.title,
+            published=article.published,
+            place=article.place,
+            region=article.region,
+            source=article.source,
+            body=article.body,
+            source_url=article.source_url,
+            authors=article.authors,
+        )
+    except ParseError:
+        return None
+    return None if again.content_hash == article.content_hash else again
 
 
 def headline(lead: str, max_chars: int = TITLE_MAX_CHARS) -> str:

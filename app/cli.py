@@ -121,10 +121,11 @@ def delete(
 
 @cli.command()
 def reindex() -> None:
-    """Rebuild the search index from the store."""
+    """Clean the stored text again by today's rules, then rebuild the search index from it."""
     with _opened() as archive:
+        cleaned = archive.store.reclean()
         count = archive.reindex()
-    typer.echo(f"reindexed {count} articles")
+    typer.echo(f"cleaned {cleaned} stored articles again; reindexed {count} articles")
 
 
 @cli.command()

@@ -49,7 +49,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.elements import Extract, UnaryExpression
 
 from app import migrations
-from app.article import NUL, Article, Headline
+from app.article import NUL, Article, Headline, recleaned
 from app.errors import SchemaBehind
 from app.search.filters import NAMED, Filters
 
@@ -224,6 +224,17 @@ class Store:
             outcomes = [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
             _record(session, batch.changes)
             return outcomes
+
+    def reclean(self, batch_size: int = 1000) -> int:
+        """Make every stored article again by today's cleaning rules (`recleaned`), a batch a
+        transaction; returns how many changed. Each is a numbered update every index applies."""
+        changed = 0
+        for batch in self.iter_all(batch_size):
+            again = [(made, r.source_path) for r in batch if (made := recleaned(r.to_article()))]
+            if again:
+                self.upsert([made for made, _ in again], source_paths=[path for _, path in again])
+            changed += len(again)
+        return changed
 
     def delete(self, ids: Sequence[str]) -> list[str]:
         """Delete the articles stored under `ids`, with the aliases that lead to them;

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from support.helpers import make, search_params
+from support.helpers import make, search_params, stored_as_before_cleaning
 from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
@@ -306,6 +306,20 @@ def test_reindex_rebuilds_the_same_ids(data_dir, tmp_path):
     assert "5" in result.stdout.split()
     assert indexed_ids() == before
     assert finds("kestrels") and set(finds("kestrels")) <= before
+
+
+def test_reindex_cleans_stored_junk_by_today_s_rules_and_indexes_the_clean_text(data_dir):
+    archive = Archive(get_settings())
+    junky = stored_as_before_cleaning("wire", ["Gannets dived offshore.", "They fed. REUTER"])
+    archive.add([junky], source_paths=[None])
+    archive.close()
+    assert finds("REUTER") == ["wire"]
+
+    result = run("reindex")
+    assert result.stdout.strip() == "cleaned 1 stored articles again; reindexed 1 articles"
+    assert finds("REUTER") == [] and finds("fed") == ["wire"]
+    assert run("check").stdout.startswith("ok")
+    assert run("reindex").stdout.startswith("cleaned 0 stored articles again")
 
 
 def test_reindex_drops_what_the_store_lacks_and_adds_what_it_holds(data_dir, tmp_path):

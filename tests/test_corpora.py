@@ -14,6 +14,7 @@ from support.reuters import REUTERS, needs_reuters
 from support.reuters import records as reuters_records
 
 from app.archive import Archive
+from app.cleaning import clean_paragraphs
 from app.ingest import ingest
 from app.search.queries import search
 from app.settings import Settings
@@ -43,10 +44,16 @@ def canonical(archive: Archive, article_id: str) -> str | None:
     return archive.store.resolve_alias(article_id)
 
 
+def without_sign_off(body: str) -> str:
+    return " ".join(clean_paragraphs([" ".join(part.split()) for part in body.split("\n\n")]))
+
+
 def test_every_story_is_stored_once_and_every_id_leads_to_it(reuters, records):
+    """A story sent twice, once with the wire's sign-off ("… REUTER") and once without, is
+    the same story: 178 exact repeats, 43 more once the sign-off is gone."""
     archive, report = reuters
     texts = Counter(
-        " ".join(f"{r['published']} {r['title']} {r['body']} {r.get('place')}".split())
+        f"{r['published']} {r['title']} {without_sign_off(r['body'])} {r.get('place')}"
         for r in records
     )
     repeats = sum(count - 1 for count in texts.values())

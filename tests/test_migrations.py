@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, select, text
 from support.databases import BACKENDS, database_url
-from support.helpers import found_ids, make
+from support.helpers import found_ids, make, stored_as_before_cleaning
 from typer.testing import CliRunner
 
 from app import migrations
@@ -117,6 +117,38 @@ def test_the_last_release_s_store_upgraded_fills_a_new_index_and_numbers_new_cha
         assert sorted(found_ids(archive, "story")) == ["a1", "a2"]
         archive.add([make("a3", "Charlie story.")], source_paths=[None])
         assert archive.index.applied_change() == archive.store.changes().latest == 1
+        assert not archive.differences()
+    finally:
+        archive.close()
+
+
+def test_the_cleaning_revision_cleans_stored_junk_and_numbers_each_change_for_the_indexes(
+    url, engine, tmp_path
+):
+    """Revision 0002 to the head: a story kept with its junk is cleaned in place, its title
+    derived again from the clean lead, and numbered as an update that an index already
+    following applies; a clean story and its row are left alone."""
+    archive = Archive(settings_with(url, tmp_path))
+    junky = stored_as_before_cleaning(
+        "wiki", ["Sunday, October 18, 2020", "((WN)) Were kestrels seen?", "Yes. REUTER"]
+    )
+    archive.add([junky, make("clean", "Kestrels nested early.")], source_paths=[None, None])
+    archive.close()
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    clean_row = [row for row in every_row(engine) if row[0] == "clean"]
+
+    assert migrations.upgrade(engine) == ("0002", migrations.head())
+    archive = Archive(settings_with(url, tmp_path))
+    try:
+        stored = archive.store.get("wiki")
+        assert (stored.title, stored.lead) == ("WN: Were kestrels seen?",) * 2
+        assert stored.body == "WN: Were kestrels seen?\n\nYes."
+        assert [row for row in every_row(engine) if row[0] == "clean"] == clean_row
+        assert archive.store.changes_after(2, 10)[0].article_id == "wiki"
+        assert archive.catch_up() == 1
+        assert found_ids(archive, "REUTER") == []
+        assert found_ids(archive, "WN") == ["wiki"]
         assert not archive.differences()
     finally:
         archive.close()

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from app.archive import Archive
-from app.article import Article, new_article
+from app.article import Article, headline, new_article
 from app.search.filters import Filters
 from app.search.params import SearchParams, parse_params
 from support.stories import ROOT, SEED_ID
@@ -230,6 +230,13 @@ def make(
         source=source,
         body=body,
     )
+
+
+def stored_as_before_cleaning(article_id: str, paragraphs: list[str]) -> Article:
+    """An article as releases before `app.cleaning` stored it: its source's junk kept."""
+    made = make(article_id, "Placeholder.")
+    body = "\n\n".join(paragraphs)
+    return replace(made, lead=paragraphs[0], title=headline(paragraphs[0]), body=body)
 
 
 def found_ids(archive: Archive, q: str) -> list[str]:
