@@ -1,10 +1,11 @@
-// Four enhancements; without them every page works (Tab reaches the box, a link the list,
+// Five enhancements; without them every page works (Tab reaches the box, a link the list,
 // the filters are open below the results).
 // Keyboard shortcut: "/" focuses the page's search box, as on many sites.
 // Related stories: an article's page links to their own page, worked out after the article
 // is shown; the list is fetched from it and put in place of the link.
 // Filters on a phone: folded below the results; the "Filters" link at the top unfolds them.
 // The search form's sort applies when it is chosen (without script, by the Search button).
+// A list of places or sources narrows as a name is typed (without script, by its Show button).
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -47,4 +48,14 @@ if (filters && window.matchMedia("(max-width: 59.99rem)").matches) {
 for (const form of document.querySelectorAll("form[data-submit-on-change]")) {
   const sort = form.querySelector('select[name="sort"]');
   if (sort) sort.addEventListener("change", () => form.requestSubmit());
+}
+
+for (const box of document.querySelectorAll("input[data-filters]")) {
+  const items = [...document.querySelectorAll(`${box.dataset.filters} li`)];
+  box.addEventListener("input", () => {
+    const wanted = box.value.trim().toLocaleLowerCase();
+    for (const item of items) {
+      item.hidden = !item.querySelector("a").textContent.toLocaleLowerCase().includes(wanted);
+    }
+  });
 }

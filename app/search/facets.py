@@ -14,6 +14,7 @@ from datetime import date
 from app.search.filters import FACET_LABELS
 
 TOP_NAMES = 20  # places and sources listed, the most frequent first
+MONTHS_LISTED = 12  # a month facet lists every month up to this many, else this many busiest
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,16 @@ class Facets:
     years: list[tuple[int, int]]  # oldest first
     months: list[tuple[date, int]]  # the first day of each month, oldest first
     days: Mapping[date, int]  # every day with matches, in date order: the timeline's data
+    distinct: dict[str, int]  # values of each named filter among the matches (`named` cuts)
+
+    @property
+    def months_listed(self) -> tuple[str, list[tuple[date, int]]]:
+        """The month facet's label and months, oldest first: every month, or on a long span
+        the busiest (so that a reader can go to a month before choosing its year)."""
+        if len(self.months) <= MONTHS_LISTED:
+            return "Month", self.months
+        busiest = sorted(self.months, key=lambda pair: (-pair[1], pair[0]))[:MONTHS_LISTED]
+        return "Busiest months", sorted(busiest)
 
 
 def build_facets(
@@ -29,12 +40,14 @@ def build_facets(
     days: Mapping[date, int],
     named: Mapping[str, Mapping[str, int]],
     months: Mapping[date, int] | None = None,
+    distinct: Mapping[str, int] | None = None,
 ) -> Facets:
     """The facets of matches counted by day and by each named filter's values.
 
     `months` (keyed by each month's first day) may be given where they were counted
     more cheaply than by adding up thousands of days here, as the engine does; its
-    days then come in date order and are kept as they are (not read).
+    days then come in date order and are kept as they are (not read). So may `distinct`,
+    where `named` holds only the commonest values (the engine's do).
     """
     given_months = months is not None
     if months is None:
@@ -44,11 +57,13 @@ def build_facets(
     years: Counter[int] = Counter()
     for month, count in months.items():
         years[month.year] += count
+    every = {name: all_values(named.get(name, {})) for name in FACET_LABELS}
     return Facets(
-        named={name: _top(named.get(name, {})) for name in FACET_LABELS},
+        named={name: values[:TOP_NAMES] for name, values in every.items()},
         years=sorted(years.items()),
         months=sorted(months.items()),
         days=days if given_months else _in_date_order(days),
+        distinct=dict(distinct) if distinct else {n: len(v) for n, v in every.items()},
     )
 
 
@@ -66,8 +81,8 @@ def _in_date_order(days: Mapping[date, int]) -> dict[date, int]:
     return dict(sorted(days.items()))
 
 
-def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
-    """The most frequent names, spellings that differ only in case counted as one.
+def all_values(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Names by how often they occur, spellings that differ only in case counted as one.
 
     The filters ignore case, so the facets must too; each shows its commonest spelling
     (the first in order on a tie, so that the engine's and the store's agree).
@@ -79,4 +94,4 @@ def _top(counts: Mapping[str, int]) -> list[tuple[str, int]]:
             totals[name.lower()] += count
             spellings.setdefault(name.lower(), Counter())[name] += count
     named = [(_commonest(spellings[key]), total) for key, total in totals.items()]
-    return sorted(named, key=lambda pair: (-pair[1], pair[0]))[:TOP_NAMES]
+    return sorted(named, key=lambda pair: (-pair[1], pair[0]))

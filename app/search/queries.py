@@ -9,7 +9,7 @@ import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 
 from markupsafe import Markup
@@ -18,7 +18,7 @@ from app.archive import Archive
 from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
 from app.search.engine import snippet
-from app.search.facets import Facets, build_facets
+from app.search.facets import Facets, all_values, build_facets
 from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.timeline import Bucket, buckets, choose_unit, focus
@@ -68,6 +68,33 @@ class Period:
     parts: list[tuple[date, int]]  # (start of each month or day, articles)
 
     @property
+    def weeks(self) -> list[list[tuple[date, int] | None]]:
+        """A month's days a week a row, Monday first, each with its articles (0 for none):
+        a calendar, where the days without a story show too. None pads the weeks."""
+        assert self.month is not None, "only a month has weeks"
+        counts = dict(self.parts)
+        weeks = calendar.Calendar().monthdayscalendar(self.year, self.month)  # 0: not in it
+        dated = [[self.first.replace(day=n) if n else None for n in week] for week in weeks]
+        return [[(day, counts.get(day, 0)) if day else None for day in week] for week in dated]
+
+    @property
+    def months(self) -> list[tuple[date, int]]:
+        """A year's twelve months, each with its articles (0 for none)."""
+        counts = dict(self.parts)
+        firsts = (date(self.year, month, 1) for month in range(1, 13))
+        return [(first, counts.get(first, 0)) for first in firsts]
+
+    @property
+    def before(self) -> date | None:
+        """The first day of the period before this one of the same length, if the
+        calendar has one (a day's, a month's or a year's)."""
+        return _shifted(self.first, -1, self.month, self.day)
+
+    @property
+    def after(self) -> date | None:
+        return _shifted(self.first, +1, self.month, self.day)
+
+    @property
     def label(self) -> str:
         if self.day:
             return self.first.strftime("%-d %B %Y")
@@ -93,8 +120,23 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
         )
     rows = archive.store.listed(hits.ids)
     items = [result_item(rows[found], hits.terms) for found in hits.ids if found in rows]
-    tallied = build_facets(days=hits.days, named=hits.named, months=hits.months) if facets else None
+    tallied = None
+    if facets:
+        tallied = build_facets(
+            days=hits.days, named=hits.named, months=hits.months, distinct=hits.distinct
+        )
     return SearchPage(params, hits.total, items, tallied)
+
+
+def named_counts(archive: Archive, params: SearchParams, name: str) -> list[tuple[str, int]]:
+    """Every value of the named filter `name` among the matches (or the filtered archive's
+    articles when q is empty), the commonest first: a facet whole."""
+    if not params.q:
+        return all_values(archive.store.facet_counts(params.filters)[1][name])
+    limit = archive.settings.search_seconds
+    with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
+        counts = archive.index.named_counts(params.q, params.filters, name, seconds=limit)
+    return all_values(counts)
 
 
 def matching_ids(archive: Archive, params: SearchParams) -> list[str]:
@@ -217,6 +259,19 @@ def period(
     unit = "day" if month else "month"
     parts = [] if day else archive.store.period_counts(params.filters, unit=unit)
     return Period(year, month, day, first, last, search(archive, params), parts)
+
+
+def _shifted(first: date, step: int, month: int | None, day: int | None) -> date | None:
+    """The first day of the year, month or day `step` from the one starting at `first`."""
+    try:
+        if day:
+            return first + timedelta(days=step)
+        if month:
+            months = first.year * 12 + first.month - 1 + step
+            return date(months // 12, months % 12 + 1, 1)
+        return date(first.year + step, 1, 1)
+    except (ValueError, OverflowError):  # before year 1 or after 9999
+        return None
 
 
 def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date, date]:

@@ -20,12 +20,14 @@ from app.web.schemas import (
     AddedOut,
     ArticleOut,
     ErrorOut,
+    NamesOut,
     RelatedOut,
     SearchOut,
     StatsOut,
     TimelineOut,
     added_out,
     article_out,
+    names_out,
     result_out,
     search_out,
     stats_out,
@@ -113,6 +115,20 @@ def search_timeline(archive: ArchiveDep, params: Params) -> Response:
     found = search.search(archive, params, facets=True)
     unit, buckets = search.timeline(found)
     return json_of(timeline_out(found.total, buckets, unit))
+
+
+@router.get("/places", response_model=NamesOut, responses=ERRORS)
+def list_places(archive: ArchiveDep, params: Params) -> Response:
+    """Every dateline place among the matches (the archive's, with no query and no filter),
+    the commonest first: /api/search's place facet, whole."""
+    return json_of(names_out(search.named_counts(archive, params, "place")))
+
+
+@router.get("/sources", response_model=NamesOut, responses=ERRORS)
+def list_sources(archive: ArchiveDep, params: Params) -> Response:
+    """Every source among the matches (the archive's, with no query and no filter), the
+    commonest first: /api/search's source facet, whole."""
+    return json_of(names_out(search.named_counts(archive, params, "source")))
 
 
 @router.get("/export", response_class=StreamingResponse, responses={**ERRORS, **EXPORTED})

@@ -30,11 +30,13 @@ from app.web.atom import atom_feed
 from app.web.chart import ARTICLES, svg
 from app.web.deps import ArchiveDep
 from app.web.urls import (
+    NAMES_PATH,
     article_json_url,
     article_url,
     day_url,
     example_url,
     link,
+    name_url,
     page_numbers,
     period_url,
     related_url,
@@ -50,7 +52,12 @@ TOP_ON_HOME = 12  # sources and places the home page lists, the commonest
 # the words as typed (the page's "search instead for" link)
 AS_TYPED = "as_typed"
 
-environment = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+environment = Environment(
+    loader=FileSystemLoader(ROOT / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 templates = Jinja2Templates(env=environment)
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -72,6 +79,7 @@ for helper in (
     period_url,
     day_url,
     link,
+    name_url,
     result_url,
     page_numbers,
     headline_html,
@@ -82,6 +90,7 @@ for helper in (
     templates.env.globals[helper.__name__] = helper
 templates.env.globals["FACET_LABELS"] = FACET_LABELS
 templates.env.globals["AS_TYPED"] = AS_TYPED
+templates.env.globals["NAMES_PATH"] = NAMES_PATH
 templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
 templates.env.globals["one_day"] = timedelta(days=1)
 templates.env.globals["month_end"] = month_end
@@ -122,7 +131,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
         "found": found,
         "suggestion": None if typed else offered,
         "typed": typed,
-        "chart": _timeline_chart(found),
+        "chart": timeline_chart(found),
     }
     return templates.TemplateResponse(request, "search.html", context)
 
@@ -182,27 +191,12 @@ def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     return templates.TemplateResponse(request, "related.html", context)
 
 
-@router.get("/archive/{year:int}")
-def year_page(request: Request, archive: ArchiveDep, year: int) -> Response:
-    return _period_page(request, archive, year=year)
-
-
-@router.get("/archive/{year:int}/{month:int}")
-def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> Response:
-    return _period_page(request, archive, year=year, month=month)
-
-
-@router.get("/archive/{year:int}/{month:int}/{day:int}")
-def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
-    return _period_page(request, archive, year=year, month=month, day=day)
-
-
 def _public_base(request: Request, archive: Archive) -> str:
     """The archive's address for links that leave the page (feeds, a printed article)."""
     return (archive.settings.public_url or str(request.base_url)).rstrip("/")
 
 
-def _timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, str]:
+def timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, str]:
     """The search's chart and its SVG, whose bars narrow the search to their dates."""
     charted = search.charted(found)
     if charted is None:
@@ -214,12 +208,6 @@ def _timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, st
 
     title = f"Matches over time, {found.total:,} in all"
     return charted, svg(charted.buckets, href=narrowed, title=title)
-
-
-def _period_page(request: Request, archive: Archive, **when: int) -> Response:
-    raw = request.query_params
-    period = search.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
-    return templates.TemplateResponse(request, "period.html", {"period": period})
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

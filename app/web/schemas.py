@@ -41,6 +41,17 @@ FACETS_HELP = (
 )
 
 
+class NamesOut(BaseModel):
+    """Every value of a named filter among the matches: a facet whole."""
+
+    total: int = Field(description="How many values there are.")
+    values: list[Count] = Field(description="Each with its matches, the commonest first.")
+
+
+def names_out(values: list[tuple[str, int]]) -> NamesOut:
+    return NamesOut(total=len(values), values=[Count(value=v, count=n) for v, n in values])
+
+
 class SearchOut(BaseModel):
     total: int = Field(description="How many articles match, over all pages.")
     page: int

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from app.search.params import SearchParams
 
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
+NAMES_PATH = {"place": "/places", "source": "/sources"}  # each named filter's own pages
 
 
 def link(path: str, **query: object) -> str:
@@ -56,6 +57,11 @@ def period_url(year: int, month: int | None = None, day: int | None = None) -> s
 
 def day_url(day: date) -> str:
     return period_url(day.year, day.month, day.day)
+
+
+def name_url(facet: str, value: str) -> str:
+    """A place's or a source's own page: /places/TOKYO, /sources/Reuters."""
+    return f"{NAMES_PATH[facet]}/{_segment(value)}"
 
 
 def _segment(text: str) -> str:

@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from support.helpers import make, search_params
 
-from app.search.facets import TOP_NAMES, build_facets
+from app.search.facets import MONTHS_LISTED, TOP_NAMES, build_facets
+from app.search.queries import named_counts as named_counts_of
 from app.search.queries import search
 
 # id, published, place, source, words: the stories of these tests
@@ -84,6 +85,23 @@ def test_only_the_most_frequent_names_are_listed():
     assert min(count for _, count in listed) == 6  # the five least frequent are left out
 
 
+def test_how_many_names_there_are_is_kept_beyond_those_listed():
+    places = {f"PLACE {n:02d}": n for n in range(1, TOP_NAMES + 6)} | {"place 01": 4}
+    facets = build_facets(days={}, named={"place": places})
+    assert facets.distinct == {"source": 0, "place": TOP_NAMES + 5}  # two cases, one place
+
+
+def test_every_month_is_listed_up_to_a_span_then_the_busiest_in_date_order():
+    assert MONTHS_LISTED == 12
+    months = {date(2020, n, 1): n for n in range(1, 13)}  # January 1 article … December 12
+    label, listed = build_facets(days=months, named={}).months_listed
+    assert (label, listed) == ("Month", sorted(months.items()))
+    months[date(2021, 6, 1)] = 6  # a thirteenth month: the quietest (January 2020) goes
+    label, listed = build_facets(days=months, named={}).months_listed
+    assert label == "Busiest months"
+    assert listed == sorted(pair for pair in months.items() if pair[0] != date(2020, 1, 1))
+
+
 # --- over a real archive: the facets count what is listed ----------------------------------------
 
 
@@ -115,6 +133,28 @@ def test_the_index_and_the_store_count_alike(archive):
     browsed = search(archive, search_params(), facets=True)
     assert everything.total == browsed.total == len(ROWS)
     assert everything.facets == browsed.facets
+
+
+@pytest.mark.parametrize("name", ["place", "source"])
+@pytest.mark.parametrize(
+    "params", [{"q": "cocoa"}, {"q": "story", "date_from": "2024-01-01"}, {"source": "ap"}, {}]
+)
+def test_a_facet_whole_is_every_value_among_the_matches(archive, params, name):
+    """`named_counts`, from the index for a query and from the store for browsing, holds
+    every value (past those a search lists), in the facet's order."""
+    rows = ROWS + [
+        (f"x{n:02d}", "2024-07-01", f"PORT {n:02d}", f"WIRE {n:02d}", "cocoa story")
+        for n in range(TOP_NAMES + 3)
+    ]
+    add_rows(archive, rows)
+    column = 2 if name == "place" else 3
+    whole = named_counts_of(archive, search_params(**params), name)
+    wanted = named_counts(kept(rows, **params), column)
+    assert dict(whole) == wanted
+    assert whole == sorted(wanted.items(), key=lambda pair: (-pair[1], pair[0]))
+    listed = search(archive, search_params(**params), facets=True).facets
+    assert whole[:TOP_NAMES] == listed.named[name]
+    assert listed.distinct[name] == len(whole)
 
 
 @pytest.mark.parametrize("q", ["cocoa", ""])

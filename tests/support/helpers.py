@@ -239,6 +239,26 @@ def stored_as_before_cleaning(article_id: str, paragraphs: list[str]) -> Article
     return replace(made, lead=paragraphs[0], title=headline(paragraphs[0]), body=body)
 
 
+STYLESHEET = '<link rel="stylesheet" href="/static/style.css">'
+
+
+def get_page(client, url: str, status: int = 200, **params) -> str:
+    response = client.get(url, params=params or None)  # an empty dict would drop url's query
+    assert response.status_code == status, (url, params, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html")
+    assert STYLESHEET in response.text  # every page, errors included, is a styled page
+    return response.text
+
+
+def add_news(client, rows) -> None:
+    """Stores (id, published, place, source, body) rows in the client's archive."""
+    articles = [
+        make(key, body, date.fromisoformat(day), place=place, source=source)
+        for key, day, place, source, body in rows
+    ]
+    client.app.state.archive.add(articles, source_paths=[None] * len(articles))
+
+
 def found_ids(archive: Archive, q: str) -> list[str]:
     """Ids the index finds for `q`, oldest first, unfiltered."""
     hits = archive.index.search(q, Filters(), sort="oldest", page=1, per_page=100)

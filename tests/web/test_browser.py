@@ -52,6 +52,9 @@ PAGES = {  # one URL of every page type
     "year": "/archive/2025",
     "month": "/archive/2025/03",
     "day": "/archive/2025/03/10",
+    "places": "/places",
+    "place": f"/places/{BURST_PLACE}",
+    "places-of-a-search": f"/places?q={QUERY}",
     "help": "/help",
     "not-found": "/articles/no-such-story",
 }
@@ -452,6 +455,57 @@ def test_a_misspelt_search_shows_the_respelling_s_results_and_the_way_back(brows
         assert params(page) == {"q": "grian", "as_typed": "1"}
         assert page.locator("h1.result-count").inner_text().startswith("0 results")
         assert page.locator(".suggestion a").inner_text() == "grain"  # did you mean
+        watched.assert_stayed_home()
+
+
+def test_a_month_is_a_calendar_that_leads_to_its_days_and_the_months_beside(browser, site):
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto(PAGES["month"])
+        days = [s for s in STORIES if (s.published.year, s.published.month) == (2025, 3)]
+        cells = page.locator("table.calendar td:not(.outside)")
+        assert cells.count() == 31
+        linked = page.locator("table.calendar td a")
+        busy = {s.published.day for s in days}
+        assert linked.count() == len(busy)
+        assert page.locator("table.calendar td.empty").count() == 31 - len(busy)
+        day = min(busy)
+        cell = linked.first
+        assert cell.locator(".day").inner_text() == str(day)
+        count = sum(1 for s in days if s.published.day == day)
+        assert cell.locator(".count").inner_text().split()[0] == str(count)
+        with page.expect_navigation():
+            cell.click()
+        assert urlsplit(page.url).path == f"/archive/2025/03/{day:02d}"
+        assert len(listed(page)) == count
+        watched.goto(PAGES["month"])
+        with page.expect_navigation():
+            page.locator(".period-steps a[rel=next]").click()
+        assert urlsplit(page.url).path == "/archive/2025/04"
+        assert page.locator("h1").inner_text() == "April 2025"
+        watched.assert_stayed_home()
+
+
+def test_a_place_is_a_click_from_its_article_and_the_places_narrow_as_one_types(browser, site):
+    with tab(browser, site) as watched:
+        page = watched.page
+        story = next(s for s in STORIES if s.place == BURST_PLACE)
+        watched.goto(f"/articles/{story.id}")
+        with page.expect_navigation():
+            page.locator("a.place").click()
+        assert urlsplit(page.url).path == f"/places/{BURST_PLACE}"
+        total = sum(1 for s in STORIES if s.place == BURST_PLACE)
+        assert page.locator("main .meta").first.inner_text().startswith(f"{total} articles")
+        assert page.locator("figure.timeline-box svg").count() == 1
+        watched.goto(PAGES["places"])
+        every = page.locator("#names li").count()
+        page.locator("#match").fill(BURST_PLACE[:3].lower())
+        shown = page.locator("#names li:visible a").all_inner_texts()
+        assert shown and all(BURST_PLACE[:3] in name.upper() for name in shown)
+        assert len(shown) < every
+        with page.expect_navigation():
+            page.locator("#names li:visible a").first.click()
+        assert urlsplit(page.url).path.startswith("/places/")
         watched.assert_stayed_home()
 
 

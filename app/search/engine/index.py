@@ -27,7 +27,7 @@ from app.search.engine import applied, compacting, forks, language, likeness, me
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
-from app.search.engine.matches import MatchFilter, Tally, find, ordered_ids, tally
+from app.search.engine.matches import MatchFilter, Tally, commonest, find, ordered_ids, tally
 from app.search.engine.schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -100,11 +100,13 @@ class Hits:
     days: Mapping[date, int]  # in date order
     named: dict[str, Counter[str]]
     months: dict[date, int]  # keyed by the first day of each month
+    distinct: dict[str, int]  # values each named filter's column has among the matches
 
     @classmethod
     def of(cls, tally: Tally, ids: list[str], terms: frozenset[str]) -> "Hits":
         months = {day_from_number(month * 100 + 1): n for month, n in tally.months.items()}
-        return cls(tally.total, ids, terms, DayCounts(tally.days), tally.named, months)
+        days = DayCounts(tally.days)
+        return cls(tally.total, ids, terms, days, tally.named, months, tally.distinct)
 
 
 class SearchIndex:
@@ -275,6 +277,17 @@ class SearchIndex:
         with self.searching() as searcher:
             searched = scope(searcher, float("inf"))
             return language.matched_words(query, partial(expanded_terms, scope=searched))
+
+    def named_counts(
+        self, text: str, filters: Filters, name: str, *, seconds: float
+    ) -> Counter[str]:
+        """Every value of the named filter `name` among the matches, with its matches
+        (a facet whole: a search's facets list the commonest)."""
+        query = language.parse(text)
+        with self.searching() as searcher:
+            self._warm(searcher)
+            found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
+            return commonest(found.columns.named[name], found.docs, top=None)[0]
 
     def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""

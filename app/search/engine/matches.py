@@ -69,6 +69,7 @@ class Tally:
     days: Counter[int] = field(default_factory=Counter)  # yyyymmdd → matches
     months: Counter[int] = field(default_factory=Counter)  # yyyymm → matches
     named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in NAMED})
+    distinct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(NAMED, 0))
 
 
 def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
@@ -90,7 +91,7 @@ def tally(found: Found, *, facets: bool) -> Tally:
     counted.days.update(_nonzero(np.bincount(days - first), first))
     counted.months.update(_nonzero(np.bincount(days // 100 - first // 100), first // 100))
     for name, named in found.columns.named.items():
-        counted.named[name] = _commonest(named, found.docs)
+        counted.named[name], counted.distinct[name] = commonest(named, found.docs)
     return counted
 
 
@@ -100,25 +101,26 @@ def _nonzero(counts: npt.NDArray[np.intp], first: int) -> dict[int, int]:
     return dict(zip((present + first).tolist(), counts[present].tolist(), strict=True))
 
 
-def _commonest(named: Named, docs: Docs) -> Counter[str]:
-    """The `TOP_NAMES` commonest groups of spellings among `docs` (more on a tie at the
-    edge), each under its commonest spelling there (the first in order on a tie), blanks
-    left out."""
+def commonest(named: Named, docs: Docs, top: int | None = TOP_NAMES) -> tuple[Counter[str], int]:
+    """The `top` commonest groups of spellings among `docs` (more on a tie at the edge; all
+    when `top` is None), each under its commonest spelling there (the first in order on a
+    tie), blanks left out; and how many groups there are in all."""
     per_value = np.bincount(named.codes[docs], minlength=len(named.values))
     per_group = np.bincount(named.groups, weights=per_value).astype(np.int64)
     if named.blank is not None:
         per_group[named.blank] = 0
     chosen = np.flatnonzero(per_group)
-    if len(chosen) > TOP_NAMES:
-        edge = np.sort(per_group[chosen])[-TOP_NAMES]
+    distinct = len(chosen)
+    if top is not None and distinct > top:
+        edge = np.sort(per_group[chosen])[-top]
         chosen = chosen[per_group[chosen] >= edge]
-    commonest: Counter[str] = Counter()
+    counted: Counter[str] = Counter()
     for group in chosen.tolist():
         spellings = named.spellings[group]
         most = max(per_value[code] for code in spellings)
         spelling = min(named.values[code] for code in spellings if per_value[code] == most)
-        commonest[spelling] = int(per_group[group])
-    return commonest
+        counted[spelling] = int(per_group[group])
+    return counted, distinct
 
 
 def ordered_ids(found: Found, sort: str, start: int, stop: int | None) -> list[str]:

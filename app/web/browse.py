@@ -1,0 +1,101 @@
+"""The pages to browse the archive by, without a query: a year (its months), a month (a
+calendar of its days), a day; every place and source with its articles, and each one's page
+with its own timeline, its busiest sources or places and its latest stories.
+
+Like `pages.py`, only HTTP in and templates out: the counts come from the query layer.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.archive import Archive
+from app.errors import NotFound
+from app.search import queries as search
+from app.search.filters import FACET_LABELS
+from app.search.params import parse_params
+from app.web.deps import ArchiveDep
+from app.web.pages import templates, timeline_chart
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+BUSIEST_SHOWN = 12  # the other facet's values a source's or a place's page lists
+
+
+@router.get("/archive/{year:int}")
+def year_page(request: Request, archive: ArchiveDep, year: int) -> Response:
+    return _period_page(request, archive, year=year)
+
+
+@router.get("/archive/{year:int}/{month:int}")
+def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> Response:
+    return _period_page(request, archive, year=year, month=month)
+
+
+@router.get("/archive/{year:int}/{month:int}/{day:int}")
+def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
+    return _period_page(request, archive, year=year, month=month, day=day)
+
+
+@router.get("/places")
+def places_page(request: Request, archive: ArchiveDep) -> Response:
+    return _names_page(request, archive, "place")
+
+
+@router.get("/sources")
+def sources_page(request: Request, archive: ArchiveDep) -> Response:
+    return _names_page(request, archive, "source")
+
+
+@router.get("/places/{name:path}")
+def place_page(request: Request, archive: ArchiveDep, name: str) -> Response:
+    return _named_page(request, archive, "place", name)
+
+
+@router.get("/sources/{name:path}")
+def source_page(request: Request, archive: ArchiveDep, name: str) -> Response:
+    return _named_page(request, archive, "source", name)
+
+
+def _period_page(request: Request, archive: Archive, **when: int) -> Response:
+    raw = request.query_params
+    period = search.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
+    return templates.TemplateResponse(request, "period.html", {"period": period})
+
+
+def _names_page(request: Request, archive: Archive, facet: str) -> Response:
+    """Every place (or source) of the archive, or of a search's matches when the query
+    string holds one (the facet's "all" link), the commonest first; `match` keeps those
+    whose name holds it."""
+    raw = dict(request.query_params)
+    params = parse_params({**raw, facet: "", "page": ""})
+    values = search.named_counts(archive, params, facet)
+    wanted = raw.get("match", "").strip().casefold()
+    context = {
+        "facet": facet,
+        "params": params,
+        "every": len(values),
+        "values": [pair for pair in values if wanted in pair[0].casefold()],
+        "match": raw.get("match", ""),
+    }
+    return templates.TemplateResponse(request, "names.html", context)
+
+
+def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Response:
+    """One place's (or source's) articles: their timeline, the other facet's busiest
+    values among them, the latest stories."""
+    raw = dict(request.query_params)
+    chosen = {facet: name, "sort": raw.get("sort") or "newest", "page": raw.get("page")}
+    params = parse_params(chosen)
+    found = search.search(archive, params, facets=True)
+    if not found.total or found.facets is None:
+        raise NotFound(f"the archive holds no articles from the {facet} {name!r}")
+    other = next(each for each in FACET_LABELS if each != facet)
+    context = {
+        "facet": facet,
+        "name": found.facets.named[facet][0][0],  # its commonest spelling
+        "found": found,
+        "chart": timeline_chart(found),
+        "other": other,
+        "busiest": found.facets.named[other][:BUSIEST_SHOWN],
+        "span": (min(found.facets.days), max(found.facets.days)),
+    }
+    return templates.TemplateResponse(request, "named.html", context)
