@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from support.helpers import make, search_params, stored_as_before_cleaning
+from support.helpers import make, search_params, stored_as_before_cleaning, wait_for
 from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
@@ -284,17 +284,36 @@ def test_follow_applies_what_another_node_writes_until_stopped(data_dir, tmp_pat
     assert run("check").stdout.startswith("ok")
 
 
+# A stand-in for `serve`: it starts `follow --beside` itself (the follower is its child, as
+# `serve`'s is), says the follower's pid, and waits
+SERVER = """
+import os, subprocess, sys, time
+command = [sys.executable, "-m", "app", "follow", "--beside", str(os.getpid())]
+print(subprocess.Popen(command).pid, flush=True)
+time.sleep(60)
+"""
+
+
 def test_follow_beside_a_process_ends_with_it(data_dir):
     run("ingest", str(SEED))
-    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "app", "follow", "--beside", str(server.pid)]
-    follower = subprocess.Popen(command, env=env)
-    time.sleep(1)
-    assert follower.poll() is None
+    server = subprocess.Popen([sys.executable, "-c", SERVER], env=env, stdout=subprocess.PIPE)
+    follower = int(server.stdout.readline())
+    wait_for(lambda: "follow" in Path(f"/proc/{follower}/cmdline").read_text(), 10, "start")
+    time.sleep(2)  # longer than the follower takes to start and open the archive
+    assert Path(f"/proc/{follower}").exists()  # still following
     server.kill()
     server.wait()
-    assert follower.wait(timeout=30) != 0  # killed with its server
+    server.stdout.close()
+    wait_for(lambda: not _running(follower), 30, "the follower's end with its server")
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a dead child of a dead parent is reaped by init)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_reindex_rebuilds_the_same_ids(data_dir, tmp_path):
