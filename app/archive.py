@@ -18,7 +18,7 @@ import gc
 import threading
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from app.article import Article
@@ -80,6 +80,7 @@ class Archive:
             settings.database_url,
             synchronous=settings.sqlite_synchronous,
             changes_kept=settings.changes_kept,
+            thread_rule=settings.thread_rule,
         )
         self.index = SearchIndex(settings.index_path)
         self._repair_lock = threading.Lock()
@@ -114,7 +115,8 @@ class Archive:
         """Store a batch, then bring the index up to the store (this batch and any change
         another process made), so that what was added is found as soon as this returns."""
         outcomes = self.store.upsert(articles, source_paths=source_paths)
-        self.catch_up(known=articles)
+        threads = self.store.threads_of([article.id for article in articles])
+        self.catch_up(known=[replace(a, thread=threads.get(a.id, a.id)) for a in articles])
         return outcomes
 
     def delete(self, ids: Sequence[str]) -> list[str]:

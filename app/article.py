@@ -67,6 +67,13 @@ class Article:
         default=None, metadata=_help("Where the source published it, when known.")
     )
     authors: str | None = field(default=None, metadata=_help("Comma-separated, when known."))
+    thread: str = field(
+        default="",
+        metadata=_help(
+            "Its story thread: the id of the thread's first article (its own id when no "
+            "other version of the story is stored)."
+        ),
+    )
 
     @property
     def paragraphs(self) -> list[str]:

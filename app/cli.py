@@ -121,11 +121,16 @@ def delete(
 
 @cli.command()
 def reindex() -> None:
-    """Clean the stored text again by today's rules, then rebuild the search index from it."""
+    """Clean the stored text again by today's rules, find the story threads of articles
+    stored before threads were, then rebuild the search index from the store."""
     with _opened() as archive:
         cleaned = archive.store.reclean()
+        joined = archive.store.thread_unsigned()
         count = archive.reindex()
-    typer.echo(f"cleaned {cleaned} stored articles again; reindexed {count} articles")
+    typer.echo(
+        f"cleaned {cleaned} stored articles again; {joined} joined a story thread; "
+        f"reindexed {count} articles"
+    )
 
 
 @cli.command()

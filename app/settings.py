@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.threads import Thresholds
+
 MIB = 1024 * 1024
 MIN_TOKEN_CHARS = 16
 
@@ -89,6 +91,37 @@ class Settings(BaseSettings):
         gt=0,
     )
 
+    thread_days: int = Field(
+        3,
+        description="Most days between two versions of one story (updates, corrections); "
+        "0 keeps threads to a day.",
+        ge=0,
+        le=30,
+    )
+    thread_jaccard: float = Field(
+        0.6,
+        description="Share of their wording (3-word runs) two articles of one day must have "
+        "in common to be versions of one story…",
+        gt=0,
+        le=1,
+    )
+    thread_containment: float = Field(
+        0.85,
+        description="…or share of the shorter one's wording that the longer must hold.",
+        gt=0,
+        le=1,
+    )
+    thread_jaccard_other_day: float = Field(
+        0.9,
+        description="As THREAD_JACCARD, for articles of different days (a series repeats "
+        "its wording with other figures: it takes more to be one story).",
+        gt=0,
+        le=1,
+    )
+    thread_containment_other_day: float = Field(
+        0.95, description="As THREAD_CONTAINMENT, for articles of different days.", gt=0, le=1
+    )
+
     @field_validator("api_token")
     @classmethod
     def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
@@ -121,6 +154,17 @@ class Settings(BaseSettings):
         if self.index_dir is None:
             object.__setattr__(self, "index_dir", self.data_dir / "index")
         return self
+
+    @property
+    def thread_rule(self) -> Thresholds:
+        """When two articles are versions of one story (`app.threads`)."""
+        return Thresholds(
+            days=self.thread_days,
+            jaccard=self.thread_jaccard,
+            containment=self.thread_containment,
+            jaccard_other_day=self.thread_jaccard_other_day,
+            containment_other_day=self.thread_containment_other_day,
+        )
 
     @property
     def index_path(self) -> Path:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     bindparam,
@@ -52,6 +53,7 @@ from app import migrations
 from app.article import NUL, Article, Headline, recleaned
 from app.errors import SchemaBehind
 from app.search.filters import NAMED, Filters
+from app.threads import Shingles, Stored, Thresholds, Window, packed, shingles, signature
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -68,6 +70,7 @@ WRITERS_LOCK = 0x6E657773  # "news"
 CHANGES_KEPT = 1_000_000
 
 NO_FILTERS = Filters()
+THREADS = Thresholds()  # the defaults
 IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 
@@ -103,6 +106,9 @@ class ArticleRecord(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     source_url: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[str | None] = mapped_column(Text)
+    thread: Mapped[str] = mapped_column(String(64), index=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # its text's MinHash
+    shingle_count: Mapped[int | None] = mapped_column(Integer)  # its text's 3-word runs
     source_path: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -195,10 +201,16 @@ class Store:
     SQL question."""
 
     def __init__(
-        self, url: str, *, synchronous: str = "NORMAL", changes_kept: int = CHANGES_KEPT
+        self,
+        url: str,
+        *,
+        synchronous: str = "NORMAL",
+        changes_kept: int = CHANGES_KEPT,
+        thread_rule: Thresholds = THREADS,
     ) -> None:
         self.engine: Engine = create_engine(url)
         self.changes_kept = changes_kept
+        self.thread_rule = thread_rule
         if self.engine.dialect.name == "sqlite":
             pragmas = (*SQLITE_PRAGMAS, f"PRAGMA synchronous={synchronous}")
             event.listen(self.engine, "connect", partial(_apply_sqlite_pragmas, pragmas))
@@ -221,9 +233,48 @@ class Store:
         """
         with self._writing() as session:
             batch = _Upsert(session, articles)
+            new = [article for article in articles if batch.is_new(article)]
+            batch.signed = _threaded(session, new, self.thread_rule)
             outcomes = [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
             _record(session, batch.changes)
             return outcomes
+
+    def thread_unsigned(self, batch_size: int = 1000) -> int:
+        """Find the threads of the articles stored before threads were (no signature),
+        oldest first, a batch a transaction; returns how many joined another's thread.
+        Each of those is numbered as an update, which every index applies."""
+        joined = 0
+        while True:
+            with self._writing() as session:
+                query = select(ArticleRecord).where(ArticleRecord.signature.is_(None))
+                order = _keyset_order(newest_first=False)
+                batch = list(session.scalars(query.order_by(*order).limit(batch_size)))
+                if not batch:
+                    return joined
+                made = _threaded(
+                    session, [record.to_article() for record in batch], self.thread_rule
+                )
+                for record in batch:
+                    record.thread, record.signature, record.shingle_count = made[record.id]
+                moved = [(r.id, Outcome.UPDATED, r.content_hash) for r in batch if r.thread != r.id]
+                _record(session, moved)
+                joined += len(moved)
+
+    def threads_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The story thread of each stored article of `ids`."""
+        with self._sessions() as session:
+            query = select(ArticleRecord.id, ArticleRecord.thread)
+            return {
+                i: thread
+                for part in _parts(ids)
+                for i, thread in session.execute(query.where(ArticleRecord.id.in_(part)))
+            }
+
+    def versions(self, thread: str) -> list[ArticleRecord]:
+        """Every stored version of a story thread, oldest first."""
+        with self._sessions() as session:
+            query = select(ArticleRecord).where(ArticleRecord.thread == thread)
+            return list(session.scalars(query.order_by(*_keyset_order(newest_first=False))))
 
     def reclean(self, batch_size: int = 1000) -> int:
         """Make every stored article again by today's cleaning rules (`recleaned`), a batch a
@@ -446,6 +497,7 @@ class _Upsert:
     """One batch's upsert: what is stored already is read once, then kept up to date."""
 
     def __init__(self, session: Session, articles: Sequence[Article]) -> None:
+        self.signed: dict[str, Threaded] = {}  # the new articles' threads (`_threaded`)
         ids = [article.id for article in articles]
         hashes = [article.content_hash for article in articles]
         self.session = session
@@ -471,13 +523,19 @@ class _Upsert:
             self.existing[article.id] = record
             self.added.add(article.id)
         for name in ARTICLE_FIELDS:
-            if name != "id":
+            if name not in ("id", "thread"):
                 setattr(record, name, getattr(article, name))
+        if article.id in self.signed:
+            record.thread, record.signature, record.shingle_count = self.signed[article.id]
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
         outcome = Outcome.ADDED if article.id in self.added else Outcome.UPDATED
         self.changes.append((article.id, outcome, article.content_hash))
         return outcome
+
+    def is_new(self, article: Article) -> bool:
+        """Neither stored under its id nor the text of one stored (as the batch began)."""
+        return article.id not in self.existing and article.content_hash not in self.owner_of_hash
 
     def _alias(self, alias: str, article_id: str, digest: str) -> None:
         if alias not in self.aliases:
@@ -485,6 +543,46 @@ class _Upsert:
             self.session.add(AliasRecord(id=alias, article_id=article_id))
             self.aliases.add(alias)
             self.changes.append((article_id, Outcome.DUPLICATE, digest))
+
+
+class Threaded(NamedTuple):
+    thread: str
+    signature: bytes
+    shingle_count: int
+
+
+def _threaded(
+    session: Session, articles: Sequence[Article], rule: Thresholds
+) -> dict[str, Threaded]:
+    """The story thread of each new article: the thread of the stored or new article (of
+    the days around) most alike of its versions, or its own (`app.threads`)."""
+    window = Window(rule, partial(_signed_between, session), partial(_shingles_of, session))
+    made = {}
+    for article in sorted(articles, key=lambda a: (a.published, a.id)):
+        shingled = shingles(article.body)
+        signed = signature(shingled)
+        thread = window.thread_of(shingled, signed, article.published) or article.id
+        window.add(article.id, thread, article.published, signed, len(shingled))
+        window.remember(article.id, shingled)
+        made[article.id] = Threaded(thread, packed(signed), len(shingled))
+    return made
+
+
+def _signed_between(session: Session, first: date, last: date) -> Iterator[Stored]:
+    query = select(
+        ArticleRecord.id,
+        ArticleRecord.thread,
+        ArticleRecord.published,
+        ArticleRecord.signature,
+        ArticleRecord.shingle_count,
+    ).where(ArticleRecord.published.between(first, last), ArticleRecord.signature.is_not(None))
+    for row in session.execute(query):
+        yield row.id, row.thread, row.published, row.signature, row.shingle_count
+
+
+def _shingles_of(session: Session, ids: list[str]) -> dict[str, Shingles]:
+    query = select(ArticleRecord.id, ArticleRecord.body).where(ArticleRecord.id.in_(ids))
+    return {article_id: shingles(body) for article_id, body in session.execute(query)}
 
 
 def _record(session: Session, changes: Sequence[tuple[str, Outcome, str | None]]) -> None:

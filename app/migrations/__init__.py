@@ -62,3 +62,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(_config(connection), "head")
     return before, head()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the store back to an earlier revision (its schema as that release made it)."""
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)

@@ -39,7 +39,13 @@ PARAMETERS = (
     Parameter("sort", "relevance (default with q), newest (default) or oldest."),
     Parameter("page", "From 1.", maximum=MAX_DEPTH),
     Parameter("per_page", "Results a page.", maximum=MAX_PER_PAGE),
+    Parameter(
+        "collapse",
+        "true (default): a story's versions are one result, its best match, and the total "
+        "counts stories; false: every version, and the total counts articles. With q only.",
+    ),
 )
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class SearchParams:
     sort: str = "newest"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    collapse: bool = True  # a story thread is one result (a search with words only)
 
     @property
     def offset(self) -> int:
@@ -68,6 +75,7 @@ class SearchParams:
             "sort": "" if self.sort == _default_sort(self.q) else self.sort,
             "page": "" if self.page == 1 else str(self.page),
             "per_page": "" if self.per_page == DEFAULT_PER_PAGE else str(self.per_page),
+            "collapse": "" if self.collapse else "false",
         }
         return {name: value for name, value in values.items() if value}
 
@@ -94,7 +102,21 @@ def parse_params(raw: Mapping[str, object]) -> SearchParams:
         sort = "newest"
     size = _whole_number("per_page", raw.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
     page = _whole_number("page", raw.get("page"), 1, MAX_DEPTH // size)
-    return SearchParams(q=q, filters=chosen, sort=sort, page=page, per_page=size)
+    collapse = _boolean("collapse", raw.get("collapse"), default=True)
+    return SearchParams(q=q, filters=chosen, sort=sort, page=page, per_page=size, collapse=collapse)
+
+
+def _boolean(name: str, value: object, *, default: bool) -> bool:
+    text = str(value if value is not None else "").strip().lower()
+    if not text:
+        return default
+    if text not in BOOLEANS:
+        raise QueryError(
+            name,
+            "must be true or false",
+            for_reader="Versions of a story are shown together or apart: true or false.",
+        )
+    return BOOLEANS[text]
 
 
 def _default_sort(q: str) -> str:

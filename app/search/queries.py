@@ -36,6 +36,7 @@ class ResultItem:
     source: str | None
     snippet: Markup  # built from escaped text, matches in <mark>
     headline: Markup  # the title as shown: readable, matches in <mark> (`headlines.py`)
+    versions: int = 1  # of its story thread, when the results are collapsed (else 1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class SearchPage:
     total: int
     items: list[ResultItem] = field(default_factory=list)
     facets: Facets | None = None  # when asked for
+    articles: int | None = None  # the articles matched, when `total` counts story threads
 
     @property
     def pages(self) -> int:
@@ -116,16 +118,23 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
             page=params.page,
             per_page=params.per_page,
             facets=facets,
+            collapse=params.collapse,
             seconds=limit,
         )
     rows = archive.store.listed(hits.ids)
-    items = [result_item(rows[found], hits.terms) for found in hits.ids if found in rows]
+    versions = hits.versions if params.collapse else {}
+    items = [
+        result_item(rows[found], hits.terms, versions.get(found, 1))
+        for found in hits.ids
+        if found in rows
+    ]
     tallied = None
     if facets:
         tallied = build_facets(
             days=hits.days, named=hits.named, months=hits.months, distinct=hits.distinct
         )
-    return SearchPage(params, hits.total, items, tallied)
+    articles = hits.articles if params.collapse else None
+    return SearchPage(params, hits.total, items, tallied, articles)
 
 
 def named_counts(archive: Archive, params: SearchParams, name: str) -> list[tuple[str, int]]:
@@ -135,7 +144,9 @@ def named_counts(archive: Archive, params: SearchParams, name: str) -> list[tupl
         return all_values(archive.store.facet_counts(params.filters)[1][name])
     limit = archive.settings.search_seconds
     with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
-        counts = archive.index.named_counts(params.q, params.filters, name, seconds=limit)
+        counts = archive.index.named_counts(
+            params.q, params.filters, name, collapse=params.collapse, seconds=limit
+        )
     return all_values(counts)
 
 
@@ -143,7 +154,9 @@ def matching_ids(archive: Archive, params: SearchParams) -> list[str]:
     """The id of every match of a query, in the search's order (for export: no paging)."""
     limit = archive.settings.search_seconds * EXPORT_SECONDS_FACTOR
     with _engine_errors(f"took longer than {limit:g} s to export: narrow it"):
-        return archive.index.all_ids(params.q, params.filters, sort=params.sort, seconds=limit)
+        return archive.index.all_ids(
+            params.q, params.filters, sort=params.sort, collapse=params.collapse, seconds=limit
+        )
 
 
 @contextmanager
@@ -285,7 +298,7 @@ def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date,
         raise NotFound(f"no such date in the calendar ({error})") from error
 
 
-def result_item(row: Listed, terms: frozenset[str]) -> ResultItem:
+def result_item(row: Listed, terms: frozenset[str], versions: int = 1) -> ResultItem:
     return ResultItem(
         id=row.id,
         title=row.title,
@@ -294,4 +307,5 @@ def result_item(row: Listed, terms: frozenset[str]) -> ResultItem:
         source=row.source,
         snippet=Markup(snippet(row.body, terms)),  # safe: snippet() escapes the text itself
         headline=headline_html(row.title, terms),
+        versions=versions,
     )

@@ -134,6 +134,7 @@ def test_the_query_string_leaves_defaults_out():
     [
         {"q": "oil", "from": "1987-03-01", "to": "1987-03-31", "place": "NEW YORK"},
         {"source": "Reuters", "sort": "oldest", "page": "3", "per_page": "50"},
+        {"q": "oil", "collapse": "false"},
         {},
     ],
 )
@@ -150,8 +151,23 @@ def test_every_parameter_is_documented_once():
         "sort",
         "page",
         "per_page",
+        "collapse",
         *Filters(
             date_from=date(2024, 1, 1), date_to=date(2024, 1, 1), place="x", source="y"
         ).to_query(),
     }
     assert all(parameter.help for parameter in PARAMETERS)
+
+
+@pytest.mark.parametrize(
+    ("value", "collapse"), [("", True), ("true", True), ("0", False), (" False ", False)]
+)
+def test_collapse_reads_true_or_false(value, collapse):
+    assert parse_params({"q": "oil", "collapse": value}).collapse is collapse
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "<b>"])
+def test_collapse_refuses_anything_else_naming_it(value):
+    with pytest.raises(QueryError) as refused:
+        parse_params({"q": "oil", "collapse": value})
+    assert refused.value.parameter == "collapse"

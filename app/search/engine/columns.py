@@ -4,8 +4,8 @@ date order read for every match.
 Each segment's arrays are built once (segments never change once written; only the
 live-document mask is rebuilt when a commit deletes from one) and the index's are
 their concatenation, in the searcher's document order, made once a generation. A
-document costs 29 bytes (day, place and source codes, two field lengths and the
-live mask: 13; its id: 16), held twice (by segment and joined): about 6 MB at
+document costs 33 bytes and its thread's id (day, place, source and thread codes, two
+field lengths and the live mask: 17; its id: 16), held twice (by segment and joined): about 6 MB at
 100,000 articles, 58 MB at a million, and as much again while a new generation's
 are made.
 """
@@ -78,6 +78,8 @@ class Columns:
     lengths: dict[str, Floats]  # text field → length as Whoosh's scorer reads it
     ids: Ids
     live: Mask  # not deleted
+    threads: Named  # each document's story thread (`app.threads`): equal codes, one thread
+    thread_sizes: Ints  # by thread code: its live documents, the versions a thread has
 
     @property
     def size(self) -> int:
@@ -143,7 +145,9 @@ def _segment_columns(leaf: Leaf) -> Columns:
         earlier = next(same, None)
         if earlier is None:
             return _build(leaf.reader)
-        return dataclasses.replace(earlier, live=_live(leaf.reader))
+        live = _live(leaf.reader)
+        sizes = _sizes(earlier.threads, live)
+        return dataclasses.replace(earlier, live=live, thread_sizes=sizes)
 
     return _segments.get_or_make((leaf.segment_id, leaf.deleted), build)
 
@@ -162,7 +166,9 @@ def _build(reader: IndexReader) -> Columns:
         for field in TEXT_FIELDS
     }
     ids = np.array([str(value).encode() for value in reader.column_reader("id")], np.bytes_)
-    return Columns(days, named, lengths, ids, _live(reader))
+    live = _live(reader)
+    threads = _named(list(reader.column_reader("thread")))
+    return Columns(days, named, lengths, ids, live, threads, _sizes(threads, live))
 
 
 def _concatenate(parts: list[Columns]) -> Columns:
@@ -170,13 +176,18 @@ def _concatenate(parts: list[Columns]) -> Columns:
         nothing = np.zeros(0, np.int32)
         named = {name: Named([], nothing) for name in NAMED}
         lengths = {field: nothing.astype(np.float32) for field in TEXT_FIELDS}
-        return Columns(nothing, named, lengths, nothing.astype(np.bytes_), nothing != 0)
+        ids, live, threads = nothing.astype(np.bytes_), nothing != 0, Named([], nothing)
+        return Columns(nothing, named, lengths, ids, live, threads, nothing)
+    live = np.concatenate([part.live for part in parts])
+    threads = _merge([part.threads for part in parts])
     return Columns(
         days=np.concatenate([part.days for part in parts]),
         named={name: _merge([part.named[name] for part in parts]) for name in NAMED},
         lengths={f: np.concatenate([part.lengths[f] for part in parts]) for f in TEXT_FIELDS},
         ids=np.concatenate([part.ids for part in parts]),
-        live=np.concatenate([part.live for part in parts]),
+        live=live,
+        threads=threads,
+        thread_sizes=_sizes(threads, live),
     )
 
 
@@ -194,6 +205,11 @@ def _merge(parts: list[Named]) -> Named:
         to_union = np.array([distinct.setdefault(v, len(distinct)) for v in part.values], np.int32)
         mapped.append(to_union[part.codes] if len(part.codes) else part.codes)
     return Named(list(distinct), np.concatenate(mapped))
+
+
+def _sizes(threads: Named, live: Mask) -> Ints:
+    """Each thread's live documents."""
+    return np.bincount(threads.codes[live], minlength=len(threads.values)).astype(np.int32)
 
 
 def _live(reader: IndexReader) -> Mask:

@@ -27,7 +27,16 @@ from app.search.engine import applied, compacting, forks, language, likeness, me
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
-from app.search.engine.matches import MatchFilter, Tally, commonest, find, ordered_ids, tally
+from app.search.engine.matches import (
+    MatchFilter,
+    Tally,
+    collapsed,
+    commonest,
+    find,
+    ordered_ids,
+    tally,
+    versions,
+)
 from app.search.engine.schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -101,12 +110,23 @@ class Hits:
     named: dict[str, Counter[str]]
     months: dict[date, int]  # keyed by the first day of each month
     distinct: dict[str, int]  # values each named filter's column has among the matches
+    articles: int  # the matching articles; `total` counts story threads when collapsed
+    versions: dict[str, int]  # each listed id's thread: how many versions it has
 
     @classmethod
-    def of(cls, tally: Tally, ids: list[str], terms: frozenset[str]) -> "Hits":
+    def of(
+        cls,
+        tally: Tally,
+        ids: list[str],
+        terms: frozenset[str],
+        *,
+        articles: int,
+        versions: dict[str, int],
+    ) -> "Hits":
         months = {day_from_number(month * 100 + 1): n for month, n in tally.months.items()}
         days = DayCounts(tally.days)
-        return cls(tally.total, ids, terms, days, tally.named, months, tally.distinct)
+        named, distinct = tally.named, tally.distinct
+        return cls(tally.total, ids, terms, days, named, months, distinct, articles, versions)
 
 
 class SearchIndex:
@@ -253,9 +273,12 @@ class SearchIndex:
         page: int,
         per_page: int,
         facets: bool = False,
+        collapse: bool = False,
         seconds: float = float("inf"),
     ) -> Hits:
         """One page of the matches of the query `text`; `sort` is relevance, newest or oldest.
+        With `collapse`, a story thread is one match, its best-matching version, and the
+        total and facets count threads.
 
         Raises `InvalidQuery` for a query that cannot be searched, and `SearchTimeout`
         when the search takes more than `seconds` of its own processor time.
@@ -266,9 +289,12 @@ class SearchIndex:
             self._warm(searcher)
             searched = scope(searcher, seconds)
             found = find(searched, query, MatchFilter.of(filters))
+            articles = len(found.docs)
+            found = collapsed(found) if collapse else found
             ids = ordered_ids(found, sort, start, start + per_page)
             terms = language.matched_words(query, partial(expanded_terms, scope=searched))
-        return Hits.of(tally(found, facets=facets), ids, terms)
+            tallied, sizes = tally(found, facets=facets), versions(found, ids)
+        return Hits.of(tallied, ids, terms, articles=articles, versions=sizes)
 
     def matched_terms(self, text: str) -> frozenset[str]:
         """The indexed words a search for `text` highlights, without running it (an article
@@ -279,23 +305,27 @@ class SearchIndex:
             return language.matched_words(query, partial(expanded_terms, scope=searched))
 
     def named_counts(
-        self, text: str, filters: Filters, name: str, *, seconds: float
+        self, text: str, filters: Filters, name: str, *, collapse: bool, seconds: float
     ) -> Counter[str]:
         """Every value of the named filter `name` among the matches, with its matches
-        (a facet whole: a search's facets list the commonest)."""
+        (a facet whole: a search's facets list the commonest), counted as `search` does."""
         query = language.parse(text)
         with self.searching() as searcher:
             self._warm(searcher)
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
+            found = collapsed(found) if collapse else found
             return commonest(found.columns.named[name], found.docs, top=None)[0]
 
-    def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
-        """Every match's id, in order (for export: no page limit)."""
+    def all_ids(
+        self, text: str, filters: Filters, *, sort: str, collapse: bool, seconds: float
+    ) -> list[str]:
+        """Every match's id, in order, a story thread one when `collapse` (for export: no
+        page limit)."""
         query = language.parse(text)
         with self.searching() as searcher:
             self._warm(searcher)
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
-            return ordered_ids(found, sort, 0, None)
+            return ordered_ids(collapsed(found) if collapse else found, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
         """Ids of the articles closest to `article` by their key words, it excluded.

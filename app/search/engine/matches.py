@@ -123,6 +123,25 @@ def commonest(named: Named, docs: Docs, top: int | None = TOP_NAMES) -> tuple[Co
     return counted, distinct
 
 
+def collapsed(found: Found) -> Found:
+    """One match a story thread: its best-scoring version (the first in index order on a
+    tie), the matches kept in index order."""
+    codes = found.columns.threads.codes[found.docs]
+    best_first = np.lexsort((found.docs, -found.scores))
+    _threads, first = np.unique(codes[best_first], return_index=True)
+    kept = np.sort(best_first[first])
+    return Found(found.columns, found.docs[kept], found.scores[kept])
+
+
+def versions(found: Found, ids: list[str]) -> dict[str, int]:
+    """How many versions the story thread of each of `ids` (matches) has in the index."""
+    wanted = {article_id.encode() for article_id in ids}
+    at = np.flatnonzero(np.isin(found.columns.ids[found.docs], list(wanted)))
+    docs = found.docs[at]
+    sizes = found.columns.thread_sizes[found.columns.threads.codes[docs]]
+    return {bytes(i).decode(): int(n) for i, n in zip(found.columns.ids[docs], sizes, strict=True)}
+
+
 def ordered_ids(found: Found, sort: str, start: int, stop: int | None) -> list[str]:
     """The ids of the matches from `start` to `stop` in `sort` order: relevance (score, then
     index order), newest or oldest (day, then id; both descending for newest)."""

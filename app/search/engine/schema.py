@@ -40,7 +40,7 @@ ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilte
 # What ANALYZER splits text at: the same words as its tokenizer's `[\w\*]+(\.?[\w\*]+)*`,
 # found in half the time (no optional dot inside a repeat for the engine to backtrack over)
 WORD = re.compile(r"[\w*]+(?:\.[\w*]+)*")
-SCHEMA_VERSION = 4  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
+SCHEMA_VERSION = 5  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
 _NAME = IDTokenizer() | LowercaseFilter()  # place, source: one term any case; column as is
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
@@ -50,6 +50,7 @@ SCHEMA = Schema(
     published=NUMERIC(int, bits=32, sortable=True, signed=False),
     place=ID(analyzer=_NAME, sortable=True),
     source=ID(analyzer=_NAME, sortable=True),
+    thread=ID(sortable=True),  # its story thread's first article (`app.threads`)
 )
 
 
@@ -74,6 +75,7 @@ def document(article: Article) -> dict[str, object]:
         "published": day_number(article.published),
         "place": article.place or "",
         "source": article.source or "",
+        "thread": article.thread or article.id,
     }
 
 

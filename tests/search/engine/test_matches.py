@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.search.engine.columns import Columns, Named
-from app.search.engine.matches import Found, MatchFilter, ordered_ids, tally
+from app.search.engine.matches import Found, MatchFilter, collapsed, ordered_ids, tally, versions
 from app.search.facets import TOP_NAMES, build_facets
 from app.search.filters import Filters
 
@@ -25,8 +25,12 @@ def found_of(
     rows: list[tuple[int, int, float]],
     live: list[bool] | None = None,
     places: list[str] = PLACES,
+    threads: list[int] | None = None,
 ) -> Found:
     size = len(rows)
+    thread_codes = np.array(threads if threads is not None else range(size), np.int32)
+    alive = np.array(live if live is not None else [True] * size, np.bool_)
+    thread_names = Named([f"t{n}" for n in range(max(thread_codes, default=-1) + 1)], thread_codes)
     columns = Columns(
         days=np.array([day for day, _place, _score in rows], np.int32),
         named={
@@ -35,7 +39,9 @@ def found_of(
         },
         lengths={},
         ids=np.array([id_of(n).encode() for n in range(size)], np.bytes_),
-        live=np.array(live if live is not None else [True] * size, np.bool_),
+        live=alive,
+        threads=thread_names,
+        thread_sizes=np.bincount(thread_codes[alive], minlength=len(thread_names.values)),
     )
     scores = np.array([score for _d, _p, score in rows], np.float64)
     return Found(columns, np.arange(size, dtype=np.int32), scores)
@@ -105,3 +111,18 @@ def test_the_filter_keeps_live_documents_in_the_range_with_the_name_in_any_case(
 def test_a_filter_is_stated_in_the_index_s_terms():
     wanted = MatchFilter.of(Filters(date_from=date(2024, 1, 2), source="Reuters"))
     assert wanted == MatchFilter(first_day=20240102, named=(("source", "reuters"),))
+
+
+@given(ROWS, st.data())
+def test_collapsing_keeps_each_thread_s_best_match_and_counts_its_versions(rows, data):
+    threads = data.draw(st.lists(st.integers(0, 4), min_size=len(rows), max_size=len(rows)))
+    found = found_of(rows, threads=threads)
+    best: dict[int, tuple[float, int]] = {}
+    for doc, ((_day, _place, score), thread) in enumerate(zip(rows, threads, strict=True)):
+        if thread not in best or score > best[thread][0]:
+            best[thread] = (score, doc)  # the first in index order on a tie
+    kept = collapsed(found)
+    assert kept.docs.tolist() == sorted(doc for _score, doc in best.values())
+    assert kept.scores.tolist() == [rows[doc][2] for doc in kept.docs.tolist()]
+    ids = [id_of(doc) for doc in kept.docs.tolist()]
+    assert versions(kept, ids) == {id_of(doc): threads.count(threads[doc]) for doc in kept.docs}
