@@ -270,6 +270,12 @@ class Store:
                 for i, thread in session.execute(query.where(ArticleRecord.id.in_(part)))
             }
 
+    def thread_size(self, thread: str) -> int:
+        """How many stored versions a story thread has."""
+        with self._sessions() as session:
+            query = select(func.count()).where(ArticleRecord.thread == thread)
+            return int(session.scalar(query) or 0)
+
     def versions(self, thread: str) -> list[ArticleRecord]:
         """Every stored version of a story thread, oldest first."""
         with self._sessions() as session:

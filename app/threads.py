@@ -16,6 +16,7 @@ signatures must be alike in every process and on every node (Python's `hash` is 
 which a fixed seed and CRC-32 give.
 """
 
+import functools
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -28,10 +29,11 @@ import numpy.typing as npt
 SHINGLE = 3  # words a shingle
 PERMUTATIONS = 128
 NEAR = 0.15  # how far below the thresholds a MinHash estimate may fall and still be checked
-_PRIME = (1 << 32) - 5  # a prime: a·x stays below 2^64 for a < p and a 32-bit x
 _random = np.random.default_rng(20261206)  # fixed: every process makes the same signatures
-_A = _random.integers(1, _PRIME, PERMUTATIONS, dtype=np.uint64)
-_B = _random.integers(0, _PRIME, PERMUTATIONS, dtype=np.uint64)
+# multiply-shift hashing: (a·x + b) mod 2^64, its high 32 bits; a odd
+_A = _random.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _random.integers(0, 1 << 63, PERMUTATIONS, dtype=np.uint64)
+_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], np.uint64)  # a shingle from its words
 _WORD = re.compile(r"\w+(?:[.,'/-]\w+)*")
 
 Signature = npt.NDArray[np.uint32]
@@ -83,11 +85,22 @@ class Thresholds:
 
 
 def shingles(text: str) -> Shingles:
-    """The text's runs of `SHINGLE` words (lower case, numbers kept: a report differs from
-    the last in its figures), as 32-bit hashes."""
-    words = [word.lower() for word in _WORD.findall(text)]
-    runs = (" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1)))
-    return frozenset(zlib.crc32(run.encode()) for run in runs if run)
+    """The text's runs of `SHINGLE` words (any case, numbers kept: a report differs from
+    the last in its figures), as 32-bit hashes made from its words' CRC-32s."""
+    words = _WORD.findall(text)
+    if not words:
+        return frozenset()
+    hashed = np.fromiter((_word_hash(word) for word in words), np.uint64, len(words))
+    if len(hashed) < SHINGLE:  # a text shorter than a shingle is one
+        hashed = np.concatenate([hashed, np.zeros(SHINGLE - len(hashed), np.uint64)])
+    runs = len(hashed) - SHINGLE + 1
+    mixed = sum(hashed[i : i + runs] * _MIX[i] for i in range(SHINGLE))
+    return frozenset(((mixed >> np.uint64(16)) & np.uint64(0xFFFFFFFF)).tolist())
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.lower().encode())
 
 
 def likeness(first: Shingles, second: Shingles) -> Likeness:
@@ -108,7 +121,7 @@ def versions(
 def signature(shingled: Shingles) -> Signature:
     """The MinHash of a set of shingle hashes: for each permutation, the least image."""
     values = np.fromiter(shingled, dtype=np.uint64, count=len(shingled))
-    images = ((_A[:, None] * values[None, :]) % _PRIME + _B[:, None]) % _PRIME  # (a·x + b) mod p
+    images = (_A[:, None] * values[None, :] + _B[:, None]) >> np.uint64(32)  # wraps mod 2^64
     signed: Signature = images.min(axis=1).astype(np.uint32)
     return signed
 
@@ -125,7 +138,7 @@ def near(
     thresholds, so that the exact check sees every likely version and few others."""
     if not len(theirs):
         return np.zeros(0, dtype=bool)
-    jaccard = (theirs == mine[None, :]).mean(axis=1)
+    jaccard = np.count_nonzero(theirs == mine[None, :], axis=1) / PERMUTATIONS
     shared = jaccard * (size + sizes) / (1 + jaccard)
     containment = shared / np.maximum(np.minimum(size, sizes), 1)
     lowest = rule.lowest
@@ -146,20 +159,31 @@ def unpacked(stored: Iterable[bytes]) -> npt.NDArray[np.uint32]:
     return np.vstack(rows) if rows else np.zeros((0, PERMUTATIONS), dtype=np.uint32)
 
 
-@dataclass
 class _Day:
-    """The articles of one day a window holds, with their signatures as one array."""
+    """The articles of one day a window holds, their signatures in one growing array."""
 
-    ids: list[str]
-    threads: list[str]
-    signatures: list[Signature]
-    sizes: list[int]
-    _stacked: npt.NDArray[np.uint32] | None = None
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.threads: list[str] = []
+        self._signatures = np.zeros((8, PERMUTATIONS), np.uint32)
+        self._sizes = np.zeros(8, np.int64)
 
-    def stacked(self) -> npt.NDArray[np.uint32]:
-        if self._stacked is None or len(self._stacked) != len(self.ids):
-            self._stacked = np.vstack(self.signatures)
-        return self._stacked
+    def add(self, article_id: str, thread: str, signed: Signature, size: int) -> None:
+        at = len(self.ids)
+        if at == len(self._sizes):  # full: twice the room
+            self._signatures = np.concatenate([self._signatures, np.zeros_like(self._signatures)])
+            self._sizes = np.concatenate([self._sizes, np.zeros_like(self._sizes)])
+        self._signatures[at], self._sizes[at] = signed, size
+        self.ids.append(article_id)
+        self.threads.append(thread)
+
+    @property
+    def signatures(self) -> npt.NDArray[np.uint32]:
+        return self._signatures[: len(self.ids)]
+
+    @property
+    def sizes(self) -> npt.NDArray[np.int64]:
+        return self._sizes[: len(self.ids)]
 
 
 Stored = tuple[str, str, date, bytes, int]  # id, thread, day, packed signature, shingles
@@ -183,29 +207,31 @@ class Window:
         self.rule = rule
         self._load, self._read = load, read
         self._days: dict[int, _Day] = {}
+        self._day_of: dict[str, int] = {}  # the ordinal day of each article held
         self._shingles: dict[str, Shingles] = {}
         self._loaded_until = 0  # the ordinal of the last day read from the store
 
     def thread_of(self, shingled: Shingles, signed: Signature, day: date) -> str | None:
         """The thread of the article most alike of those that are versions of this one
-        (its shingles, signature and day), if any."""
+        (its shingles, signature and day), if any. A thread is joined only within `days` of
+        its first article: a chain of daily resends does not make one story of a month."""
         self._move_to(day)
         near_ones = self._near(signed, len(shingled), day)
         unread = [i for i, _thread, _day in near_ones if i not in self._shingles]
         self._shingles.update(self._read(unread) if unread else {})
         found = []
         for article_id, thread, their_day in near_ones:
+            first = self._day_of.get(thread)
+            if first is None or abs(day.toordinal() - first) > self.rule.days:
+                continue
             alike = likeness(shingled, self._shingles[article_id])
             if self.rule.versions(alike, abs(day.toordinal() - their_day)):
                 found.append((alike.jaccard, thread))
         return max(found)[1] if found else None
 
     def add(self, article_id: str, thread: str, day: date, signed: Signature, size: int) -> None:
-        held = self._days.setdefault(day.toordinal(), _Day([], [], [], []))
-        held.ids.append(article_id)
-        held.threads.append(thread)
-        held.signatures.append(signed)
-        held.sizes.append(size)
+        self._days.setdefault(day.toordinal(), _Day()).add(article_id, thread, signed, size)
+        self._day_of[article_id] = day.toordinal()
 
     def remember(self, article_id: str, shingled: Shingles) -> None:
         """A new article's shingles, so that a later one compares without reading it."""
@@ -216,6 +242,7 @@ class Window:
         for gone in [ordinal for ordinal in self._days if ordinal < first]:
             for article_id in self._days.pop(gone).ids:
                 self._shingles.pop(article_id, None)
+                self._day_of.pop(article_id, None)
         if last > self._loaded_until:
             start = max(first, self._loaded_until + 1)
             end = max(last, start + LOAD_DAYS - 1)
@@ -233,7 +260,7 @@ class Window:
             held = self._days.get(ordinal)
             if held is None:
                 continue
-            sizes = np.asarray(held.sizes, dtype=np.int64)
-            for at in np.flatnonzero(near(signed, size, held.stacked(), sizes, self.rule)).tolist():
+            chosen = near(signed, size, held.signatures, held.sizes, self.rule)
+            for at in np.flatnonzero(chosen).tolist():
                 found.append((held.ids[at], held.threads[at], ordinal))
         return found

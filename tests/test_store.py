@@ -7,7 +7,7 @@ PostgreSQL database of its own (`support/databases.py`); articles are built with
 
 from collections.abc import Iterator
 from dataclasses import fields, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -315,3 +315,67 @@ def test_a_stored_article_reads_back_as_the_article_it_was(store):
     put(store, article)
     stored = store.get("x1")
     assert stored is not None and stored.to_article() == replace(article, thread="x1")
+
+
+# --- story threads ------------------------------------------------------------------------------
+
+WIRE = (
+    "The Bank of Japan will keep its discount rate at 2.5 pct for now, its governor told a "
+    "parliamentary committee on Monday, as the yen held near a record high against the dollar."
+)
+UPDATE = WIRE + "\n\nEconomists said a cut before the summit of industrial nations was unlikely."
+SERIES = "The Federal Reserve arranged {} billion dlrs of customer repurchase agreements, a Fed "
+SERIES += "spokesman said. Fed funds were trading at {} pct when the Fed began its temporary "
+SERIES += "and indirect supply of reserves to the banking system."
+MARCH = date(1987, 3, 2)
+
+
+def on(day_offset: int) -> date:
+    return MARCH + timedelta(days=day_offset)
+
+
+def threads(store: Store, *ids: str) -> list[str]:
+    found = store.threads_of(ids)
+    return [found[i] for i in ids]
+
+
+def test_versions_of_one_story_share_the_thread_of_the_first(store):
+    put(
+        store, make("flash", WIRE, on(0)), make("full", UPDATE, on(0)), make("other", SERIES, on(0))
+    )
+    assert threads(store, "flash", "full", "other") == ["flash", "flash", "other"]
+    assert [r.id for r in store.versions("flash")] == ["flash", "full"]
+    assert store.thread_size("flash") == 2
+
+
+def test_a_version_that_comes_later_joins_the_stored_thread(store):
+    put(store, make("first", WIRE, on(0)))
+    put(store, make("resent", WIRE + " (Repeats.)", on(2)))
+    put(store, make("too-late", WIRE + " (Repeats.)", on(4)))  # past the first's window
+    assert threads(store, "first", "resent", "too-late") == ["first", "first", "too-late"]
+
+
+def test_a_series_on_other_days_is_separate_stories_and_its_text_updated_keeps_its_thread(store):
+    put(
+        store,
+        make("mon", SERIES.format("1.5", "6-1/8"), on(0)),
+        make("tue", SERIES.format("2.0", "6-3/16"), on(1)),
+    )
+    assert threads(store, "mon", "tue") == ["mon", "tue"]
+    put(store, make("tue-more", SERIES.format("2.0", "6-3/16") + " Dealers expected it.", on(1)))
+    assert threads(store, "tue-more") == ["tue"]
+    assert put(store, make("tue", SERIES.format("2.5", "6-3/16"), on(1))) == [Outcome.UPDATED]
+    assert threads(store, "tue") == ["tue"]
+
+
+def test_articles_stored_before_threads_find_theirs_oldest_first(store):
+    """As migration 0004 leaves them: a thread of their own each, no signature."""
+    put(store, make("a", WIRE, on(0)), make("b", UPDATE, on(1)), make("c", SERIES, on(1)))
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE articles SET thread = id, signature = NULL"))
+    latest = store.changes().latest
+    assert store.thread_unsigned(batch_size=2) == 1
+    assert threads(store, "a", "b", "c") == ["a", "a", "c"]
+    moved = store.changes_after(latest, 10)
+    assert [change.article_id for change in moved] == ["b"]  # for every index to apply
+    assert store.thread_unsigned() == 0

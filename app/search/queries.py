@@ -17,6 +17,7 @@ from markupsafe import Markup
 from app.archive import Archive
 from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
+from app.search.changes import Run, counted, word_changes
 from app.search.engine import snippet
 from app.search.facets import Facets, all_values, build_facets
 from app.search.headlines import headline_html
@@ -226,6 +227,34 @@ def highlighted_words(archive: Archive, q: str) -> frozenset[str]:
 def neighbours(archive: Archive, record: ArticleRecord) -> tuple[Headline | None, ...]:
     """The stories just before and just after `record` in date order (the archive's)."""
     return archive.store.neighbours(record.published, record.id)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a story, with what changed from the version before (None: the first)."""
+
+    record: ArticleRecord
+    changes: list[Run] | None
+
+    @property
+    def inserted(self) -> int:
+        return counted(self.changes or [], "inserted")
+
+    @property
+    def deleted(self) -> int:
+        return counted(self.changes or [], "deleted")
+
+
+def versions(archive: Archive, article_id: str) -> list[Version]:
+    """Every version of the story thread of an article, oldest first, each with the words
+    changed since the one before."""
+    record = get_article(archive, article_id)
+    stored = archive.store.versions(record.thread)
+    before = [None, *stored[:-1]]
+    return [
+        Version(one, None if earlier is None else word_changes(earlier.body, one.body))
+        for earlier, one in zip(before, stored, strict=True)
+    ]
 
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:

@@ -25,6 +25,7 @@ from app.web.schemas import (
     SearchOut,
     StatsOut,
     TimelineOut,
+    VersionsOut,
     added_out,
     article_out,
     names_out,
@@ -32,6 +33,7 @@ from app.web.schemas import (
     search_out,
     stats_out,
     timeline_out,
+    versions_out,
 )
 from app.web.urls import article_url
 
@@ -149,6 +151,13 @@ def export_articles(
 def read_article(archive: ArchiveDep, article_id: str) -> Response:
     """One article, whole."""
     return json_of(article_out(search.get_article(archive, article_id)))
+
+
+@router.get("/articles/{article_id}/versions", response_model=VersionsOut, responses=NOT_FOUND)
+def article_versions(archive: ArchiveDep, article_id: str) -> Response:
+    """Every version of the article's story (updates, corrections, resends), oldest first,
+    each with the words changed since the one before."""
+    return json_of(versions_out(search.versions(archive, article_id)))
 
 
 @router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=NOT_FOUND)

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader
 from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
+from app.search.changes import changes_html
 from app.search.filters import FACET_LABELS
 from app.search.headlines import headline_html, highlighted, lead_under, readable
 from app.search.params import LIMITS, SearchParams, parse_params
@@ -42,6 +43,7 @@ from app.web.urls import (
     related_url,
     result_url,
     search_url,
+    versions_url,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +77,7 @@ for helper in (
     example_url,
     article_url,
     related_url,
+    versions_url,
     article_json_url,
     period_url,
     day_url,
@@ -84,6 +87,7 @@ for helper in (
     page_numbers,
     headline_html,
     highlighted,
+    changes_html,
     lead_under,
     readable,
 ):
@@ -171,8 +175,16 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
         "found_by": found_by,
         "terms": search.highlighted_words(archive, found_by.q) if found_by else frozenset(),
         "neighbours": search.neighbours(archive, article),
+        "versions": archive.store.thread_size(article.thread),
     }
     return templates.TemplateResponse(request, "article.html", context)
+
+
+@router.get("/articles/{article_id}/versions")
+def versions_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
+    """The versions of an article's story in time order, each with what changed."""
+    context = {"versions": search.versions(archive, article_id), "article_id": article_id}
+    return templates.TemplateResponse(request, "versions.html", context)
 
 
 def _search_of(request: Request) -> SearchParams | None:

@@ -28,6 +28,9 @@ class ResultOut(BaseModel):
     source: str | None
     snippet: str = Field(description="HTML-safe excerpt; matched words are in <mark>.")
     url: str
+    versions: int = Field(
+        1, description="Versions of its story (collapsed results: this one stands for them)."
+    )
 
 
 class Count(BaseModel):
@@ -53,7 +56,13 @@ def names_out(values: list[tuple[str, int]]) -> NamesOut:
 
 
 class SearchOut(BaseModel):
-    total: int = Field(description="How many articles match, over all pages.")
+    total: int = Field(
+        description="How many match, over all pages: stories (a story's versions one) when "
+        "`articles` is given, else articles."
+    )
+    articles: int | None = Field(
+        None, description="How many articles match, when results are collapsed into stories."
+    )
     page: int
     per_page: int
     pages: int
@@ -73,6 +82,50 @@ class TimelineOut(BaseModel):
     total: int
     unit: str | None = Field(description="day, week, month or year; null when nothing matched.")
     buckets: list[BucketOut] = Field(description="Consecutive; their counts sum to total.")
+
+
+class ChangeOut(BaseModel):
+    kind: str = Field(description="kept, inserted or deleted.")
+    text: str = Field(description="The words, as they are (not HTML).")
+
+
+class VersionOut(BaseModel):
+    id: str
+    title: str
+    published: date
+    place: str | None
+    source: str | None
+    url: str
+    inserted: int = Field(description="Words added since the version before.")
+    deleted: int = Field(description="Words removed since the version before.")
+    changes: list[ChangeOut] | None = Field(
+        description="The text against the version before, word by word; null for the first."
+    )
+
+
+class VersionsOut(BaseModel):
+    thread: str = Field(description="The thread's id: its first article's.")
+    versions: list[VersionOut] = Field(description="Oldest first.")
+
+
+def versions_out(versions: list[search.Version]) -> VersionsOut:
+    return VersionsOut(
+        thread=versions[0].record.thread,
+        versions=[
+            VersionOut(
+                id=v.record.id,
+                title=v.record.title,
+                published=v.record.published,
+                place=v.record.place,
+                source=v.record.source,
+                url=article_url(v.record.id),
+                inserted=v.inserted,
+                deleted=v.deleted,
+                changes=None if v.changes is None else [ChangeOut(**vars(r)) for r in v.changes],
+            )
+            for v in versions
+        ],
+    )
 
 
 class RelatedOut(BaseModel):
@@ -136,6 +189,7 @@ def result_out(item: search.ResultItem) -> ResultOut:
 def search_out(found: search.SearchPage, *, suggestion: str | None = None) -> SearchOut:
     return SearchOut(
         total=found.total,
+        articles=found.articles,
         page=found.params.page,
         per_page=found.params.per_page,
         pages=found.pages,

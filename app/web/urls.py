@@ -41,6 +41,10 @@ def result_url(article_id: str, params: SearchParams) -> str:
     return link(article_url(article_id), **(params.to_query() if params.q else {}))
 
 
+def versions_url(article_id: str) -> str:
+    return f"/articles/{_segment(article_id)}/versions"
+
+
 def related_url(article_id: str) -> str:
     return f"/articles/{_segment(article_id)}/related"
 

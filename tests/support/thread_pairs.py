@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.threads import Text, likeness
+from app.threads import likeness, shingles
 
 _FIGURE = re.compile(r"\b\d+(?:[.,/]\d+)*\b")
 _NAME = re.compile(r"\b[A-Z][a-z]{3,}\b")
@@ -142,7 +142,7 @@ def _same_day(corpus: list[Story], count: int, chosen: random.Random) -> list[Pa
     for group in groups.values():
         for first, second in itertools.combinations(group, 2):
             if set(_TICKER.findall(first.title)).isdisjoint(_TICKER.findall(second.title)):
-                shared = likeness(Text.of(first.body).shingles, Text.of(second.body).shingles)
+                shared = likeness(shingles(first.body), shingles(second.body))
                 if max(shared.jaccard, shared.containment) >= 1 / 3:
                     alike.append(Pair("same day, source and place", first, second, False))
     return chosen.sample(alike, min(count, len(alike)))

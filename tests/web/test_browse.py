@@ -14,7 +14,7 @@ from app.search.facets import TOP_NAMES
 
 _NAME = re.compile(r'<li><a href="([^"]*)">([^<]*)</a> <span class="count">([\d,]+)</span></li>')
 MANY_PLACES = [  # more places than a facet lists, each with fewer stories than the one before
-    (f"m{n:02d}", f"2022-06-0{1 + n % 9}", f"PORT {n:02d}", "AP", "Harbour news.")
+    (f"m{n:02d}", f"2022-06-0{1 + n % 9}", f"PORT {n:02d}", "AP", f"Harbour news: ship {n} in.")
     for n in range(TOP_NAMES + 5)
 ]
 

@@ -890,7 +890,13 @@ def entry_ids(root: ET.Element) -> list[str]:
 @pytest.mark.parametrize(("matches", "entries"), [(60, 50), (7, 7)])
 def test_the_feed_holds_the_newest_matches_up_to_50(client, matches, entries):
     rows = [
-        (f"g{n:02d}", (date(2024, 1, 1) + timedelta(days=n)).isoformat(), "ACCRA", "AP", "Gold.")
+        (
+            f"g{n:02d}",
+            (date(2024, 1, 1) + timedelta(days=n)).isoformat(),
+            "ACCRA",
+            "AP",
+            f"Gold {n}.",
+        )
         for n in range(matches)
     ]
     add_news(client, [*rows, ("s1", "2030-01-01", "ACCRA", "AP", "Silver.")])

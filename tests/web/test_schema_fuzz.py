@@ -91,6 +91,7 @@ def test_the_schema_holds_every_api_operation(reads):
         ("GET", "/api/export"),
         ("GET", "/api/articles/{article_id}"),
         ("GET", "/api/articles/{article_id}/related"),
+        ("GET", "/api/articles/{article_id}/versions"),
         ("GET", "/api/stats"),
         ("POST", "/api/articles"),
         ("DELETE", "/api/articles/{article_id}"),
