@@ -8,8 +8,8 @@ reindex` finds the threads of those (`Store.thread_unsigned`), oldest first.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
