@@ -5,9 +5,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, column, create_engine, select, table, text
 from support.databases import BACKENDS, database_url
 from support.helpers import found_ids, make, stored_as_before_cleaning
 from typer.testing import CliRunner
@@ -16,6 +18,7 @@ from app import migrations
 from app.archive import Archive
 from app.cli import cli
 from app.errors import SchemaBehind
+from app.search.filters import Filters
 from app.settings import Settings, get_settings
 from app.store import AliasRecord, ArticleRecord, Base, Store
 
@@ -44,11 +47,26 @@ def differences(engine: Engine) -> list:
         return compare_metadata(MigrationContext.configure(connection), Base.metadata)
 
 
+# the articles' columns of the revisions before 0004 (topics), which every later one keeps
+EARLIER_COLUMNS = [c.name for c in ArticleRecord.__table__.columns if c.name != "topics"]
+
+
 def every_row(engine: Engine) -> list:
+    """Every article's and alias's row, as the columns every revision has."""
+    articles_then = table("articles", *map(column, EARLIER_COLUMNS))
     with engine.connect() as connection:
-        articles = connection.execute(select(ArticleRecord.__table__).order_by("id")).all()
+        articles = connection.execute(select(articles_then).order_by("id")).all()
         aliases = connection.execute(select(AliasRecord.__table__).order_by("id")).all()
     return [tuple(row) for row in articles + aliases]
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """The store's schema taken back to `revision`, as that release left it."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations.SCRIPTS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def test_a_new_store_is_made_as_the_models_say_and_stamped_at_the_head(url, engine):
@@ -72,9 +90,7 @@ def filled_as_before_changes(url: str, engine: Engine) -> list:
         source_paths=["/a1", "/a2", "/copy"],
     )
     filled.close()
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE changes"))
-        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    downgrade(engine, "0001")  # 0002's downgrade drops the changes
     rows = every_row(engine)
     assert len(rows) == 3  # two articles, one alias
     return rows
@@ -134,8 +150,7 @@ def test_the_cleaning_revision_cleans_stored_junk_and_numbers_each_change_for_th
     )
     archive.add([junky, make("clean", "Kestrels nested early.")], source_paths=[None, None])
     archive.close()
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    downgrade(engine, "0002")
     clean_row = [row for row in every_row(engine) if row[0] == "clean"]
 
     assert migrations.upgrade(engine) == ("0002", migrations.head())
@@ -150,6 +165,37 @@ def test_the_cleaning_revision_cleans_stored_junk_and_numbers_each_change_for_th
         assert found_ids(archive, "REUTER") == []
         assert found_ids(archive, "WN") == ["wiki"]
         assert not archive.differences()
+    finally:
+        archive.close()
+
+
+def test_the_topics_revision_keeps_every_row_and_topics_come_with_the_next_ingest(
+    url, engine, tmp_path
+):
+    """Revision 0003 to the head: every row kept, no stored article given topics (its source
+    file must be ingested again); ingested again with them, it is updated, not doubled."""
+    archive = Archive(settings_with(url, tmp_path))
+    stories = [make("a1", "Alpha story."), make("a2", "Bravo story."), make("copy", "Alpha story.")]
+    archive.add(stories, source_paths=[None] * 3)
+    archive.close()
+    downgrade(engine, "0003")
+    rows = every_row(engine)
+
+    assert migrations.upgrade(engine) == ("0003", migrations.head())
+    assert every_row(engine) == rows
+    assert differences(engine) == []
+    archive = Archive(settings_with(url, tmp_path))
+    try:
+        assert [archive.store.get(key).topics for key in ("a1", "a2")] == [(), ()]
+        assert archive.store.stats().by_topic == {}
+        again = [make("a1", "Alpha story.", topics=("Greek", "letters")), stories[1]]
+        assert archive.add(again, source_paths=[None] * 2) == ["updated", "unchanged"]
+        assert archive.store.stats().by_topic == {"greek": 1, "letters": 1}
+        assert archive.store.browse(Filters(topic="GREEK"))[0] == 1
+        assert archive.index.search(
+            "story", Filters(topic="greek"), sort="newest", page=1, per_page=5
+        ).ids == ["a1"]
+        assert archive.store.stats().articles == 2
     finally:
         archive.close()
 

@@ -88,7 +88,7 @@ def test_only_the_most_frequent_names_are_listed():
 def test_how_many_names_there_are_is_kept_beyond_those_listed():
     places = {f"PLACE {n:02d}": n for n in range(1, TOP_NAMES + 6)} | {"place 01": 4}
     facets = build_facets(days={}, named={"place": places})
-    assert facets.distinct == {"source": 0, "place": TOP_NAMES + 5}  # two cases, one place
+    assert facets.distinct == {"source": 0, "place": TOP_NAMES + 5, "topic": 0}  # two cases
 
 
 def test_every_month_is_listed_up_to_a_span_then_the_busiest_in_date_order():

@@ -219,6 +219,7 @@ def make(
     place: str | None = "MOSCOW",
     source: str | None = "TASS",
     title: str | None = None,
+    topics: tuple[str, ...] = (),
 ) -> Article:
     """An article built the way parsing builds one."""
     return new_article(
@@ -229,6 +230,7 @@ def make(
         region=None,
         source=source,
         body=body,
+        topics=topics,
     )
 
 

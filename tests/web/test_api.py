@@ -266,6 +266,7 @@ def test_stats_of_the_seed(client):
         "last_published": "2025-10-17",
         "by_source": {"TASS": 1},
         "by_place": {"WASHINGTON": 1},
+        "by_topic": {},
     }
 
 

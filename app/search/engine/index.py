@@ -27,7 +27,7 @@ from app.search.engine import applied, compacting, forks, language, likeness, me
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
-from app.search.engine.matches import MatchFilter, Tally, commonest, find, ordered_ids, tally
+from app.search.engine.matches import MatchFilter, Tally, facet_counts, find, ordered_ids, tally
 from app.search.engine.schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -281,13 +281,13 @@ class SearchIndex:
     def named_counts(
         self, text: str, filters: Filters, name: str, *, seconds: float
     ) -> Counter[str]:
-        """Every value of the named filter `name` among the matches, with its matches
-        (a facet whole: a search's facets list the commonest)."""
+        """Every value of the faceted filter `name` (place, source, topic) among the matches,
+        with its matches (a facet whole: a search's facets list the commonest)."""
         query = language.parse(text)
         with self.searching() as searcher:
             self._warm(searcher)
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
-            return commonest(found.columns.named[name], found.docs, top=None)[0]
+            return facet_counts(found, name, top=None)[0]
 
     def all_ids(self, text: str, filters: Filters, *, sort: str, seconds: float) -> list[str]:
         """Every match's id, in order (for export: no page limit)."""
