@@ -314,3 +314,63 @@ def test_a_stored_article_reads_back_as_the_article_it_was(store):
     put(store, article)
     stored = store.get("x1")
     assert stored is not None and stored.to_article() == article
+
+
+# --- topics -----------------------------------------------------------------------------
+
+TAGGED = [
+    make("t1", "Cocoa story.", date(2024, 1, 5), topics=("cocoa", "earn")),
+    make("t2", "Grain story.", date(2024, 1, 6), place="PARIS", topics=("grain", "cocoa")),
+    make("t3", "Plain story.", date(2024, 1, 7)),
+]
+
+
+def test_an_article_keeps_its_topics_in_their_order(store):
+    put(store, *TAGGED)
+    assert [store.get(key).topics for key in ("t1", "t2", "t3")] == [
+        ("cocoa", "earn"),
+        ("grain", "cocoa"),
+        (),
+    ]
+    assert store.get("t2").to_article() == TAGGED[1]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(topic="cocoa"), ["t2", "t1"]),
+        (Filters(topic="COCOA"), ["t2", "t1"]),
+        (Filters(topic="Earn"), ["t1"]),
+        (Filters(topic="cocoa", place="paris"), ["t2"]),
+        (Filters(topic="nothing"), []),
+    ],
+)
+def test_browse_by_topic_any_case(store, filters, expected):
+    put(store, *TAGGED)
+    total, rows = store.browse(filters)
+    assert (total, ids(rows)) == (len(expected), expected)
+    assert [row.id for row in store.iter_browse(filters)] == expected
+
+
+def test_topics_are_counted_an_article_under_each_of_its_own(store):
+    put(store, *TAGGED)
+    assert store.facet_counts()[1]["topic"] == {"cocoa": 2, "earn": 1, "grain": 1}
+    assert store.facet_counts(Filters(place="paris"))[1]["topic"] == {"cocoa": 1, "grain": 1}
+    assert store.facet_counts(Filters(topic="earn"))[1]["topic"] == {"cocoa": 1, "earn": 1}
+    assert store.stats().by_topic == {"cocoa": 2, "earn": 1, "grain": 1}
+    assert list(store.stats().by_topic) == ["cocoa", "earn", "grain"]  # commonest, then by name
+
+
+def test_new_topics_update_an_article_and_replace_its_old_ones(store):
+    put(store, *TAGGED)
+    again = make("t1", "Cocoa story.", date(2024, 1, 5), topics=("sugar",))
+    untagged = make("t2", "Grain story.", date(2024, 1, 6), place="PARIS")
+    assert put(store, again, untagged, TAGGED[2]) == [
+        Outcome.UPDATED,
+        Outcome.UPDATED,
+        Outcome.UNCHANGED,
+    ]
+    assert store.stats().by_topic == {"sugar": 1}
+    assert ids(store.browse(Filters(topic="cocoa"))[1]) == []
+    assert store.delete(["t1"]) == ["t1"]
+    assert store.stats().by_topic == {}
