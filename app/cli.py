@@ -210,13 +210,14 @@ def check(
 
 @cli.command()
 def stats() -> None:
-    """Print how many articles the archive holds, their dates, sources and places."""
+    """Print how many articles the archive holds, their dates, sources, places and topics."""
     with _opened() as archive:
         found = archive.store.stats()
     typer.echo(f"articles\t{found.articles}")
     typer.echo(f"first\t{found.first_published or '-'}")
     typer.echo(f"last\t{found.last_published or '-'}")
-    for label, counts in (("source", found.by_source), ("place", found.by_place)):
+    named = (("source", found.by_source), ("place", found.by_place), ("topic", found.by_topic))
+    for label, counts in named:
         for name, count in counts.items():
             typer.echo(f"{label}\t{name}\t{count}")
 

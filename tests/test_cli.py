@@ -399,8 +399,12 @@ def test_stats_prints_counts_and_sources(data_dir, tmp_path):
     write_story(tmp_path / "in", "001_0000000000000001.txt", "Kestrels.", agency="Reuters")
     write_story(tmp_path / "in", "002_0000000000000002.txt", "Ospreys.", agency="Reuters")
     run("ingest", str(tmp_path / "in"))
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_text('{"published": "2024-05-02", "body": "Terns.", "tags": "Birds, Sea"}\n')
+    run("ingest", str(tagged))
     lines = stats_lines(run("stats"))
-    assert "articles\t3" in lines
+    assert "articles\t4" in lines
+    assert "topic\tbirds\t1" in lines and "topic\tsea\t1" in lines
     assert "source\tReuters\t2" in lines
     assert "source\tTASS\t1" in lines
     assert "place\tWASHINGTON\t1" in lines
