@@ -104,6 +104,8 @@ def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Re
     wanted = getattr(params.filters, facet).casefold()
     context = {
         "facet": facet,
+        # its commonest spelling: the one value of its facet, but for a topic's, which lists
+        # the others its articles have
         "name": next(value for value, _ in named[facet] if value.casefold() == wanted),
         "found": found,
         "chart": timeline_chart(found),
