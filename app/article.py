@@ -8,6 +8,7 @@ the same way whatever the story arrived as. Pure functions: no I/O, no database.
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Protocol
@@ -18,6 +19,8 @@ from app.errors import ParseError
 TITLE_MAX_CHARS = 110
 NUL = "\x00"
 URL_MAX_CHARS = 2000
+TOPIC_MAX_CHARS = 100  # a subject tag longer than this is a sentence, not a tag: dropped
+MAX_TOPICS = 24  # tags kept an article, in the source's order (Reuters gives up to 20)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -67,6 +70,10 @@ class Article:
         default=None, metadata=_help("Where the source published it, when known.")
     )
     authors: str | None = field(default=None, metadata=_help("Comma-separated, when known."))
+    topics: tuple[str, ...] = field(
+        default=(),
+        metadata=_help("The subject tags the source gave (lower case, each once), in its order."),
+    )
     thread: str = field(
         default="",
         metadata=_help(
@@ -95,6 +102,7 @@ def new_article(
     body: str,
     source_url: str | None = None,
     authors: str | None = None,
+    topics: Iterable[object] = (),
 ) -> Article:
     """Build an `Article` from its parts, cleaned of source junk (`app.cleaning`), deriving
     the title, lead, counts and ids.
@@ -116,8 +124,15 @@ def new_article(
         raise ParseError("article has no story text, only its source's notices")
     body = "\n\n".join(paragraphs)
     title = collapse_whitespace(title or "") or headline(paragraphs[0])
+    tags = normal_topics(topics)
     digest = content_hash(
-        published=published, title=title, body=body, place=place, region=region, source=source
+        published=published,
+        title=title,
+        body=body,
+        place=place,
+        region=region,
+        source=source,
+        topics=tags,
     )
     return Article(
         id=id or digest[:16],
@@ -132,7 +147,24 @@ def new_article(
         content_hash=digest,
         source_url=source_url,
         authors=authors,
+        topics=tags,
     )
+
+
+def normal_topics(values: Iterable[object]) -> tuple[str, ...]:
+    """Subject tags as kept: text only, whitespace collapsed, case-folded (the filter and
+    the facet ignore case), empty and over-long ones dropped, each once, `MAX_TOPICS` at
+    most. A kept tag holds no line break, which the store and the index join them with."""
+    kept: dict[str, None] = {}
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            continue
+        tag = collapse_whitespace(value.replace(NUL, "")).casefold()
+        if tag and len(tag) <= TOPIC_MAX_CHARS:
+            kept.setdefault(tag)
+    return tuple(kept)[:MAX_TOPICS]
 
 
 def recleaned(article: Article) -> Article | None:
@@ -152,6 +184,7 @@ def recleaned(article: Article) -> Article | None:
             body=article.body,
             source_url=article.source_url,
             authors=article.authors,
+            topics=article.topics,
         )
     except ParseError:
         return None
@@ -185,13 +218,19 @@ def content_hash(
     place: str | None = None,
     region: str | None = None,
     source: str | None = None,
+    topics: Sequence[str] = (),
 ) -> str:
     """A digest of the normalised story: equal for the same text whatever its spacing.
 
-    Every stored fact is in it (a corrected place or capital is an update), the
-    id is not (the same story under another id is a duplicate).
+    Every stored fact is in it (a corrected place or capital is an update; so are topics
+    a source adds), the id is not (the same story under another id is a duplicate). A story
+    without topics has the digest it had before topics were kept, so that stored stories
+    are not all taken for changed.
     """
-    parts = (published.isoformat(), place or "", region or "", source or "", title, body)
+    parts: tuple[str, ...] = (published.isoformat(), place or "", region or "", source or "")
+    parts += (title, body)
+    if topics:
+        parts += ("topics: " + " | ".join(topics),)
     normalised = unicodedata.normalize("NFC", " ".join("\n".join(parts).split()))
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 

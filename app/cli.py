@@ -121,8 +121,10 @@ def delete(
 
 @cli.command()
 def reindex() -> None:
-    """Clean the stored text again by today's rules, find the story threads of articles
-    stored before threads were, then rebuild the search index from the store."""
+    """Clean the stored text again, thread older articles, rebuild the index from the store.
+
+    Cleaning follows today's rules (a new rule applies to what is stored); articles stored
+    before story threads were get theirs, oldest first."""
     with _opened() as archive:
         cleaned = archive.store.reclean()
         joined = archive.store.thread_unsigned()
@@ -215,13 +217,14 @@ def check(
 
 @cli.command()
 def stats() -> None:
-    """Print how many articles the archive holds, their dates, sources and places."""
+    """Print how many articles the archive holds, their dates, sources, places and topics."""
     with _opened() as archive:
         found = archive.store.stats()
     typer.echo(f"articles\t{found.articles}")
     typer.echo(f"first\t{found.first_published or '-'}")
     typer.echo(f"last\t{found.last_published or '-'}")
-    for label, counts in (("source", found.by_source), ("place", found.by_place)):
+    named = (("source", found.by_source), ("place", found.by_place), ("topic", found.by_topic))
+    for label, counts in named:
         for name, count in counts.items():
             typer.echo(f"{label}\t{name}\t{count}")
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     bindparam,
     create_engine,
     delete,
@@ -75,8 +76,24 @@ IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
 ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 
 
+TOPICS_SEPARATOR = "\n"  # no kept topic holds a line break (`normal_topics`)
+
+
 class Base(DeclarativeBase):
     pass
+
+
+class TopicList(TypeDecorator[tuple[str, ...]]):
+    """An article's topics in its row: one text, the topics joined by a line break."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[str, ...] | None, dialect: object) -> str:
+        return TOPICS_SEPARATOR.join(value or ())
+
+    def process_result_value(self, value: str | None, dialect: object) -> tuple[str, ...]:
+        return tuple(value.split(TOPICS_SEPARATOR)) if value else ()
 
 
 class Listed(Headline, Protocol):
@@ -106,6 +123,7 @@ class ArticleRecord(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     source_url: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[str | None] = mapped_column(Text)
+    topics: Mapped[tuple[str, ...]] = mapped_column(TopicList, server_default="")
     thread: Mapped[str] = mapped_column(String(64), index=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # its text's MinHash
     shingle_count: Mapped[int | None] = mapped_column(Integer)  # its text's 3-word runs
@@ -130,6 +148,19 @@ LISTED_COLUMNS = (  # `Listed`'s
     ArticleRecord.body,
 )
 _LISTED = select(*LISTED_COLUMNS).where(ArticleRecord.id.in_(bindparam("ids", expanding=True)))
+
+
+class TopicRecord(Base):
+    """One topic of one article: what the topic filter and the topic counts read (see
+    migration 0004 for why beside the row's own `topics`). Its key, topic first, finds a
+    topic's articles; the index on the article finds an article's topics to replace."""
+
+    __tablename__ = "article_topics"
+
+    topic: Mapped[str] = mapped_column(String(100), primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("articles.id"), primary_key=True, index=True
+    )
 
 
 class AliasRecord(Base):
@@ -194,6 +225,7 @@ class Stats:
     last_published: date | None
     by_source: dict[str, int]
     by_place: dict[str, int]
+    by_topic: dict[str, int]
 
 
 class Store:
@@ -236,6 +268,7 @@ class Store:
             new = [article for article in articles if batch.is_new(article)]
             batch.signed = _threaded(session, new, self.thread_rule)
             outcomes = [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
+            batch.store_topics()
             _record(session, batch.changes)
             return outcomes
 
@@ -300,6 +333,7 @@ class Store:
         with self._writing() as session:
             stored = [record.id for part in _parts(ids) for record in _records(session, part)]
             for part in _parts(stored):
+                session.execute(delete(TopicRecord).where(TopicRecord.article_id.in_(part)))
                 session.execute(delete(AliasRecord).where(AliasRecord.article_id.in_(part)))
                 session.execute(delete(ArticleRecord).where(ArticleRecord.id.in_(part)))
             _record(session, [(article_id, Outcome.DELETED, None) for article_id in stored])
@@ -455,6 +489,8 @@ class Store:
                 return {value: n for value, n in session.execute(query)}
 
             named = {name: counts(getattr(ArticleRecord, name)) for name in NAMED}
+            tagged = select(TopicRecord.topic, func.count()).join(ArticleRecord).where(*where)
+            named["topic"] = dict(session.execute(tagged.group_by(TopicRecord.topic)).all())
             return counts(ArticleRecord.published), named
 
     def stats(self) -> Stats:
@@ -472,6 +508,7 @@ class Store:
                 last_published=last,
                 by_source=_counts(session, ArticleRecord.source),
                 by_place=_counts(session, ArticleRecord.place),
+                by_topic=_counts(session, TopicRecord.topic),
             )
 
     def month_counts(self) -> list[tuple[int, int, int]]:
@@ -515,6 +552,7 @@ class _Upsert:
         # which made a batch's upsert quadratic in its size
         self.added: set[str] = set()
         self.changes: list[tuple[str, Outcome, str | None]] = []  # id, what, text after
+        self.topics: dict[str, tuple[str, ...]] = {}  # of the articles added or updated
 
     def one(self, article: Article, path: str | None) -> Outcome:
         record = self.existing.get(article.id)
@@ -535,6 +573,7 @@ class _Upsert:
             record.thread, record.signature, record.shingle_count = self.signed[article.id]
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
+        self.topics[article.id] = article.topics
         outcome = Outcome.ADDED if article.id in self.added else Outcome.UPDATED
         self.changes.append((article.id, outcome, article.content_hash))
         return outcome
@@ -542,6 +581,19 @@ class _Upsert:
     def is_new(self, article: Article) -> bool:
         """Neither stored under its id nor the text of one stored (as the batch began)."""
         return article.id not in self.existing and article.content_hash not in self.owner_of_hash
+
+    def store_topics(self) -> None:
+        """The topics of the articles added or updated, in `TopicRecord`'s rows: an updated
+        article's replace its old ones."""
+        if not self.topics:
+            return
+        self.session.flush()  # the new articles first: their topics refer to them
+        updated = [article_id for article_id in self.topics if article_id not in self.added]
+        for part in _parts(updated):
+            self.session.execute(delete(TopicRecord).where(TopicRecord.article_id.in_(part)))
+        rows = [{"article_id": i, "topic": t} for i, tags in self.topics.items() for t in tags]
+        if rows:
+            self.session.execute(insert(TopicRecord), rows)
 
     def _alias(self, alias: str, article_id: str, digest: str) -> None:
         if alias not in self.aliases:
@@ -640,6 +692,9 @@ def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]
     for name, value in filters.named().items():
         column = getattr(ArticleRecord, name)
         conditions.append(column.in_(_spellings(session, column, value)))
+    if filters.topic:
+        tagged = select(TopicRecord.article_id).where(TopicRecord.topic == filters.topic.casefold())
+        conditions.append(ArticleRecord.id.in_(tagged))
     return conditions
 
 
@@ -663,7 +718,7 @@ def _spellings(session: Session, column: InstrumentedAttribute[Any], value: str)
     return [spelling for spelling in stored if spelling.lower() == wanted]
 
 
-def _counts(session: Session, column: InstrumentedAttribute[str | None]) -> dict[str, int]:
+def _counts(session: Session, column: InstrumentedAttribute[Any]) -> dict[str, int]:
     query = select(column, func.count()).where(column.is_not(None)).group_by(column)
     return dict(sorted(session.execute(query), key=lambda pair: (-pair[1], pair[0])))
 

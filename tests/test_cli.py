@@ -335,7 +335,9 @@ def test_reindex_cleans_stored_junk_by_today_s_rules_and_indexes_the_clean_text(
     assert finds("REUTER") == ["wire"]
 
     result = run("reindex")
-    assert result.stdout.strip() == "cleaned 1 stored articles again; reindexed 1 articles"
+    assert result.stdout.strip() == (
+        "cleaned 1 stored articles again; 0 joined a story thread; reindexed 1 articles"
+    )
     assert finds("REUTER") == [] and finds("fed") == ["wire"]
     assert run("check").stdout.startswith("ok")
     assert run("reindex").stdout.startswith("cleaned 0 stored articles again")
@@ -418,8 +420,12 @@ def test_stats_prints_counts_and_sources(data_dir, tmp_path):
     write_story(tmp_path / "in", "001_0000000000000001.txt", "Kestrels.", agency="Reuters")
     write_story(tmp_path / "in", "002_0000000000000002.txt", "Ospreys.", agency="Reuters")
     run("ingest", str(tmp_path / "in"))
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_text('{"published": "2024-05-02", "body": "Terns.", "tags": "Birds, Sea"}\n')
+    run("ingest", str(tagged))
     lines = stats_lines(run("stats"))
-    assert "articles\t3" in lines
+    assert "articles\t4" in lines
+    assert "topic\tbirds\t1" in lines and "topic\tsea\t1" in lines
     assert "source\tReuters\t2" in lines
     assert "source\tTASS\t1" in lines
     assert "place\tWASHINGTON\t1" in lines

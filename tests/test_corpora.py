@@ -9,11 +9,12 @@ from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
-from support.helpers import search_params
+from support.helpers import search_params, shown_total
 from support.reuters import REUTERS, needs_reuters
 from support.reuters import records as reuters_records
 
 from app.archive import Archive
+from app.article import normal_topics
 from app.cleaning import clean_paragraphs
 from app.ingest import ingest
 from app.search.queries import search
@@ -50,10 +51,12 @@ def without_sign_off(body: str) -> str:
 
 def test_every_story_is_stored_once_and_every_id_leads_to_it(reuters, records):
     """A story sent twice, once with the wire's sign-off ("… REUTER") and once without, is
-    the same story: 178 exact repeats, 43 more once the sign-off is gone."""
+    the same story: 178 exact repeats, 43 more once the sign-off is gone. Its topics are
+    part of it: the same text under other topics (44 of those repeats) is another story."""
     archive, report = reuters
     texts = Counter(
-        f"{r['published']} {r['title']} {without_sign_off(r['body'])} {r.get('place')}"
+        f"{r['published']} {r['title']} {without_sign_off(r['body'])} {r.get('place')} "
+        f"{normal_topics(r['topics'] + r['places'])}"
         for r in records
     )
     repeats = sum(count - 1 for count in texts.values())
@@ -146,3 +149,49 @@ def test_the_atom_feed_of_gold_parses(client):
     assert len(entries) == 50
     dates = [entry.findtext("{http://www.w3.org/2005/Atom}published") for entry in entries]
     assert dates == sorted(dates, reverse=True)
+
+
+# --- topics (issue 15) --------------------------------------------------------------------------
+
+
+def test_the_topic_cocoa_has_a_page_that_counts_what_its_filter_finds(client, records):
+    tagged = sum(1 for r in records if "cocoa" in r["topics"])
+    page = client.get("/topics/cocoa")
+    assert page.status_code == 200
+    total = client.get("/api/search", params={"topic": "cocoa"}).json()["total"]
+    assert shown_total(page.text) == total
+    assert client.get("/api/articles", params={"topic": "COCOA"}).json()["total"] == total
+    assert tagged - 5 <= total <= tagged  # a few tagged stories are repeats of another
+    listed = dict((c["value"], c["count"]) for c in client.get("/api/topics").json()["values"])
+    assert listed["cocoa"] == total
+    words = client.get("/api/search", params={"q": "cocoa", "topic": "cocoa"}).json()["total"]
+    of_words = client.get("/api/topics", params={"q": "cocoa"}).json()["values"]
+    assert dict((c["value"], c["count"]) for c in of_words)["cocoa"] == words <= total
+
+
+def test_ingesting_again_with_topics_updates_every_story_and_adds_none(tmp_path, records):
+    """A file first ingested without topics (as before they were kept), then the same
+    records with them: each stored story is updated in place, none added or doubled."""
+    unique: dict[str, dict] = {}
+    for record in records[:600]:
+        text = f"{record['published']} {record['title']} {record['body']} {record['place']}"
+        if record["topics"]:
+            unique.setdefault(text, record)
+    chosen = list(unique.values())
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps({**r, "topics": [], "places": []}) + "\n" for r in chosen))
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_text("".join(json.dumps(r) + "\n" for r in chosen))
+    archive = Archive(Settings(data_dir=tmp_path / "data"))
+    try:
+        first = ingest(archive, [bare])
+        assert (first.added, first.rejected) == (len(chosen), []) and len(chosen) > 100
+        assert archive.store.stats().by_topic == {}
+        again = ingest(archive, [tagged])
+        assert (again.added, again.updated, again.duplicates) == (0, len(chosen), 0)
+        assert archive.store.stats().articles == len(chosen)
+        counted = archive.store.stats().by_topic
+        assert counted["cocoa"] == sum(1 for r in chosen if "cocoa" in r["topics"])
+        assert not archive.differences()
+    finally:
+        archive.close()

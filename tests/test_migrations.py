@@ -16,6 +16,7 @@ from app import migrations
 from app.archive import Archive
 from app.cli import cli
 from app.errors import SchemaBehind
+from app.search.filters import Filters
 from app.settings import Settings, get_settings
 from app.store import Base, Store
 
@@ -159,6 +160,37 @@ def test_the_cleaning_revision_cleans_stored_junk_and_numbers_each_change_for_th
         assert found_ids(archive, "REUTER") == []
         assert found_ids(archive, "WN") == ["wiki"]
         assert not archive.differences()
+    finally:
+        archive.close()
+
+
+def test_the_topics_revision_keeps_every_row_and_topics_come_with_the_next_ingest(
+    url, engine, tmp_path
+):
+    """Revision 0003 to the head: every row kept, no stored article given topics (its source
+    file must be ingested again); ingested again with them, it is updated, not doubled."""
+    archive = Archive(settings_with(url, tmp_path))
+    stories = [make("a1", "Alpha story."), make("a2", "Bravo story."), make("copy", "Alpha story.")]
+    archive.add(stories, source_paths=[None] * 3)
+    archive.close()
+    migrations.downgrade(engine, "0003")
+    rows = every_row(engine)
+
+    assert migrations.upgrade(engine) == ("0003", migrations.head())
+    assert kept(rows, every_row(engine))
+    assert differences(engine) == []
+    archive = Archive(settings_with(url, tmp_path))
+    try:
+        assert [archive.store.get(key).topics for key in ("a1", "a2")] == [(), ()]
+        assert archive.store.stats().by_topic == {}
+        again = [make("a1", "Alpha story.", topics=("Greek", "letters")), stories[1]]
+        assert archive.add(again, source_paths=[None] * 2) == ["updated", "unchanged"]
+        assert archive.store.stats().by_topic == {"greek": 1, "letters": 1}
+        assert archive.store.browse(Filters(topic="GREEK"))[0] == 1
+        assert archive.index.search(
+            "story", Filters(topic="greek"), sort="newest", page=1, per_page=5
+        ).ids == ["a1"]
+        assert archive.store.stats().articles == 2
     finally:
         archive.close()
 

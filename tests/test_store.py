@@ -369,7 +369,7 @@ def test_a_series_on_other_days_is_separate_stories_and_its_text_updated_keeps_i
 
 
 def test_articles_stored_before_threads_find_theirs_oldest_first(store):
-    """As migration 0004 leaves them: a thread of their own each, no signature."""
+    """As migration 0005 leaves them: a thread of their own each, no signature."""
     put(store, make("a", WIRE, on(0)), make("b", UPDATE, on(1)), make("c", SERIES, on(1)))
     with store.engine.begin() as connection:
         connection.execute(text("UPDATE articles SET thread = id, signature = NULL"))
@@ -379,3 +379,63 @@ def test_articles_stored_before_threads_find_theirs_oldest_first(store):
     moved = store.changes_after(latest, 10)
     assert [change.article_id for change in moved] == ["b"]  # for every index to apply
     assert store.thread_unsigned() == 0
+
+
+# --- topics -----------------------------------------------------------------------------
+
+TAGGED = [
+    make("t1", "Cocoa story.", date(2024, 1, 5), topics=("cocoa", "earn")),
+    make("t2", "Grain story.", date(2024, 1, 6), place="PARIS", topics=("grain", "cocoa")),
+    make("t3", "Plain story.", date(2024, 1, 7)),
+]
+
+
+def test_an_article_keeps_its_topics_in_their_order(store):
+    put(store, *TAGGED)
+    assert [store.get(key).topics for key in ("t1", "t2", "t3")] == [
+        ("cocoa", "earn"),
+        ("grain", "cocoa"),
+        (),
+    ]
+    assert store.get("t2").to_article() == replace(TAGGED[1], thread="t2")
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(topic="cocoa"), ["t2", "t1"]),
+        (Filters(topic="COCOA"), ["t2", "t1"]),
+        (Filters(topic="Earn"), ["t1"]),
+        (Filters(topic="cocoa", place="paris"), ["t2"]),
+        (Filters(topic="nothing"), []),
+    ],
+)
+def test_browse_by_topic_any_case(store, filters, expected):
+    put(store, *TAGGED)
+    total, rows = store.browse(filters)
+    assert (total, ids(rows)) == (len(expected), expected)
+    assert [row.id for row in store.iter_browse(filters)] == expected
+
+
+def test_topics_are_counted_an_article_under_each_of_its_own(store):
+    put(store, *TAGGED)
+    assert store.facet_counts()[1]["topic"] == {"cocoa": 2, "earn": 1, "grain": 1}
+    assert store.facet_counts(Filters(place="paris"))[1]["topic"] == {"cocoa": 1, "grain": 1}
+    assert store.facet_counts(Filters(topic="earn"))[1]["topic"] == {"cocoa": 1, "earn": 1}
+    assert store.stats().by_topic == {"cocoa": 2, "earn": 1, "grain": 1}
+    assert list(store.stats().by_topic) == ["cocoa", "earn", "grain"]  # commonest, then by name
+
+
+def test_new_topics_update_an_article_and_replace_its_old_ones(store):
+    put(store, *TAGGED)
+    again = make("t1", "Cocoa story.", date(2024, 1, 5), topics=("sugar",))
+    untagged = make("t2", "Grain story.", date(2024, 1, 6), place="PARIS")
+    assert put(store, again, untagged, TAGGED[2]) == [
+        Outcome.UPDATED,
+        Outcome.UPDATED,
+        Outcome.UNCHANGED,
+    ]
+    assert store.stats().by_topic == {"sugar": 1}
+    assert ids(store.browse(Filters(topic="cocoa"))[1]) == []
+    assert store.delete(["t1"]) == ["t1"]
+    assert store.stats().by_topic == {}

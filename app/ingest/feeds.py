@@ -84,6 +84,7 @@ def _entry_article(entry: Any, *, source: str | None) -> Article:
         body=_entry_text(entry),
         source_url=web_url(entry.get("link")),
         authors=_entry_authors(entry),
+        topics=_entry_topics(entry),
     )
 
 
@@ -118,6 +119,13 @@ def _entry_authors(entry: Any) -> str | None:
         names = [" ".join(entry["author"].split())]
     joined = ", ".join(dict.fromkeys(name for name in names if name))
     return joined[:500] or None
+
+
+def _entry_topics(entry: Any) -> list[object]:
+    """The entry's categories: RSS `<category>` text, Atom `<category term=…>` (its label
+    when it has no term); `new_article` normalises them."""
+    tags = entry.get("tags") or []
+    return [tag.get("term") or tag.get("label") for tag in tags if isinstance(tag, dict)]
 
 
 def _plain(value: object, detail: Any = None, *, paragraphs: bool = False) -> str:

@@ -32,6 +32,10 @@ RECORD_FIELDS = {  # our name: the names sources use for it, in order of prefere
     "url": ("url", "link"),
     "authors": ("authors", "author", "byline"),
 }
+# Subject tags, read from every one of these a record has (Reuters-21578 gives `topics` and
+# `places`, its country codes; exports give tags, keywords or subjects): a list of text,
+# or text separated by commas
+TOPIC_FIELDS = ("topics", "places", "tags", "keywords", "subjects", "categories")
 _DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
 
 
@@ -89,6 +93,7 @@ def parse_record(record: object) -> Article:
         body=body,
         source_url=web_url(_text_field(record, "url")),
         authors=_authors(record),
+        topics=_topics(record),
     )
 
 
@@ -160,6 +165,20 @@ def _record_date(value: str | None) -> date:
 def _dateline_place(dateline: str | None) -> str | None:
     found = _DATELINE_PLACE.match(dateline or "")
     return collapse_whitespace(found.group(1)) if found else None
+
+
+def _topics(record: dict[str, object]) -> list[object]:
+    """Every tag of the record's topic fields, as given (`new_article` normalises them)."""
+    tags: list[object] = []
+    for key in TOPIC_FIELDS:
+        value = record.get(key)
+        if isinstance(value, str):
+            tags.extend(value.split(","))
+        elif isinstance(value, list):
+            tags.extend(value)
+        elif value is not None:
+            raise ParseError(f"field {key!r} must be a list or text, not {type(value).__name__}")
+    return tags
 
 
 def _authors(record: dict[str, object]) -> str | None:

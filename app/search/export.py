@@ -47,7 +47,7 @@ def csv_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[s
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for number, record in enumerate(records, start=1):
-        writer.writerow(_row(record, url_of).values())
+        writer.writerow(_cell(value) for value in _row(record, url_of).values())
         if number % BATCH == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -63,6 +63,11 @@ def _row(record: ArticleRecord, url_of: UrlOf) -> dict[str, object]:
     row["published"] = record.published.isoformat()
     row["url"] = url_of(record.id)
     return row
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: a list of values (the topics) as one text, "; " between them."""
+    return "; ".join(value) if isinstance(value, tuple) else value
 
 
 def _drain(buffer: io.StringIO) -> str:

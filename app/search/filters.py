@@ -15,13 +15,18 @@ from app.errors import QueryError
 MAX_FILTER_CHARS = 200
 # Filters that keep the articles whose column of the same name equals the value, any case.
 NAMED = ("place", "source")
-FACET_LABELS = {"source": "Source", "place": "Place"}  # the named filters' facets, in order
-READER_NAMES = {"from": "start date", "to": "end date", "place": "place", "source": "source"}
+# Filters that keep the articles whose tags of that kind hold the value, any case: an
+# article has any number of topics.
+TAGGED = ("topic",)
+FACETED = (*NAMED, *TAGGED)
+FACET_LABELS = {"source": "Source", "place": "Place", "topic": "Topic"}  # facets, in order
+READER_NAMES = {"from": "start date", "to": "end date", **{name: name for name in FACETED}}
 HELP = {  # query-string name: what it means, for the API's documentation
     "from": "Earliest date, inclusive (YYYY-MM-DD).",
     "to": "Latest date, inclusive (YYYY-MM-DD).",
     "place": "Dateline place, any case.",
     "source": "Agency or source, any case.",
+    "topic": "Subject tag the source gave (cocoa, earn), any case.",
 }
 
 
@@ -33,6 +38,7 @@ class Filters:
     date_to: date | None = None
     place: str = ""  # any case; "" is any place
     source: str = ""
+    topic: str = ""  # any case; "" is any topic
 
     def __bool__(self) -> bool:
         return any(getattr(self, field.name) for field in fields(self))
@@ -41,9 +47,13 @@ class Filters:
         """The named filters that are set, by column: {"place": "MOSCOW"}."""
         return {name: value for name in NAMED if (value := getattr(self, name))}
 
+    def faceted(self) -> dict[str, str]:
+        """The filters that are set and have a facet, named and tagged: {"topic": "cocoa"}."""
+        return {name: value for name in FACETED if (value := getattr(self, name))}
+
     def to_query(self) -> dict[str, str]:
         """The query-string form, filters not set left out."""
-        values = {"from": self.date_from, "to": self.date_to, **self.named()}
+        values = {"from": self.date_from, "to": self.date_to, **self.faceted()}
         return {name: str(value) for name, value in values.items() if value}
 
     @classmethod
@@ -57,7 +67,7 @@ class Filters:
                 for_reader=f"The start date, {_long(first)}, is after the end date, "
                 f"{_long(last)}: swap them, or change one.",
             )
-        named = {name: _name(name, raw.get(name)) for name in NAMED}
+        named = {name: _name(name, raw.get(name)) for name in FACETED}
         return cls(date_from=first, date_to=last, **named)
 
 

@@ -100,7 +100,8 @@ def json_of(answer: BaseModel) -> Response:
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)
 def search_articles(archive: ArchiveDep, params: Params) -> Response:
-    """Full-text search with date, place and source filters, facets and "did you mean"."""
+    """Full-text search with date, place, source and topic filters, facets and "did you
+    mean"."""
     found = search.search(archive, params, facets=True)
     return json_of(search_out(found, suggestion=suggestion(archive, found)))
 
@@ -131,6 +132,13 @@ def list_sources(archive: ArchiveDep, params: Params) -> Response:
     """Every source among the matches (the archive's, with no query and no filter), the
     commonest first: /api/search's source facet, whole."""
     return json_of(names_out(search.named_counts(archive, params, "source")))
+
+
+@router.get("/topics", response_model=NamesOut, responses=ERRORS)
+def list_topics(archive: ArchiveDep, params: Params) -> Response:
+    """Every topic (a subject tag its source gave) among the matches (the archive's, with no
+    query and no filter), the commonest first: /api/search's topic facet, whole."""
+    return json_of(names_out(search.named_counts(archive, params, "topic")))
 
 
 @router.get("/export", response_class=StreamingResponse, responses={**ERRORS, **EXPORTED})
@@ -171,8 +179,9 @@ ArticlesIn = Annotated[
     dict[str, Any] | list[dict[str, Any]],
     Body(
         description="One article or a list. Fields: id, published (YYYY-MM-DD), title, body "
-        "(paragraphs separated by a blank line), source, place or dateline, url, authors; "
-        "aliases date, date_publish, headline, text, maintext are accepted.",
+        "(paragraphs separated by a blank line), source, place or dateline, url, authors, "
+        "topics (a list, or text separated by commas); aliases date, date_publish, headline, "
+        "text, maintext, and tags, keywords, subjects for topics, are accepted.",
         examples=[{"published": "2025-10-17", "title": "Talks in Budapest", "body": "Text."}],
     ),
 ]
@@ -220,5 +229,5 @@ def delete_article(archive: ArchiveDep, _writer: WriterDep, article_id: str) -> 
 
 @router.get("/stats", response_model=StatsOut)
 def archive_stats(archive: ArchiveDep) -> Response:
-    """How many articles, their date span, and counts by source and by place."""
+    """How many articles, their date span, and counts by source, by place and by topic."""
     return json_of(stats_out(search.stats(archive)))

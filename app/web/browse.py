@@ -1,6 +1,6 @@
 """The pages to browse the archive by, without a query: a year (its months), a month (a
-calendar of its days), a day; every place and source with its articles, and each one's page
-with its own timeline, its busiest sources or places and its latest stories.
+calendar of its days), a day; every place, source and topic with its articles, and each one's
+page with its own timeline, its busiest sources or places and its latest stories.
 
 Like `pages.py`, only HTTP in and templates out: the counts come from the query layer.
 """
@@ -11,13 +11,14 @@ from fastapi.responses import HTMLResponse, Response
 from app.archive import Archive
 from app.errors import NotFound
 from app.search import queries as search
-from app.search.filters import FACET_LABELS
 from app.search.params import parse_params
 from app.web.deps import ArchiveDep
 from app.web.pages import templates, timeline_chart
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-BUSIEST_SHOWN = 12  # the other facet's values a source's or a place's page lists
+BUSIEST_SHOWN = 12  # the other facets' values a source's, place's or topic's page lists
+BESIDE = {"place": ("source",), "source": ("place",), "topic": ("place", "source")}
+AMONG = {"topic": "on"}  # how a page's articles relate to its name: "from" but for these
 
 
 @router.get("/archive/{year:int}")
@@ -45,6 +46,11 @@ def sources_page(request: Request, archive: ArchiveDep) -> Response:
     return _names_page(request, archive, "source")
 
 
+@router.get("/topics")
+def topics_page(request: Request, archive: ArchiveDep) -> Response:
+    return _names_page(request, archive, "topic")
+
+
 @router.get("/places/{name:path}")
 def place_page(request: Request, archive: ArchiveDep, name: str) -> Response:
     return _named_page(request, archive, "place", name)
@@ -53,6 +59,11 @@ def place_page(request: Request, archive: ArchiveDep, name: str) -> Response:
 @router.get("/sources/{name:path}")
 def source_page(request: Request, archive: ArchiveDep, name: str) -> Response:
     return _named_page(request, archive, "source", name)
+
+
+@router.get("/topics/{name:path}")
+def topic_page(request: Request, archive: ArchiveDep, name: str) -> Response:
+    return _named_page(request, archive, "topic", name)
 
 
 def _period_page(request: Request, archive: Archive, **when: int) -> Response:
@@ -80,22 +91,25 @@ def _names_page(request: Request, archive: Archive, facet: str) -> Response:
 
 
 def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Response:
-    """One place's (or source's) articles: their timeline, the other facet's busiest
-    values among them, the latest stories."""
+    """One place's (source's, topic's) articles: their timeline, the other facets' busiest
+    values among them (`BESIDE`), the latest stories."""
     raw = dict(request.query_params)
     chosen = {facet: name, "sort": raw.get("sort") or "newest", "page": raw.get("page")}
     params = parse_params(chosen)
     found = search.search(archive, params, facets=True)
     if not found.total or found.facets is None:
-        raise NotFound(f"the archive holds no articles from the {facet} {name!r}")
-    other = next(each for each in FACET_LABELS if each != facet)
+        among = AMONG.get(facet, "from")
+        raise NotFound(f"the archive holds no articles {among} the {facet} {name!r}")
+    named = found.facets.named
+    wanted = getattr(params.filters, facet).casefold()
     context = {
         "facet": facet,
-        "name": found.facets.named[facet][0][0],  # its commonest spelling
+        # its commonest spelling: the one value of its facet, but for a topic's, which lists
+        # the others its articles have
+        "name": next(value for value, _ in named[facet] if value.casefold() == wanted),
         "found": found,
         "chart": timeline_chart(found),
-        "other": other,
-        "busiest": found.facets.named[other][:BUSIEST_SHOWN],
+        "busiest": [(other, named[other][:BUSIEST_SHOWN]) for other in BESIDE[facet]],
         "span": (min(found.facets.days), max(found.facets.days)),
     }
     return templates.TemplateResponse(request, "named.html", context)

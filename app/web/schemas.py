@@ -34,7 +34,9 @@ class ResultOut(BaseModel):
 
 
 class Count(BaseModel):
-    value: str = Field(description="A source, a place, a year (YYYY) or a month (YYYY-MM).")
+    value: str = Field(
+        description="A source, a place, a topic, a year (YYYY) or a month (YYYY-MM)."
+    )
     count: int
 
 
@@ -152,6 +154,7 @@ class StatsOut(BaseModel):
     last_published: date | None
     by_source: dict[str, int]
     by_place: dict[str, int]
+    by_topic: dict[str, int]
 
 
 class RejectedOut(BaseModel):

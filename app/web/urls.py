@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 from app.search.params import SearchParams
 
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
-NAMES_PATH = {"place": "/places", "source": "/sources"}  # each named filter's own pages
+NAMES_PATH = {"place": "/places", "source": "/sources", "topic": "/topics"}  # each facet's pages
 
 
 def link(path: str, **query: object) -> str:
@@ -64,7 +64,7 @@ def day_url(day: date) -> str:
 
 
 def name_url(facet: str, value: str) -> str:
-    """A place's or a source's own page: /places/TOKYO, /sources/Reuters."""
+    """A place's, a source's or a topic's own page: /places/TOKYO, /topics/cocoa."""
     return f"{NAMES_PATH[facet]}/{_segment(value)}"
 
 

@@ -10,11 +10,14 @@ from datetime import date
 import pytest
 
 from app.article import (
+    MAX_TOPICS,
     TITLE_MAX_CHARS,
+    TOPIC_MAX_CHARS,
     collapse_whitespace,
     content_hash,
     headline,
     new_article,
+    normal_topics,
     stable_id,
     web_url,
 )
@@ -151,3 +154,37 @@ def test_nul_characters_are_dropped_from_every_part():
     texts = [getattr(article, name) for name in ("title", "place", "region", "source", "body")]
     assert texts == ["Headline", "PARIS", "", "AFP", "Body text.\n\nMore."]
     assert article.source_url == "https://example.org/a" and article.authors == "A. Writer"
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+
+def test_topics_are_kept_case_folded_once_each_in_the_source_s_order():
+    tags = ["  Cocoa ", "EARN", "cocoa", "Trade\n  Policy", "", "   ", 1987, None, True, ["x"]]
+    assert normal_topics(tags) == ("cocoa", "earn", "trade policy", "1987")
+
+
+def test_an_over_long_topic_is_dropped_and_an_article_keeps_at_most_the_cap():
+    assert normal_topics(["x" * TOPIC_MAX_CHARS, "y" * (TOPIC_MAX_CHARS + 1)]) == (
+        "x" * TOPIC_MAX_CHARS,
+    )
+    many = normal_topics(f"tag {n}" for n in range(MAX_TOPICS + 5))
+    assert many == tuple(f"tag {n}" for n in range(MAX_TOPICS))
+
+
+def test_a_kept_topic_holds_no_line_break_nor_nul():
+    assert normal_topics(["a\nb", "c\x00d", "Straße"]) == ("a b", "cd", "strasse")
+
+
+def test_topics_are_part_of_the_story_s_hash_and_none_leave_it_as_it_was():
+    parts = {"published": date(2024, 1, 1), "title": "T", "body": "B."}
+    untagged = content_hash(**parts)
+    assert content_hash(**parts, topics=()) == untagged
+    assert content_hash(**parts, topics=("cocoa",)) != untagged
+    assert content_hash(**parts, topics=("cocoa",)) != content_hash(**parts, topics=("earn",))
+    made = new_article(
+        id=None, title="T", published=date(2024, 1, 1), place=None, region=None, source=None,
+        body="B.", topics=["Cocoa", "COCOA"],
+    )  # fmt: skip
+    assert made.topics == ("cocoa",)
+    assert made.content_hash == content_hash(**parts, topics=("cocoa",))

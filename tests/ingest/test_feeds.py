@@ -107,6 +107,26 @@ RSS1 = b"""<?xml version="1.0" encoding="utf-8"?>
 # --- RSS 2.0 --------------------------------------------------------------------------------
 
 
+def test_an_entry_s_categories_are_its_topics_rss_text_and_atom_terms():
+    item = rss_item().replace(
+        "</item>",
+        "<category>World</category><category domain='x'> Asia,  Pacific </category>"
+        "<category>world</category><category></category></item>",
+    )
+    [article] = articles(rss(item))
+    assert article.topics == ("world", "asia, pacific")
+    atom = ATOM.replace(
+        b"<author><name>Ann Berg</name></author>",
+        b'<category term="Transport" label="Getting about"/><category term="" label="Rivers"/>'
+        b'<category term="&lt;script&gt;alert(1)&lt;/script&gt;"/>'
+        b"<author><name>Ann Berg</name></author>",
+    )
+    [article] = articles(atom)
+    assert article.topics == ("transport", "rivers", "<script>alert(1)</script>")
+    [untagged] = articles(rss(rss_item()))
+    assert untagged.topics == ()
+
+
 def test_rss_with_full_content_uses_the_content_not_the_summary():
     (article,) = articles(rss(rss_item(content=FULL_TEXT)))
     assert article.title == "Harbour reopens after storm"

@@ -59,6 +59,29 @@ def test_aliases_of_fields_are_read(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"topics": ["Cocoa", "earn"], "places": ["el-salvador", "usa"]},  # Reuters-21578
+        {"tags": "Cocoa, earn,  , el-salvador,USA"},  # text separated by commas
+        {"keywords": ["cocoa"], "subjects": ["EARN", "Cocoa"], "tags": ["el-salvador", "usa"]},
+    ],
+)
+def test_a_record_s_subject_tags_are_its_topics_normalised(tmp_path, fields):
+    [(_, article)] = items(jsonl(tmp_path / "t.jsonl", [{**RECORD, **fields}]))
+    assert sorted(article.topics) == ["cocoa", "earn", "el-salvador", "usa"]
+    assert article.place == "ODESSA"  # the dateline's place, not the tags'
+
+
+def test_a_record_without_tags_has_no_topics_and_bad_tags_are_named(tmp_path):
+    path = jsonl(
+        tmp_path / "t.jsonl", [RECORD, {**RECORD, "tags": {"a": 1}}, {**RECORD, "topics": []}]
+    )
+    [(_, plain), (_, bad), (_, empty)] = items(path)
+    assert plain.topics == empty.topics == ()
+    assert str(bad) == "field 'tags' must be a list or text, not dict"
+
+
 def test_an_id_that_is_not_url_safe_is_replaced_by_a_derived_one(tmp_path):
     [(_, article)] = items(jsonl(tmp_path / "a.jsonl", [{**RECORD, "id": "a/b?c"}]))
     assert article.id != "a/b?c"

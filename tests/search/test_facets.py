@@ -88,7 +88,7 @@ def test_only_the_most_frequent_names_are_listed():
 def test_how_many_names_there_are_is_kept_beyond_those_listed():
     places = {f"PLACE {n:02d}": n for n in range(1, TOP_NAMES + 6)} | {"place 01": 4}
     facets = build_facets(days={}, named={"place": places})
-    assert facets.distinct == {"source": 0, "place": TOP_NAMES + 5}  # two cases, one place
+    assert facets.distinct == {"source": 0, "place": TOP_NAMES + 5, "topic": 0}  # two cases
 
 
 def test_every_month_is_listed_up_to_a_span_then_the_busiest_in_date_order():
@@ -217,3 +217,70 @@ def test_a_name_stored_in_two_cases_is_one_facet_that_finds_its_count(archive, q
     totals = facet_totals(archive, q, name)
     assert len({value.lower() for value, _, _ in totals}) == len(totals), totals
     assert all(count == found for _, count, found in totals), totals
+
+
+# --- topics: many to an article -----------------------------------------------------------------
+
+TOPICS = {  # each row's topics: some two, some none
+    "c01": ("cocoa", "ghana"),
+    "c02": ("cocoa",),
+    "c03": ("cocoa", "exports"),
+    "c04": ("cocoa", "brazil", "exports"),
+    "o01": ("oil", "ghana"),
+    "o02": ("oil", "brazil"),
+    "n01": ("cocoa", "oil"),
+}
+
+
+def add_tagged(archive, rows) -> None:
+    articles = [
+        make(
+            key,
+            f"{words} story {key}.",
+            date.fromisoformat(day),
+            place=place,
+            source=source,
+            topics=TOPICS.get(key, ()),
+        )
+        for key, day, place, source, words in rows
+    ]
+    archive.add(articles, source_paths=[None] * len(articles))
+
+
+def topic_counts(rows) -> dict[str, int]:
+    return dict(Counter(topic for row in rows for topic in TOPICS.get(row[0], ())))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"topic": "COCOA"}, {"topic": "ghana", "source": "reuters"}, {"date_from": "2024-01-01"}],
+    ids=["unfiltered", "topic", "topic-and-source", "from"],
+)
+def test_the_index_and_the_store_count_topics_alike(archive, params):
+    """An article counts under each of its topics; a topic filter keeps those that have it,
+    counted by the index (a query matching everything) and by the store (browsing) alike."""
+    add_tagged(archive, ROWS)
+    topic = params.get("topic", "").lower()
+    rows = [
+        row
+        for row in kept(
+            ROWS, source=params.get("source", ""), date_from=params.get("date_from", "")
+        )
+        if not topic or topic in TOPICS.get(row[0], ())
+    ]
+    everything = search(archive, search_params(q="story", per_page=100, **params), facets=True)
+    browsed = search(archive, search_params(per_page=100, **params), facets=True)
+    assert everything.total == browsed.total == len(rows) > 0
+    assert sorted(item.id for item in everything.items) == sorted(row[0] for row in rows)
+    assert everything.facets == browsed.facets
+    assert dict(browsed.facets.named["topic"]) == topic_counts(rows)
+    whole = [named_counts_of(archive, search_params(q=q, **params), "topic") for q in ("story", "")]
+    assert whole[0] == whole[1] == browsed.facets.named["topic"]
+
+
+@pytest.mark.parametrize("q", ["cocoa", ""])
+def test_filtering_by_a_topic_finds_its_count(archive, q):
+    add_tagged(archive, ROWS)
+    totals = facet_totals(archive, q, "topic")
+    assert len(totals) >= 4
+    assert [(value, count) for value, count, _ in totals] == [(v, t) for v, _, t in totals]

@@ -153,7 +153,7 @@ def test_every_parameter_is_documented_once():
         "per_page",
         "collapse",
         *Filters(
-            date_from=date(2024, 1, 1), date_to=date(2024, 1, 1), place="x", source="y"
+            date_from=date(2024, 1, 1), date_to=date(2024, 1, 1), place="x", source="y", topic="z"
         ).to_query(),
     }
     assert all(parameter.help for parameter in PARAMETERS)

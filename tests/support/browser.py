@@ -4,9 +4,10 @@ Chromium (Debian's `chromium`) and axe-core (the npm package) are installed by .
 machine without them the browser tests skip and say why; with NEWSARCHIVE_REQUIRE_BROWSER=1
 (set by .ci/run) a missing one fails the run instead, so CI cannot pass by skipping.
 
-The corpus is written here, not shipped: 116 stories over three years, seven places and
-three sources, with a burst of Moscow grain stories in one week of March 2025 so that a
-search narrowed by place and by that week's timeline bar still has two pages of results.
+The corpus is written here, not shipped: 116 stories over three years, seven places,
+three sources and six topics, with a burst of Moscow grain stories in one week of March
+2025 so that a search narrowed by place and by that week's timeline bar still has two
+pages of results.
 
 `tab()` opens a watched page: requests that would leave the server's origin are refused
 before they are sent, and each response carries the Content-Security-Policy (the server's
@@ -101,6 +102,7 @@ class Story:
     source: str
     title: str
     paragraphs: tuple[str, ...]
+    topics: tuple[str, ...] = ()
 
     @property
     def is_grain(self) -> bool:
@@ -115,7 +117,24 @@ class Story:
             "body": "\n\n".join(self.paragraphs),
             "source": self.source,
             "place": self.place,
+            "topics": list(self.topics),
         }
+
+
+# a grain story's second topic, by a word of its title ("grain" is its first)
+GRAIN_TOPICS = {
+    "exports": "Exports",
+    "harvest": "Harvest",
+    "prices": "Prices",
+    "cargoes": "Shipping",
+}
+
+
+def _topics(title: str) -> tuple[str, ...]:
+    """A story's subject tags, as a wire would give them: grain and its kind, or energy."""
+    if QUERY in title.lower():
+        return ("Grain", next(t for word, t in GRAIN_TOPICS.items() if word in title.lower()))
+    return ("Energy",)
 
 
 def _grain(n: int, place: str) -> tuple[str, tuple[str, ...]]:
@@ -180,11 +199,21 @@ def corpus() -> list[Story]:
         place, source = PLACES[n % len(PLACES)], SOURCES[n // 2 % len(SOURCES)]
         title, paragraphs = (_energy if n % 3 == 2 else _grain)(n, place)
         day = date(2023, 1, 5) + timedelta(days=12 * n)
-        stories.append(Story(f"bg-{n:03d}", day, place, source, title, paragraphs))
+        stories.append(Story(f"bg-{n:03d}", day, place, source, title, paragraphs, _topics(title)))
     for n in range(25):
         title, paragraphs = _grain(100 + n, BURST_PLACE)
         day = BURST_MONDAY + timedelta(days=n // 5)
-        stories.append(Story(f"burst-{n:02d}", day, BURST_PLACE, SOURCES[n % 2], title, paragraphs))
+        stories.append(
+            Story(
+                f"burst-{n:02d}",
+                day,
+                BURST_PLACE,
+                SOURCES[n % 2],
+                title,
+                paragraphs,
+                _topics(title),
+            )
+        )
     stories.append(_long_words())
     return stories
 

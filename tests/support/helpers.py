@@ -219,6 +219,7 @@ def make(
     place: str | None = "MOSCOW",
     source: str | None = "TASS",
     title: str | None = None,
+    topics: tuple[str, ...] = (),
 ) -> Article:
     """An article built the way parsing builds one."""
     return new_article(
@@ -229,6 +230,7 @@ def make(
         region=None,
         source=source,
         body=body,
+        topics=topics,
     )
 
 
@@ -251,10 +253,11 @@ def get_page(client, url: str, status: int = 200, **params) -> str:
 
 
 def add_news(client, rows) -> None:
-    """Stores (id, published, place, source, body) rows in the client's archive."""
+    """Stores (id, published, place, source, body[, topics]) rows in the client's archive."""
     articles = [
-        make(key, body, date.fromisoformat(day), place=place, source=source)
-        for key, day, place, source, body in rows
+        make(key, body, date.fromisoformat(day), place=place, source=source, topics=(*tags,))
+        for key, day, place, source, body, *more in rows
+        for tags in [more[0] if more else ()]
     ]
     client.app.state.archive.add(articles, source_paths=[None] * len(articles))
 
@@ -272,6 +275,22 @@ COCOA_NEWS = [  # id, published, place, source, body: stories whose counts tests
     ("n04", "2024-01-15", "SÃO PAULO", "Reuters", "Cocoa grinding grows in Brazil."),
     ("n05", "2024-01-16", "SÃO PAULO", "AP", "Cocoa rains reach Brazil."),
     ("n06", "2024-03-01", "ACCRA", "AP", "Cocoa smuggling is on the rise."),
+]
+# The same stories with their subject tags: an article under each of its topics
+TOPIC_NEWS = [
+    (*row, tags)
+    for row, tags in zip(
+        COCOA_NEWS,
+        [
+            ("cocoa", "harvest"),
+            ("cocoa", "prices"),
+            ("cocoa", "trade"),
+            ("cocoa", "trade", "brazil"),
+            ("cocoa", "weather", "brazil"),
+            ("cocoa", "crime"),
+        ],
+        strict=True,
+    )
 ]
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from app.web.urls import NAMES_PATH
 from support.stories import ROOT
 
 # Attributes whose value a browser loads or navigates to.
@@ -69,6 +70,9 @@ def script_url(value: str) -> bool:
     return _IGNORED_IN_URLS.sub("", value).lower().startswith(SCRIPT_SCHEMES)
 
 
+FORM_ACTIONS = ("/search", *NAMES_PATH.values())  # the search, and the lists' filter boxes
+
+
 def _site_path(url: str) -> str:
     """`url` if it is a path on this site, else ""."""
     return url if url.startswith("/") and not url.startswith(("//", "/\\")) else ""
@@ -91,7 +95,7 @@ def assert_inert(markup: str) -> Page:
         if element.tag == "meta":
             assert "http-equiv" not in element.attributes, where
         if element.tag == "form":
-            assert element.attributes.get("action") == "/search", where
+            assert element.attributes.get("action") in FORM_ACTIONS, where
         for name, value in element.attributes.items():
             assert not name.startswith("on"), where
             assert name not in ("style", "srcdoc"), where

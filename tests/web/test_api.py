@@ -266,6 +266,7 @@ def test_stats_of_the_seed(client):
         "last_published": "2025-10-17",
         "by_source": {"TASS": 1},
         "by_place": {"WASHINGTON": 1},
+        "by_topic": {},
     }
 
 
@@ -534,6 +535,24 @@ def test_a_list_is_stored_with_dedup_and_each_bad_item_named(writable):
     assert (body["added"], body["updated"], body["unchanged"]) == (1, 1, 0)
     assert body["rejected"] == [{"item": "item 3", "reason": "date 2024-02-30 does not exist"}]
     assert writable.get("/api/articles/post-1").json()["body"] == "Zanzibar ferry, corrected."
+
+
+def test_posted_tags_are_topics_that_a_post_again_adds_as_an_update(writable):
+    """On both stores: tags posted are the article's topics, filtered and counted alike
+    with and without words; the same story posted again with new tags is an update."""
+    assert post(writable, NEW).json()["added"] == 1
+    tagged = {**NEW, "tags": "Ferries, Zanzibar", "keywords": ["ferries", "Sea"]}
+    assert post(writable, tagged).json()["updated"] == 1
+    assert writable.get("/api/articles/post-1").json()["topics"] == ["ferries", "zanzibar", "sea"]
+    for q in ("zanzibar", ""):
+        found = writable.get("/api/search", params={"q": q, "topic": "SEA"}).json()
+        assert [item["id"] for item in found["items"]] == ["post-1"]
+        facet = {c["value"]: c["count"] for c in found["facets"]["topic"]}
+        assert facet == {"ferries": 1, "zanzibar": 1, "sea": 1}
+        whole = writable.get("/api/topics", params={"q": q}).json()
+        assert whole == {"total": 3, "values": [{"value": v, "count": 1} for v in sorted(facet)]}
+    assert writable.get("/api/articles", params={"topic": "lakes"}).json()["total"] == 0
+    assert writable.get("/api/stats").json()["by_topic"] == {"ferries": 1, "sea": 1, "zanzibar": 1}
 
 
 def delete(client, article_id: str, token: str | None = TOKEN):

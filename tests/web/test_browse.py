@@ -2,13 +2,17 @@
 beside; every place and source (of the archive, or of a search), each one's own page; and
 the JSON twins that agree with them."""
 
+import csv
 import html
+import io
+import json
 import re
 from datetime import date
 from urllib.parse import quote
 
 import pytest
-from support.helpers import COCOA_NEWS, add_news, get_page, listed_ids, shown_total
+from support.helpers import COCOA_NEWS, TOPIC_NEWS, add_news, get_page, listed_ids, shown_total
+from support.stories import SEED_ID
 
 from app.search.facets import TOP_NAMES
 
@@ -182,3 +186,109 @@ def test_a_month_facet_is_offered_before_a_year_is_chosen(client, news):
     page = get_page(client, "/search", q="cocoa")
     assert "<summary>Year</summary>" in page and "<summary>Month</summary>" in page
     assert f'to={date(2023, 11, 30).isoformat()}">November 2023</a>' in page
+
+
+# --- Topics ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(client):
+    add_news(client, TOPIC_NEWS)
+
+
+def test_every_topic_is_listed_with_its_count_and_its_own_page(client, tagged):
+    listed = names_listed(get_page(client, "/topics"))
+    api = client.get("/api/topics").json()
+    assert [(name, count) for _, name, count in listed] == [
+        (c["value"], c["count"]) for c in api["values"]
+    ]
+    assert listed[:3] == [("/topics/cocoa", "cocoa", 6), ("/topics/brazil", "brazil", 2)] + [
+        ("/topics/trade", "trade", 2)
+    ]
+    assert api["total"] == len(listed) == 7
+    assert [name for _, name, _ in names_listed(get_page(client, "/topics", match="RA"))] == [
+        "brazil",
+        "trade",
+    ]
+
+
+def test_a_topic_s_page_counts_what_the_topic_filter_finds(client, tagged):
+    page = get_page(client, "/topics/BRAZIL")  # any case
+    assert '<h1><span class="kind">Topic:</span> brazil</h1>' in page
+    assert shown_total(page) == 2
+    assert listed_ids(page) == ["n05", "n04"]
+    for path in ("/api/search", "/api/articles"):
+        assert client.get(path, params={"topic": "Brazil"}).json()["total"] == 2
+    aside = page.split('<aside class="shape"', 1)[1].split("</aside>", 1)[0]
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", aside)
+    assert headings == ["Busiest places", "Busiest sources"]
+    assert re.findall(r'">([^<>]+)</a> <span class="count">(\d+)', aside) == [
+        ("SÃO PAULO", "2"),
+        ("AP", "1"),
+        ("Reuters", "1"),
+    ]
+    assert 'href="/search?topic=BRAZIL&amp;place=S%C3%83O+PAULO"' in aside  # as asked
+    assert "from 15 January 2024 to 16 January 2024" in page
+    missing = get_page(client, "/topics/nothing", status=404)
+    assert "the archive holds no articles on the topic" in missing
+
+
+def test_a_search_s_topic_facet_narrows_it_and_its_chip_widens_it_again(client, tagged):
+    page = get_page(client, "/search", q="cocoa")
+    facet = page.split("<summary>Topic</summary>", 1)[1].split("</details>", 1)[0]
+    offered = re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="count">(\d+)', facet)
+    assert [(name, int(n)) for _, name, n in offered][:3] == [
+        ("cocoa", 6),
+        ("brazil", 2),
+        ("trade", 2),
+    ]
+    for href, _name, count in offered:
+        assert shown_total(get_page(client, html.unescape(href))) == int(count)
+    narrowed = get_page(client, "/search", q="cocoa", topic="Trade")
+    assert shown_total(narrowed) == 2
+    chip = re.search(r'<p class="chosen">Topic: Trade <a href="([^"]+)"', narrowed)
+    assert chip and "topic" not in html.unescape(chip.group(1))
+    assert shown_total(get_page(client, html.unescape(chip.group(1)))) == 6
+    assert '<input type="hidden" name="topic" value="Trade">' in narrowed
+    assert "(1 chosen)" in narrowed
+
+
+def test_an_article_links_each_of_its_topics_to_its_page(client, tagged):
+    page = get_page(client, "/articles/n04")
+    topics = page.split('<ul class="topics" aria-label="Topics">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', topics) == [
+        ("/topics/cocoa", "cocoa"),
+        ("/topics/trade", "trade"),
+        ("/topics/brazil", "brazil"),
+    ]
+    assert client.get("/api/articles/n04").json()["topics"] == ["cocoa", "trade", "brazil"]
+    assert 'class="topics"' not in get_page(client, "/articles/" + SEED_ID)
+
+
+def test_the_home_page_and_the_stats_list_the_topics(client, tagged):
+    stats = client.get("/api/stats").json()
+    assert stats["by_topic"] == {
+        "cocoa": 6,
+        "brazil": 2,
+        "trade": 2,
+        "crime": 1,
+        "harvest": 1,
+        "prices": 1,
+        "weather": 1,
+    }
+    home = get_page(client, "/")
+    topics = home.split("<h2>Topics</h2>", 1)[1].split("</ul>", 1)[0]
+    linked = re.findall(r'<a href="(/topics/\w+)">', topics)
+    assert linked[:2] == ["/topics/cocoa", "/topics/brazil"]
+    assert '<a href="/topics">7 topics</a>' in home
+
+
+def test_the_export_carries_the_topics(client, tagged):
+    rows = client.get("/api/export", params={"topic": "brazil", "format": "ndjson"}).text
+    assert [json.loads(line)["topics"] for line in rows.splitlines()] == [
+        ["cocoa", "weather", "brazil"],
+        ["cocoa", "trade", "brazil"],
+    ]
+    exported = client.get("/api/export", params={"topic": "brazil"}).text
+    table = list(csv.DictReader(io.StringIO(exported)))
+    assert [row["topics"] for row in table] == ["cocoa; weather; brazil", "cocoa; trade; brazil"]

@@ -55,6 +55,8 @@ PAGES = {  # one URL of every page type
     "places": "/places",
     "place": f"/places/{BURST_PLACE}",
     "places-of-a-search": f"/places?q={QUERY}",
+    "topics": "/topics",
+    "topic": "/topics/harvest",
     "help": "/help",
     "not-found": "/articles/no-such-story",
 }
@@ -506,6 +508,32 @@ def test_a_place_is_a_click_from_its_article_and_the_places_narrow_as_one_types(
         with page.expect_navigation():
             page.locator("#names li:visible a").first.click()
         assert urlsplit(page.url).path.startswith("/places/")
+        watched.assert_stayed_home()
+
+
+def test_a_topic_is_a_click_from_its_article_and_a_facet_narrows_a_search_to_it(browser, site):
+    with tab(browser, site) as watched:
+        page = watched.page
+        story = next(s for s in STORIES if "Harvest" in s.topics)
+        watched.goto(f"/articles/{story.id}")
+        assert page.locator("ul.topics a").all_inner_texts() == ["grain", "harvest"]
+        with page.expect_navigation():
+            page.locator("ul.topics a", has_text="harvest").click()
+        assert urlsplit(page.url).path == "/topics/harvest"
+        assert page.locator("h1").inner_text() == "Topic: harvest"
+        total = sum(1 for s in STORIES if "Harvest" in s.topics)
+        assert page.locator("main .meta").first.inner_text().startswith(f"{total} articles")
+        assert page.locator("figure.timeline-box svg").count() == 1
+
+        watched.goto(f"/search?q={QUERY}")
+        facet = page.locator('.facets details:has(summary:text-is("Topic"))')
+        offered = facet.locator("li", has=page.locator('a:text-is("shipping")'))
+        count = int(offered.locator(".count").inner_text().replace(",", ""))
+        with page.expect_navigation():
+            offered.locator("a").click()
+        assert params(page)["topic"] == "shipping"
+        assert shown_count(page) == count == sum(1 for s in STORIES if "Shipping" in s.topics)
+        assert "Topic: shipping" in page.locator(".facets .chosen").inner_text()
         watched.assert_stayed_home()
 
 

@@ -27,7 +27,8 @@ from app.web import api, browse, docs, health
 from app.web import pages as web
 from app.web.app import create_app
 
-PARAMETERS = ("q", "from", "to", "place", "source", "sort", "page", "per_page", "format", "x")
+PARAMETERS = ("q", "from", "to", "place", "source", "topic")
+PARAMETERS += ("sort", "page", "per_page", "format", "x")
 QUERY_PIECES = ["Budapest", "grain", "talks", "ab*", "*", "?", '"', "(", ")", "[", "]", "{"]
 QUERY_PIECES += ["}", "TO", "AND", "OR", "NOT", "title:", "place:", "-", "+", "~2", "^3", "\\"]
 QUERY_PIECES += ["(-x)", "(-", "-(", "!", "&", "|", "/", "'", "\x00", "😀", "新闻", "x"]
@@ -125,6 +126,7 @@ QUERY_VARIANTS = [
     {"q": "Budapest"},
     {"q": "Budapest", "sort": "oldest", "format": "ndjson", "page": "1"},
     {"from": "2025-01-01", "to": "2025-12-31", "place": "washington", "source": "tass"},
+    {"q": "grain", "topic": "Grain"},
     {"q": "*", "page": "2"},  # refused: a wildcard needs letters
 ]
 STATIC = {"/static": "/static/style.css", "/docs/assets": "/docs/assets/swagger-ui.css"}

@@ -88,6 +88,7 @@ def test_the_schema_holds_every_api_operation(reads):
         ("GET", "/api/timeline"),
         ("GET", "/api/places"),
         ("GET", "/api/sources"),
+        ("GET", "/api/topics"),
         ("GET", "/api/export"),
         ("GET", "/api/articles/{article_id}"),
         ("GET", "/api/articles/{article_id}/related"),

@@ -1,8 +1,8 @@
 """Cross-site scripting: hostile text anywhere in an article or a query stays text.
 
-Each payload goes into an article's title, body, place, region, source, authors and
-source URL, and into the query string as the words searched for and as the place and
-source filters. Every kind of page that shows any of them, the snippets of the JSON API
+Each payload goes into an article's title, body, place, region, source, authors, topics
+and source URL, and into the query string as the words searched for and as the place,
+source and topic filters. Every kind of page that shows any of them, the snippets of the JSON API
 and the Atom feed are then read as a browser (or feed reader) reads them: nothing in them
 may be an element, attribute or URL the payload made (`html_scan.assert_inert`), and the
 payload must come back as the same text, so escaping is neither missing nor doubled.
@@ -22,6 +22,7 @@ from support.stories import ROOT, SMALL_LIMIT
 from app.article import Article, new_article
 from app.settings import Settings
 from app.web.app import create_app
+from app.web.urls import name_url
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -95,6 +96,7 @@ def hostile(number: int, payload: str) -> Article:
         body=f"{word(number)} {payload} tail.\n\nSecond {payload} paragraph.",
         source_url=f"https://example.org/{payload}",
         authors=payload,
+        topics=(payload,),
     )
 
 
@@ -165,7 +167,7 @@ def test_lists_show_the_article_as_text(site, number):
 
 
 @pytest.mark.parametrize("number", CASES)
-@pytest.mark.parametrize("parameter", ["q", "place", "source"])
+@pytest.mark.parametrize("parameter", ["q", "place", "source", "topic"])
 def test_a_payload_in_the_query_is_echoed_as_text(site, number, parameter):
     payload = PAYLOADS[number]
     response = site.get("/search", params={parameter: payload})
@@ -178,8 +180,28 @@ def test_a_payload_in_the_query_is_echoed_as_text(site, number, parameter):
         if e.attributes.get("name") == parameter
     ]
     assert payload in values  # the form holds it as typed, to be mended
-    if parameter != "q":  # the filter matches the article stored with that place or source
+    if parameter != "q":  # the filter matches the article stored with that place, source, topic
         assert links_to(response.text, ARTICLES[number].id)
+
+
+@pytest.mark.parametrize("number", CASES)
+def test_a_topic_is_text_and_its_link_a_quoted_path_to_its_own_page(site, number):
+    """Kept case-folded, shown as text on the article's page, the topics' list and its own
+    page, which its link (the path segment quoted) leads to."""
+    article = ARTICLES[number]
+    (topic,) = article.topics
+    assert topic == " ".join(PAYLOADS[number].split()).casefold()
+    own = name_url("topic", topic)
+    assert re.fullmatch(r"/topics/[A-Za-z0-9%!$&'()*+,;=:@._~-]+", own), own
+    for url in (f"/articles/{article.id}", "/topics"):
+        markup = html(site, url)
+        assert_shown_as_text(markup, topic)
+        links = [element.attributes.get("href") for element in parse_page(markup).find("a")]
+        assert own in links, url
+    # TestClient decodes a path twice (uvicorn once): a topic holding % is asked for by filter
+    markup = html(site, "/search", topic=topic) if "%" in topic else html(site, own)
+    assert_shown_as_text(markup, topic)
+    assert links_to(markup, article.id)
 
 
 @pytest.mark.parametrize("number", CASES)

@@ -4,10 +4,10 @@ date order read for every match.
 Each segment's arrays are built once (segments never change once written; only the
 live-document mask is rebuilt when a commit deletes from one) and the index's are
 their concatenation, in the searcher's document order, made once a generation. A
-document costs 33 bytes and its thread's id (day, place, source and thread codes, two
-field lengths and the live mask: 17; its id: 16), held twice (by segment and joined): about 6 MB at
-100,000 articles, 58 MB at a million, and as much again while a new generation's
-are made.
+document costs 33 bytes (day, place, source and thread codes, two field lengths and
+the live mask: 17; its id: 16) and 8 bytes a topic, held twice (by segment and joined):
+about 6 MB at 100,000 articles, 60 MB at a million, and as much again while a new
+generation's are made.
 """
 
 import dataclasses
@@ -60,6 +60,33 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Tags:
+    """A many-valued column (topics) as (document, value code) pairs: an article with two
+    topics is two pairs. Counting the values of a set of documents, or
+    finding the documents of a value, is then one pass over the pairs in numpy."""
+
+    values: list[str]
+    docs: Ints  # a pair's document
+    codes: Ints  # a pair's value
+
+    def having(self, wanted: str, size: int) -> Mask:
+        """Which of `size` documents carry the value `wanted` (as stored)."""
+        mask = np.zeros(size, np.bool_)
+        if wanted in self.values:
+            mask[self.docs[self.codes == self.values.index(wanted)]] = True
+        return mask
+
+    def counts(self, docs: Ints, size: int) -> npt.NDArray[np.intp]:
+        """Each value's number of documents among `docs` (of `size` in all)."""
+        chosen = np.zeros(size, np.bool_)
+        chosen[docs] = True
+        return np.bincount(self.codes[chosen[self.docs]], minlength=len(self.values))
+
+
+NO_TAGS = Tags([], np.zeros(0, np.int32), np.zeros(0, np.int32))
+
+
+@dataclass(frozen=True)
 class Leaf:
     """One segment of a searcher: its reader, id, deletions and first document's number."""
 
@@ -80,6 +107,7 @@ class Columns:
     live: Mask  # not deleted
     threads: Named  # each document's story thread (`app.threads`): equal codes, one thread
     thread_sizes: Ints  # by thread code: its live documents, the versions a thread has
+    topics: Tags = NO_TAGS
 
     @property
     def size(self) -> int:
@@ -168,7 +196,8 @@ def _build(reader: IndexReader) -> Columns:
     ids = np.array([str(value).encode() for value in reader.column_reader("id")], np.bytes_)
     live = _live(reader)
     threads = _named(list(reader.column_reader("thread")))
-    return Columns(days, named, lengths, ids, live, threads, _sizes(threads, live))
+    topics = _tags(reader, "topics")
+    return Columns(days, named, lengths, ids, live, threads, _sizes(threads, live), topics)
 
 
 def _concatenate(parts: list[Columns]) -> Columns:
@@ -188,6 +217,7 @@ def _concatenate(parts: list[Columns]) -> Columns:
         live=live,
         threads=threads,
         thread_sizes=_sizes(threads, live),
+        topics=_merge_tags(parts),
     )
 
 
@@ -210,6 +240,31 @@ def _merge(parts: list[Named]) -> Named:
 def _sizes(threads: Named, live: Mask) -> Ints:
     """Each thread's live documents."""
     return np.bincount(threads.codes[live], minlength=len(threads.values)).astype(np.int32)
+
+
+def _tags(reader: IndexReader, field: str) -> Tags:
+    """A segment's many-valued column, from its terms' postings (deleted documents included:
+    the live mask leaves them out)."""
+    values = [term.decode() for term in reader.lexicon(field)]
+    docs = [np.fromiter(reader.postings(field, v).all_ids(), np.int32) for v in values]
+    codes = [np.full(len(part), code, np.int32) for code, part in enumerate(docs)]
+    if not values:
+        return NO_TAGS
+    return Tags(values, np.concatenate(docs), np.concatenate(codes))
+
+
+def _merge_tags(parts: list[Columns]) -> Tags:
+    """One many-valued column over the parts', their documents numbered after the parts
+    before them and their codes mapped to the union's."""
+    distinct: dict[str, int] = {}
+    docs, codes, offset = [NO_TAGS.docs], [NO_TAGS.codes], 0
+    for part in parts:
+        tags = part.topics
+        to_union = np.array([distinct.setdefault(v, len(distinct)) for v in tags.values], np.int32)
+        docs.append(tags.docs + np.int32(offset))
+        codes.append(to_union[tags.codes] if len(tags.codes) else tags.codes)
+        offset += part.size
+    return Tags(list(distinct), np.concatenate(docs), np.concatenate(codes))
 
 
 def _live(reader: IndexReader) -> Mask:

@@ -31,7 +31,7 @@ from app.search.engine.matches import (
     MatchFilter,
     Tally,
     collapsed,
-    commonest,
+    facet_counts,
     find,
     ordered_ids,
     tally,
@@ -307,14 +307,15 @@ class SearchIndex:
     def named_counts(
         self, text: str, filters: Filters, name: str, *, collapse: bool, seconds: float
     ) -> Counter[str]:
-        """Every value of the named filter `name` among the matches, with its matches
-        (a facet whole: a search's facets list the commonest), counted as `search` does."""
+        """Every value of the faceted filter `name` (place, source, topic) among the matches,
+        with its matches (a facet whole: a search's facets list the commonest), counted as
+        `search` does."""
         query = language.parse(text)
         with self.searching() as searcher:
             self._warm(searcher)
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
             found = collapsed(found) if collapse else found
-            return commonest(found.columns.named[name], found.docs, top=None)[0]
+            return facet_counts(found, name, top=None)[0]
 
     def all_ids(
         self, text: str, filters: Filters, *, sort: str, collapse: bool, seconds: float

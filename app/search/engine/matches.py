@@ -13,11 +13,11 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.query.qcore import Query
 
-from app.search.engine.columns import Columns, Named
+from app.search.engine.columns import Columns, Named, Tags
 from app.search.engine.evaluate import Scope, evaluate
 from app.search.engine.schema import day_number
 from app.search.facets import TOP_NAMES
-from app.search.filters import NAMED, Filters
+from app.search.filters import FACETED, Filters
 
 Docs = npt.NDArray[np.int32]
 
@@ -25,11 +25,13 @@ Docs = npt.NDArray[np.int32]
 @dataclass(frozen=True)
 class MatchFilter:
     """What a match must satisfy besides the query, in the terms the index stores: days as
-    yyyymmdd, and for each named filter its wanted value lower-cased."""
+    yyyymmdd, for each named filter its wanted value lower-cased, and the topic as kept
+    (case-folded)."""
 
     first_day: int = 0
     last_day: int = 99_999_999
     named: tuple[tuple[str, str], ...] = ()
+    topic: str = ""
 
     @classmethod
     def of(cls, filters: Filters) -> "MatchFilter":
@@ -37,6 +39,7 @@ class MatchFilter:
             first_day=day_number(filters.date_from) if filters.date_from else 0,
             last_day=day_number(filters.date_to) if filters.date_to else 99_999_999,
             named=tuple((name, value.lower()) for name, value in filters.named().items()),
+            topic=filters.topic.casefold(),
         )
 
     def passes(self, columns: Columns, docs: Docs) -> npt.NDArray[np.bool_]:
@@ -48,6 +51,8 @@ class MatchFilter:
         for name, wanted in self.named:
             named = columns.named[name]
             kept &= np.isin(named.codes[docs], named.codes_of(wanted))
+        if self.topic:
+            kept &= columns.topics.having(self.topic, columns.size)[docs]
         return kept
 
 
@@ -63,13 +68,13 @@ class Found:
 @dataclass
 class Tally:
     """Counts over every match that passed the filter: in all, a day, and the commonest
-    values of each named filter's column ({"place": Counter({"MOSCOW": 3})})."""
+    values of each faceted column ({"place": Counter({"MOSCOW": 3})}, topics too)."""
 
     total: int = 0
     days: Counter[int] = field(default_factory=Counter)  # yyyymmdd → matches
     months: Counter[int] = field(default_factory=Counter)  # yyyymm → matches
-    named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in NAMED})
-    distinct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(NAMED, 0))
+    named: dict[str, Counter[str]] = field(default_factory=lambda: {n: Counter() for n in FACETED})
+    distinct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FACETED, 0))
 
 
 def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
@@ -90,9 +95,17 @@ def tally(found: Found, *, facets: bool) -> Tally:
     first = int(days.min())
     counted.days.update(_nonzero(np.bincount(days - first), first))
     counted.months.update(_nonzero(np.bincount(days // 100 - first // 100), first // 100))
-    for name, named in found.columns.named.items():
-        counted.named[name], counted.distinct[name] = commonest(named, found.docs)
+    for name in FACETED:
+        counted.named[name], counted.distinct[name] = facet_counts(found, name)
     return counted
+
+
+def facet_counts(found: Found, name: str, top: int | None = TOP_NAMES) -> tuple[Counter[str], int]:
+    """The `top` commonest values of the faceted column `name` among the matches (all when
+    `top` is None), and how many values there are in all (see `commonest`)."""
+    if name == "topic":
+        return tagged(found.columns.topics, found.docs, found.columns.size, top)
+    return commonest(found.columns.named[name], found.docs, top)
 
 
 def _nonzero(counts: npt.NDArray[np.intp], first: int) -> dict[int, int]:
@@ -109,11 +122,7 @@ def commonest(named: Named, docs: Docs, top: int | None = TOP_NAMES) -> tuple[Co
     per_group = np.bincount(named.groups, weights=per_value).astype(np.int64)
     if named.blank is not None:
         per_group[named.blank] = 0
-    chosen = np.flatnonzero(per_group)
-    distinct = len(chosen)
-    if top is not None and distinct > top:
-        edge = np.sort(per_group[chosen])[-top]
-        chosen = chosen[per_group[chosen] >= edge]
+    chosen, distinct = _commonest_codes(per_group, top)
     counted: Counter[str] = Counter()
     for group in chosen.tolist():
         spellings = named.spellings[group]
@@ -121,6 +130,28 @@ def commonest(named: Named, docs: Docs, top: int | None = TOP_NAMES) -> tuple[Co
         spelling = min(named.values[code] for code in spellings if per_value[code] == most)
         counted[spelling] = int(per_group[group])
     return counted, distinct
+
+
+def tagged(tags: Tags, docs: Docs, size: int, top: int | None) -> tuple[Counter[str], int]:
+    """The `top` commonest values of a many-valued column among `docs` (more on a tie at the
+    edge; all when `top` is None), a document counted under each of its values; and how
+    many values there are in all."""
+    per_value = tags.counts(docs, size)
+    chosen, distinct = _commonest_codes(per_value, top)
+    return Counter({tags.values[code]: int(per_value[code]) for code in chosen.tolist()}), distinct
+
+
+def _commonest_codes(
+    counts: npt.NDArray[np.int64] | npt.NDArray[np.intp], top: int | None
+) -> tuple[npt.NDArray[np.intp], int]:
+    """The codes counted at all, only the `top` commonest (with every tie at the edge) when
+    `top` is not None, and how many were counted at all."""
+    chosen = np.flatnonzero(counts)
+    distinct = len(chosen)
+    if top is not None and distinct > top:
+        edge = np.sort(counts[chosen])[-top]
+        chosen = chosen[counts[chosen] >= edge]
+    return chosen, distinct
 
 
 def collapsed(found: Found) -> Found:

@@ -3,7 +3,8 @@
 Words are indexed as written (any case, accents folded), not stemmed: wildcards and
 "did you mean" then work on real words, and word forms come from the query side
 (`Variations`, see `language.py`). The date, place, source and id are columns, read
-into arrays once a segment for the filters, facets and order (`columns.py`).
+into arrays once a segment for the filters, facets and order (`columns.py`); an article's
+topics, any number, are terms of `topics`, whose postings are read into a column too.
 """
 
 import functools
@@ -40,8 +41,11 @@ ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilte
 # What ANALYZER splits text at: the same words as its tokenizer's `[\w\*]+(\.?[\w\*]+)*`,
 # found in half the time (no optional dot inside a repeat for the engine to backtrack over)
 WORD = re.compile(r"[\w*]+(?:\.[\w*]+)*")
-SCHEMA_VERSION = 5  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
+SCHEMA_VERSION = 6  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
 _NAME = IDTokenizer() | LowercaseFilter()  # place, source: one term any case; column as is
+TOPICS_SEPARATOR = "\n"  # no kept topic holds one (`normal_topics`)
+# topics: a term a topic, as kept (case-folded already); their postings are its column
+_TOPICS = RegexTokenizer(r"[^\n]+")
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
     content_hash=ID(stored=True),
@@ -51,6 +55,7 @@ SCHEMA = Schema(
     place=ID(analyzer=_NAME, sortable=True),
     source=ID(analyzer=_NAME, sortable=True),
     thread=ID(sortable=True),  # its story thread's first article (`app.threads`)
+    topics=ID(analyzer=_TOPICS),
 )
 
 
@@ -76,6 +81,7 @@ def document(article: Article) -> dict[str, object]:
         "place": article.place or "",
         "source": article.source or "",
         "thread": article.thread or article.id,
+        "topics": TOPICS_SEPARATOR.join(article.topics),
     }
 
 

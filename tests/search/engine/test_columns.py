@@ -78,3 +78,25 @@ def test_a_deletion_masks_the_document_and_keeps_the_rest(index):
     assert [leaf.deleted for leaf in leaves] == [1]
     live = [bytes(i).decode() for i, alive in zip(built.ids, built.live, strict=True) if alive]
     assert live == ["a0", "a1", "a3", "a4"]
+
+
+def test_topics_are_a_column_of_pairs_joined_over_segments_and_masked_for_deletions(index):
+    """Each segment's (document, topic) pairs from its postings; joined, a segment's documents
+    numbered after the segments before it, its codes mapped to the joined values."""
+    index.update([make("t0", "Grain and cocoa.", date(2024, 3, 1), topics=("cocoa", "grain"))])
+    index.update([make("t1", "Cocoa again.", date(2024, 3, 2), topics=("cocoa",))])
+    index.delete(["a0"])
+    _leaves, joined = current(index)
+    pairs = sorted(
+        (bytes(joined.ids[doc]).decode(), joined.topics.values[code])
+        for doc, code in zip(joined.topics.docs.tolist(), joined.topics.codes.tolist(), strict=True)
+    )
+    assert pairs == [("t0", "cocoa"), ("t0", "grain"), ("t1", "cocoa")]
+    live = np.flatnonzero(joined.live).astype(np.int32)
+    counts = joined.topics.counts(live, joined.size)
+    assert dict(zip(joined.topics.values, counts.tolist(), strict=True)) == {"cocoa": 2, "grain": 1}
+    having = joined.topics.having("grain", joined.size)
+    assert [bytes(i).decode() for i in joined.ids[having]] == ["t0"]
+    assert not joined.topics.having("nothing", joined.size).any()
+    hits = index.search("cocoa", Filters(topic="GRAIN"), sort="newest", page=1, per_page=5)
+    assert hits.ids == ["t0"]
