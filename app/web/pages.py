@@ -37,11 +37,13 @@ from app.web.urls import (
     example_url,
     link,
     name_url,
+    narrowed_url,
     page_numbers,
     period_url,
     related_url,
     result_url,
     search_url,
+    terms_url,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +74,7 @@ def month_end(first: date) -> date:
 
 for helper in (
     search_url,
+    terms_url,
     example_url,
     article_url,
     related_url,
@@ -80,6 +83,7 @@ for helper in (
     day_url,
     link,
     name_url,
+    narrowed_url,
     result_url,
     page_numbers,
     headline_html,
