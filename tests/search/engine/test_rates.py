@@ -41,3 +41,15 @@ def test_words_and_phrases_are_counted_in_the_body(index):
 def test_nothing_asked_nothing_read(index):
     rates = index.body_rates([], [], seconds=10)
     assert (rates.documents, rates.words, rates.phrases) == (len(BODIES), {}, {})
+
+
+def test_a_write_is_counted_at_once(index):
+    """Rates are kept for the index generation: a commit makes a new one."""
+    assert index.body_rates(["opec"], [("saudi", "arabia")], seconds=10).words == {"opec": 1}
+    index.update([make("s9", "OPEC and Saudi Arabia again.")])
+    rates = index.body_rates(["opec"], [("saudi", "arabia")], seconds=10)
+    assert (rates.documents, rates.words, rates.phrases) == (
+        5,
+        {"opec": 2},
+        {("saudi", "arabia"): 4},
+    )
