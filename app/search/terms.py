@@ -14,9 +14,10 @@ then counted, as a phrase search finds it, wherever the two words stand side by 
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from math import log
 
 from app.search.engine import COMMON_WORDS
@@ -74,19 +75,18 @@ def count_documents(texts: Iterable[tuple[str, str]]) -> Counted:
     """Count the words and word pairs of each (title, body), a document at a time. Title and
     body are apart, as the index keeps them: no pair spans the two."""
     counted = Counted()
-    for title, body in texts:
-        words: set[str] = set()
-        pairs: set[Pair] = set()
-        for text in (title, body[:MAX_CHARS]):
-            tokens = list(map(indexed_form, WORD.findall(text)))
-            words.update(tokens)
-            pairs.update(zip(tokens, tokens[1:], strict=False))
-        for match in NAME.finditer(body[:MAX_CHARS]):
+    spellings: defaultdict[Pair, Counter[str]] = defaultdict(Counter)
+    for title, whole in texts:
+        body = whole[:MAX_CHARS]
+        heading = list(map(indexed_form, WORD.findall(title)))
+        tokens = list(map(indexed_form, WORD.findall(body)))
+        counted.words.update({*heading, *tokens})
+        counted.pairs.update({*pairwise(heading), *pairwise(tokens)})
+        for match in NAME.finditer(body):
             pair = (indexed_form(match[1]), indexed_form(match[2]))
-            counted.spellings.setdefault(pair, Counter())[f"{match[1]} {match[2]}"] += 1
+            spellings[pair][f"{match[1]} {match[2]}"] += 1
         counted.documents += 1
-        counted.words.update(words)
-        counted.pairs.update(pairs)
+    counted.spellings.update(spellings)
     return counted
 
 
