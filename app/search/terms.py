@@ -11,6 +11,8 @@ A word is a term as the index cuts and folds it (`indexed_form`), counted where 
 narrowed search finds it: in the title or the body. A name is two capitalised words side
 by side ("Saudi Arabia"), found where they are written so at least once in the sample, and
 then counted, as a phrase search finds it, wherever the two words stand side by side.
+The archive's figures are the body's (the index keeps its statistics a field): a word
+found only in headlines looks rarer in the archive than it is, a small bias for them.
 """
 
 import re
@@ -20,9 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from math import log
 
-from app.search.engine import COMMON_WORDS
-from app.search.engine.rates import Rates
-from app.search.engine.schema import WORD, indexed_form
+from app.search.engine import COMMON_WORDS, WORD, Rates, indexed_form
 
 TOP_TERMS = 20
 # A term in fewer documents of the sample is left out, however rare in the archive: one or
