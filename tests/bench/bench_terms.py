@@ -105,13 +105,13 @@ def report(times: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, floa
             f"| {f['/api/terms p50']:.1f} / {f['/api/terms p95']:.1f} ms |"
         )
     print()
-    print("| query | /search before | /search now | /search/terms | /api/terms | (p50, ms) |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    print("| query (p50, ms) | /search before | /search now | /search/terms | /api/terms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for q, by_path in times.items():
         p50 = {name: percentile(values, 0.5) for name, values in by_path.items()}
         print(
             f"| {q} | {p50['before']:.1f} | {p50['/search']:.1f} | {p50['/search/terms']:.1f} "
-            f"| {p50['/api/terms']:.1f} | |"
+            f"| {p50['/api/terms']:.1f} |"
         )
     return figures
 
