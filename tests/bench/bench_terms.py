@@ -8,7 +8,7 @@ reader waits for: the terms are not worked out in it, only linked), then this ch
 The first round warms both servers and is left out. Ratios are what to compare, the
 machine being shared.
 
-    python3 tests/bench/bench_terms.py [--data DIR] [--before REV] [--rounds 20] [--json FILE]
+    python3 tests/bench/bench_terms.py --before REV [--data DIR] [--rounds 20] [--json FILE]
 """
 
 import argparse
@@ -119,7 +119,7 @@ def report(times: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="a Reuters archive's data directory")
-    parser.add_argument("--before", default="HEAD~1", help="a commit without the terms")
+    parser.add_argument("--before", required=True, help="a commit without the terms")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--json", type=Path, help="write the raw times here")
     options = parser.parse_args()
