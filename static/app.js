@@ -1,4 +1,4 @@
-// Five enhancements; without them every page works (Tab reaches the box, a link the list,
+// Six enhancements; without them every page works (Tab reaches the box, a link the list,
 // the filters are open below the results).
 // Keyboard shortcut: "/" focuses the page's search box, as on many sites.
 // Related stories: an article's page links to their own page, worked out after the article
@@ -6,6 +6,7 @@
 // Filters on a phone: folded below the results; the "Filters" link at the top unfolds them.
 // The search form's sort applies when it is chosen (without script, by the Search button).
 // A list of places or sources narrows as a name is typed (without script, by its Show button).
+// What a search's matches talk about: as related stories, put in place below their link.
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -27,14 +28,11 @@ document.addEventListener("keydown", (event) => {
 
 const related = document.querySelector("[data-related]");
 if (related) {
-  fetch(related.dataset.related)
-    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
-    .then((html) => {
-      const list = new DOMParser().parseFromString(html, "text/html").querySelector(".related-list");
-      if (list) related.querySelector(".related-link").replaceWith(document.adoptNode(list));
-      else related.remove(); // nothing shares the story's key words
-    })
-    .catch(() => {}); // the link stays, and leads to the same list
+  fetchPage(related.dataset.related, (page) => {
+    const list = page.querySelector(".related-list");
+    if (list) related.querySelector(".related-link").replaceWith(document.adoptNode(list));
+    else related.remove(); // nothing shares the story's key words
+  });
 }
 
 const filters = document.querySelector(".facet-panel");
@@ -58,4 +56,19 @@ for (const box of document.querySelectorAll("input[data-filters]")) {
       item.hidden = !item.querySelector("a").textContent.toLocaleLowerCase().includes(wanted);
     }
   });
+}
+
+const terms = document.querySelector("[data-terms]");
+if (terms) {
+  fetchPage(terms.dataset.terms, (page) => {
+    terms.append(document.adoptNode(page.querySelector(".terms-found")));
+  });
+}
+
+// A page of the site, parsed, handed to `use`; on failure the link to it stays.
+function fetchPage(url, use) {
+  fetch(url)
+    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+    .then((html) => use(new DOMParser().parseFromString(html, "text/html")))
+    .catch(() => {});
 }

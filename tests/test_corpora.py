@@ -141,6 +141,16 @@ def test_the_related_stories_of_a_cocoa_story_are_about_cocoa(client):
         assert "cocoa" in (article["title"] + article["body"]).lower()
 
 
+def test_the_terms_of_oil_prices_are_about_the_oil_market(client):
+    found = client.get("/api/terms", params={"q": "oil prices"}).json()
+    assert (found["sample"], found["sampled_by"]) == (200, "relevance")  # the best 200…
+    assert found["matches"] > found["sample"]  # …of more
+    terms = {term["term"] for term in found["terms"]}
+    assert len(terms & {"opec", "crude", "barrel", "barrels", "bpd", "petroleum"}) >= 3, terms
+    assert not terms & {"oil", "prices", "price", "the", "said"}  # its own words, stop words
+    assert all(term["count"] > term["expected"] for term in found["terms"])
+
+
 def test_the_atom_feed_of_gold_parses(client):
     feed = client.get("/search.atom", params={"q": "gold"})
     assert feed.headers["content-type"].startswith("application/atom+xml")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from math import ceil
 
 from markupsafe import Markup
@@ -22,10 +23,15 @@ from app.search.engine import snippet
 from app.search.facets import Facets, all_values, build_facets
 from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
+from app.search.terms import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, buckets, choose_unit, focus
 from app.store import ArticleRecord, Listed, Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
+# Matches whose text the terms are counted in: the best by relevance (the newest, browsing).
+# 200 Reuters stories are read, cut into words and counted in about 50 ms; every match of
+# a broad query would take seconds.
+TERMS_SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,50 @@ def matching_ids(archive: Archive, params: SearchParams) -> list[str]:
         return archive.index.all_ids(
             params.q, params.filters, sort=params.sort, collapse=params.collapse, seconds=limit
         )
+
+
+@dataclass(frozen=True)
+class TermsFound:
+    """What a search's matches talk about (`terms.py`), and which matches were read: the
+    first `sample` of `total` in `sampled_by` order (relevance, newest or oldest)."""
+
+    params: SearchParams
+    total: int
+    sample: int
+    sampled_by: str
+    terms: list[Term]
+
+
+def significant_terms(
+    archive: Archive, params: SearchParams, *, sample: int = TERMS_SAMPLE
+) -> TermsFound:
+    """The words and names most over-represented in the best `sample` matches of a search
+    (or the newest articles under the filters, when q is empty) against the whole archive."""
+    limit = archive.settings.search_seconds
+    with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
+        total, rows, excluded, order = _sampled(archive, params, sample, limit)
+        counted = count_documents((row.title, row.body) for row in rows)
+        rates = partial(archive.index.body_rates, seconds=limit)
+        chosen = significant(counted, candidates(counted, excluded), rates)
+    return TermsFound(params, total, counted.documents, order, chosen)
+
+
+def _sampled(
+    archive: Archive, params: SearchParams, size: int, seconds: float
+) -> tuple[int, list[Listed], frozenset[str], str]:
+    """The total, the first `size` matches' rows, the query's words as the engine expands
+    them (none when browsing) and the order the rows were taken in."""
+    if not params.q:
+        order = "newest" if params.newest_first else "oldest"
+        total, records = archive.store.browse(
+            params.filters, newest_first=params.newest_first, limit=size
+        )
+        return total, list(records), frozenset(), order
+    hits = archive.index.search(
+        params.q, params.filters, sort="relevance", page=1, per_page=size, seconds=seconds
+    )
+    rows = archive.store.listed(hits.ids)
+    return hits.total, [rows[i] for i in hits.ids if i in rows], hits.terms, "relevance"
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from app.web.schemas import (
     RelatedOut,
     SearchOut,
     StatsOut,
+    TermsOut,
     TimelineOut,
     VersionsOut,
     added_out,
@@ -32,6 +33,7 @@ from app.web.schemas import (
     result_out,
     search_out,
     stats_out,
+    terms_out,
     timeline_out,
     versions_out,
 )
@@ -118,6 +120,14 @@ def search_timeline(archive: ArchiveDep, params: Params) -> Response:
     found = search.search(archive, params, facets=True)
     unit, buckets = search.timeline(found)
     return json_of(timeline_out(found.total, buckets, unit))
+
+
+@router.get("/terms", response_model=TermsOut, responses=ERRORS)
+def search_terms(archive: ArchiveDep, params: Params) -> Response:
+    """The 20 words and two-word names most over-represented in the best 200 matches (by
+    relevance; without q the newest 200 articles under the filters) against the whole
+    archive, by log-likelihood (G²); stop words, numbers and the query's words left out."""
+    return json_of(terms_out(search.significant_terms(archive, params)))
 
 
 @router.get("/places", response_model=NamesOut, responses=ERRORS)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.archive import Archive
 from app.settings import Settings, get_settings
-from app.web import api, browse, docs, handlers, health, pages
+from app.web import api, browse, docs, handlers, health, pages, terms
 from app.web.middleware import BodyLimit, HeadAsGet
 from app.web.security import SecureResponses
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> Fa
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(browse.router)
+    app.include_router(terms.router)
     app.include_router(health.router)
     docs.mount(app)
     handlers.register(app)

@@ -38,11 +38,13 @@ from app.web.urls import (
     example_url,
     link,
     name_url,
+    narrowed_url,
     page_numbers,
     period_url,
     related_url,
     result_url,
     search_url,
+    terms_url,
     versions_url,
 )
 
@@ -74,6 +76,7 @@ def month_end(first: date) -> date:
 
 for helper in (
     search_url,
+    terms_url,
     example_url,
     article_url,
     related_url,
@@ -83,6 +86,7 @@ for helper in (
     day_url,
     link,
     name_url,
+    narrowed_url,
     result_url,
     page_numbers,
     headline_html,

@@ -17,7 +17,7 @@ from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
 from app.search.timeline import Bucket
 from app.store import ArticleRecord, Stats
-from app.web.urls import article_url
+from app.web.urls import article_url, narrowed_url
 
 
 class ResultOut(BaseModel):
@@ -71,6 +71,45 @@ class SearchOut(BaseModel):
     items: list[ResultOut]
     facets: dict[str, list[Count]] | None = Field(None, description=FACETS_HELP)
     suggestion: str | None = Field(None, description="A respelt query that finds more.")
+
+
+class TermOut(BaseModel):
+    term: str = Field(description="A word as the index holds it, or a name as written.")
+    kind: str = Field(description="word, or name: two capitalised words side by side.")
+    count: int = Field(description="Documents of the sample holding it, in title or body.")
+    expected: float = Field(
+        description="What the whole archive's rate (documents holding it in the body) "
+        "predicts for as many documents as the sample."
+    )
+    score: float = Field(description="Log-likelihood ratio G² of sample against archive.")
+    url: str = Field(description="The search narrowed to it: the term added to q, quoted.")
+
+
+class TermsOut(BaseModel):
+    """What a search's matches talk about: the words and two-word names most over-represented
+    in a sample of them against the whole archive, the most significant first."""
+
+    matches: int = Field(description="How many articles match, as /api/search's total.")
+    sample: int = Field(description="How many of them were read: the first in sampled_by order.")
+    sampled_by: str = Field(description="relevance (with q), else newest or oldest.")
+    terms: list[TermOut]
+
+
+def terms_out(found: search.TermsFound) -> TermsOut:
+    terms = [
+        TermOut(
+            term=term.text,
+            kind="name" if term.name else "word",
+            count=term.count,
+            expected=round(term.expected, 2),
+            score=round(term.score, 1),
+            url=narrowed_url(found.params, term),
+        )
+        for term in found.terms
+    ]
+    return TermsOut(
+        matches=found.total, sample=found.sample, sampled_by=found.sampled_by, terms=terms
+    )
 
 
 class BucketOut(BaseModel):

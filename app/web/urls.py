@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from app.search.params import SearchParams
+from app.search.terms import Term
 
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
 NAMES_PATH = {"place": "/places", "source": "/sources", "topic": "/topics"}  # each facet's pages
@@ -24,6 +25,16 @@ def search_url(params: SearchParams, path: str = "/search", **changes: object) -
     """The URL of `path` (/search, or its JSON, CSV or Atom twin) for `params` with some
     changed, by query-string name; an empty or None value drops that parameter."""
     return link(path, **{**params.to_query(), **changes})
+
+
+def terms_url(params: SearchParams) -> str:
+    """The page of what a search's matches talk about (the same matches whatever the page)."""
+    return search_url(params, path="/search/terms", page="", per_page="")
+
+
+def narrowed_url(params: SearchParams, term: Term) -> str:
+    """The search narrowed to one of the terms its matches talk about, from its first page."""
+    return search_url(params, q=term.narrowing(params.q), page="")
 
 
 def example_url(q: str) -> str:

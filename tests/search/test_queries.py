@@ -11,7 +11,7 @@ import hypothesis
 import pytest
 from hypothesis import strategies as st
 from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
-from support.helpers import search_params
+from support.helpers import COCOA_TERMS, TALK_NEWS, make, search_params
 from support.stories import SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
@@ -23,6 +23,7 @@ from app.search.queries import (
     get_article,
     period,
     search,
+    significant_terms,
     stats,
     years,
 )
@@ -281,6 +282,45 @@ def test_get_article(seeded):
 def test_unknown_article_is_not_found(seeded, article_id):
     with pytest.raises(NotFound):
         get_article(seeded, article_id)
+
+
+# --- what the matches talk about ---------------------------------------------------------
+
+
+@pytest.fixture
+def talk(archive: Archive) -> Archive:
+    """Stories whose terms are known (see `TALK_NEWS`)."""
+    articles = [
+        make(key, body, date.fromisoformat(day), place=place, source=source)
+        for key, day, place, source, body in TALK_NEWS
+    ]
+    archive.add(articles, source_paths=[None] * len(articles))
+    return archive
+
+
+def test_terms_are_counted_in_every_match_when_they_are_few(talk):
+    found = significant_terms(talk, search_params(q="cocoa"))
+    assert (found.total, found.sample, found.sampled_by) == (6, 6, "relevance")
+    assert sorted(term.text for term in found.terms) == sorted(COCOA_TERMS)
+    assert all(term.expected == 6 * 6 / len(TALK_NEWS) for term in found.terms)
+
+
+def test_a_broad_search_is_sampled_by_relevance(talk):
+    """The best three by relevance: the stories that say "number" in their headline
+    ("Cocoa growers in Ghana expect harvest number 1.") before those that say it once."""
+    found = significant_terms(talk, search_params(q="number"), sample=3)
+    assert (found.total, found.sample, found.sampled_by) == (16, 3, "relevance")
+
+
+def test_terms_of_the_filtered_archive_read_the_newest_first(talk):
+    found = significant_terms(talk, search_params(place="ACCRA"), sample=4)
+    assert (found.total, found.sample, found.sampled_by) == (6, 4, "newest")
+    assert "drought" not in {term.text for term in found.terms}  # only in the two oldest
+
+
+def test_terms_refuse_what_the_search_refuses(talk):
+    with pytest.raises(QueryError, match="wildcard"):
+        significant_terms(talk, search_params(q="*"))
 
 
 # --- no input makes an unhandled error --------------------------------------------------

@@ -293,6 +293,31 @@ TOPIC_NEWS = [
     )
 ]
 
+# Stories whose terms tests work out: six about cocoa in Ghana and the Ivory Coast (two of
+# them with a drought: too few to list), ten about steel; "expect", "board" and "met" are in
+# every story, so no more often in the cocoa stories than in the archive.
+COCOA_TERMS = ["buyers", "coast", "ghana", "growers", "harvest", "ivory", "Ivory Coast"]
+TALK_NEWS = [
+    (
+        f"k{n:02d}",
+        f"2024-02-{n:02d}",
+        "ACCRA",
+        "Reuters",
+        f"Cocoa growers in Ghana expect harvest number {n}. The Ivory Coast board met buyers."
+        + (" A drought." if n <= 2 else ""),
+    )
+    for n in range(1, 7)
+] + [
+    (
+        f"s{n:02d}",
+        f"2024-03-{n:02d}",
+        "ESSEN",
+        "AP",
+        f"Steel mills expect output number {n} to rise. The board met in Essen.",
+    )
+    for n in range(1, 11)
+]
+
 
 # --- A real `newsarchive serve` process ------------------------------------------------------
 

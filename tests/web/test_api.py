@@ -11,6 +11,7 @@ import re
 import time
 from collections import Counter
 from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from fastapi.routing import APIRoute
@@ -20,9 +21,11 @@ from support.databases import settings_on_both  # noqa: F401  (the `settings` fi
 from support.helpers import (
     BAD_FILTERS,
     COCOA_NEWS,
+    COCOA_TERMS,
     CORPUS,
     ODD_QUERIES,
     SEED_SPEC,
+    TALK_NEWS,
     corpus_rows,
     corpus_stories,
     counts,
@@ -296,6 +299,48 @@ def all_routes(routes) -> list[APIRoute]:
     return found
 
 
+@pytest.fixture
+def talk(client):
+    """The seed and stories whose terms are known: six on cocoa, ten on steel."""
+    add_news(client, TALK_NEWS)
+    return client
+
+
+def test_terms_of_cocoa_with_their_counts_and_expected_counts(talk):
+    found = talk.get("/api/terms", params={"q": "cocoa"}).json()
+    assert (found["matches"], found["sample"], found["sampled_by"]) == (6, 6, "relevance")
+    documents = talk.get("/api/stats").json()["articles"]
+    terms = {term["term"]: term for term in found["terms"]}
+    assert sorted(terms) == sorted(COCOA_TERMS)  # not drought (2 stories), expect or board
+    for text, term in terms.items():
+        assert term["kind"] == ("name" if " " in text else "word")
+        assert term["count"] == 6  # in every cocoa story, in no other
+        assert term["expected"] == round(6 * 6 / documents, 2)
+        assert term["score"] > 3.84
+        assert term["url"] == "/search?" + urlencode({"q": f'cocoa "{text}"'})
+    scores = [term["score"] for term in found["terms"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_each_term_narrows_the_matches_to_its_count(talk):
+    for filters in ({"q": "cocoa"}, {"q": "board", "place": "ACCRA"}, {"source": "Reuters"}):
+        found = talk.get("/api/terms", params=filters).json()
+        assert found["terms"] and found["sample"] == found["matches"], filters
+        for term in found["terms"]:
+            narrowed = dict(parse_qsl(urlsplit(term["url"]).query))
+            assert {k: v for k, v in narrowed.items() if k != "q"} == {
+                k: v for k, v in filters.items() if k != "q"
+            }
+            total = talk.get("/api/search", params=narrowed).json()["total"]
+            assert total == term["count"], (filters, term)
+
+
+def test_terms_without_a_query_read_the_newest_under_the_filters(talk):
+    found = talk.get("/api/terms", params={"place": "ESSEN", "sort": "oldest"}).json()
+    assert (found["matches"], found["sample"], found["sampled_by"]) == (10, 10, "oldest")
+    assert {"steel", "mills", "output", "rise", "essen"} <= {t["term"] for t in found["terms"]}
+
+
 def api_routes(client) -> list[APIRoute]:
     """The routes that answer JSON: the API's and the health check's."""
     routes = all_routes(client.app.routes)
@@ -374,6 +419,16 @@ def test_search_odd_queries_never_500(client, query):
         assert response.json()["detail"].startswith("q:")
 
 
+@pytest.mark.parametrize("query", ODD_QUERIES.values(), ids=ODD_QUERIES.keys())
+def test_terms_of_odd_queries_never_500(client, query):
+    response = client.get("/api/terms", params={"q": query})
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        assert response.json()["detail"].startswith("q:")
+    else:
+        assert response.json()["matches"] >= response.json()["sample"]
+
+
 def test_overlong_query_is_refused_naming_q(client):
     response = client.get("/api/search", params={"q": "x" * 5000})
     assert response.status_code == 400
@@ -387,7 +442,7 @@ def test_runaway_wildcards_are_refused(client, query):
     assert response.json()["detail"].startswith("q:")
 
 
-@pytest.mark.parametrize("path", ["/api/search", "/api/articles"])
+@pytest.mark.parametrize("path", ["/api/search", "/api/articles", "/api/terms"])
 @pytest.mark.parametrize(
     ("params", "parameter"), BAD_FILTERS.values(), ids=list(BAD_FILTERS.keys())
 )

@@ -48,6 +48,7 @@ PAGES = {  # one URL of every page type
     "search-refused": f"/search?q={QUERY}&from=2025-02-30",
     "article": f"/articles/{STORIES[4].id}",
     "related": f"/articles/{STORIES[4].id}/related",
+    "terms": f"/search/terms?q={QUERY}",
     "article-long-words": f"/articles/{LONG_ID}",
     "year": "/archive/2025",
     "month": "/archive/2025/03",
@@ -357,6 +358,29 @@ def test_related_stories_are_a_link_away_without_javascript(browser, site):
         )
         assert hrefs == [f"/articles/{article_id}" for article_id in related_ids(site, story.id)]
         watched.assert_stayed_home()
+
+
+def test_a_search_puts_what_its_matches_talk_about_in_place_and_a_term_narrows_it(browser, site):
+    expected = site.http.get("/api/terms", params={"q": QUERY}, timeout=10).json()["terms"]
+    assert expected
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto(PAGES["search"])
+        page.locator(".terms .terms-list li").first.wait_for()
+        shown = page.locator(".terms .terms-list a").all_text_contents()
+        assert shown == [term["term"] for term in expected]
+        first = expected[0]["term"]
+        with page.expect_navigation():
+            page.locator(".terms .terms-list a").first.click()
+        assert params(page)["q"] == f'{QUERY} "{first}"'
+        assert shown_count_of(page) == expected[0]["count"]
+        watched.assert_stayed_home()
+
+
+def shown_count_of(page: Page) -> int:
+    """The count a results page's heading states, whatever the query."""
+    heading = page.locator("h1.result-count").inner_text()
+    return int(re.match(r"([\d,]+) results?", heading).group(1).replace(",", ""))
 
 
 # --- Accessibility -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from app.archive import Archive
 from app.ingest import ingest
 from app.search.params import WHOLE_NUMBER
 from app.settings import Settings
-from app.web import api, browse, docs, health
+from app.web import api, browse, docs, health, terms
 from app.web import pages as web
 from app.web.app import create_app
 
@@ -201,7 +201,7 @@ def test_the_fingerprint_sees_a_write(with_alias):
 
 
 def test_the_routes_listed_are_every_route_of_the_app(site):
-    routers = (api.router, web.router, browse.router, health.router, docs.router)
+    routers = (api.router, web.router, browse.router, health.router, docs.router, terms.router)
     own = [route for r in routers for route in r.routes]
     expected = {route.path for route in own if "GET" in route.methods}
     expected |= {"/openapi.json", "/static", "/docs/assets"}

@@ -86,6 +86,7 @@ def test_the_schema_holds_every_api_operation(reads):
         ("GET", "/api/search"),
         ("GET", "/api/articles"),
         ("GET", "/api/timeline"),
+        ("GET", "/api/terms"),
         ("GET", "/api/places"),
         ("GET", "/api/sources"),
         ("GET", "/api/topics"),

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date, timedelta
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -259,6 +259,30 @@ def test_pages_listing_every_payload_are_inert(site, url):
     assert shown, "the page lists none of the hostile articles"
     for article in shown:
         assert article.title in page.text
+
+
+@pytest.mark.parametrize("q", ["alert", "onerror", "img OR svg", "href"])
+def test_the_terms_of_hostile_stories_are_text_and_their_links_search_them(site, q):
+    """The words of every payload, counted in the stories, listed and linked: as text, and
+    each link's query the search's with the term added, as the JSON says."""
+    page = assert_inert(html(site, "/search/terms", q=q))
+    terms = site.get("/api/terms", params={"q": q}).json()["terms"]
+    assert terms
+    links = {e.attributes.get("href") for e in page.find("a")}
+    for term in terms:
+        assert term["term"] in page.text
+        assert term["url"] in links
+        assert parse_qs(urlsplit(term["url"]).query)["q"][0].endswith(f' "{term["term"]}"')
+
+
+@pytest.mark.parametrize("number", CASES)
+def test_a_payload_in_the_terms_query_is_echoed_as_text(site, number):
+    response = site.get("/search/terms", params={"q": PAYLOADS[number]})
+    assert response.status_code in (200, 400), response.text[:300]
+    if response.status_code == 200:
+        assert_shown_as_text(response.text, PAYLOADS[number])
+    else:
+        assert_inert(response.text)
 
 
 # --- Markup passed through unescaped -------------------------------------------------------------

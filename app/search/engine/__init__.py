@@ -7,7 +7,8 @@ gets ids, totals and tallies back (`Hits`); how the index is kept and read stays
 from app.search.engine.forks import die_with
 from app.search.engine.index import BULK_BATCH, Hits, SearchIndex
 from app.search.engine.language import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
-from app.search.engine.schema import COMMON_WORDS
+from app.search.engine.rates import Rates
+from app.search.engine.schema import COMMON_WORDS, WORD, indexed_form
 from app.search.engine.snippets import highlight, snippet
 
 __all__ = [
@@ -16,9 +17,12 @@ __all__ = [
     "MAX_QUERY_WORDS",
     "MAX_WILDCARDS",
     "MIN_WILDCARD_LETTERS",
+    "WORD",
     "Hits",
+    "Rates",
     "SearchIndex",
     "die_with",
     "highlight",
+    "indexed_form",
     "snippet",
 ]

@@ -23,7 +23,16 @@ from whoosh import index, writing
 from whoosh.searching import Searcher
 
 from app.article import Article
-from app.search.engine import applied, compacting, forks, language, likeness, merging, spelling
+from app.search.engine import (
+    applied,
+    compacting,
+    forks,
+    language,
+    likeness,
+    merging,
+    rates,
+    spelling,
+)
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import expanded_terms, scope
@@ -316,6 +325,14 @@ class SearchIndex:
             found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
             found = collapsed(found) if collapse else found
             return facet_counts(found, name, top=None)[0]
+
+    def body_rates(
+        self, words: Iterable[str], phrases: Iterable[tuple[str, str]], *, seconds: float
+    ) -> rates.Rates:
+        """How many documents hold each of `words` and of `phrases` in the body (`rates.py`)."""
+        with self.searching() as searcher:
+            self._warm(searcher)
+            return rates.body_rates(scope(searcher, seconds), words, phrases)
 
     def all_ids(
         self, text: str, filters: Filters, *, sort: str, collapse: bool, seconds: float
