@@ -205,3 +205,27 @@ def test_ingesting_again_with_topics_updates_every_story_and_adds_none(tmp_path,
         assert not archive.differences()
     finally:
         archive.close()
+
+
+def test_story_threads_are_found_and_a_search_for_cocoa_collapses_its_versions(reuters, client):
+    archive, _report = reuters
+    with archive.store.engine.connect() as connection:
+        articles, threads = connection.exec_driver_sql(
+            "SELECT count(*), count(DISTINCT thread) FROM articles"
+        ).one()
+    assert articles - threads > 600  # versions joined to an earlier one (README: Story threads)
+    stories = client.get("/api/search", params={"q": "cocoa", "per_page": 100}).json()
+    every = client.get("/api/search", params={"q": "cocoa", "collapse": "false"}).json()
+    assert stories["articles"] == every["total"] > stories["total"]
+    corrected = {"reuters-5168", "reuters-5192"}  # a cocoa story and its correction
+    found = client.get("/api/search", params={"q": "Ivory Coast confirms presence talks"})
+    assert len(corrected & {item["id"] for item in found.json()["items"]}) == 1
+
+
+def test_a_flash_and_its_full_story_are_one_thread_whose_page_shows_what_changed(client):
+    answer = client.get("/api/articles/reuters-10948/versions").json()
+    assert [v["id"] for v in answer["versions"]] == ["reuters-10934", "reuters-10948"]
+    later = answer["versions"][1]
+    assert later["changes"] and (later["inserted"] or later["deleted"])
+    page = client.get("/articles/reuters-10934/versions").text
+    assert "2 versions of this story" in page and ("<ins>" in page or "<del>" in page)

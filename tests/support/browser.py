@@ -149,13 +149,28 @@ def _grain(n: int, place: str) -> tuple[str, tuple[str, ...]]:
         f"Traders in {where} said on the day that grain shipments had grown by {n % 17 + 3} "
         "per cent compared with the same period last year, helped by lower freight costs "
         "and a steady flow of wagons from the southern regions.",
-        "Analysts cautioned that the weather in the coming weeks would decide whether the "
-        "harvest could match last season's figures, and that storage was already scarce at "
-        "several inland elevators.",
+        GRAIN_SECOND[n % len(GRAIN_SECOND)],
         f"The ministry of agriculture is expected to publish its revised forecast on story "
         f"{n}, together with new rules for export quotas.",
     )
     return titles[n % len(titles)], paragraphs
+
+
+# a grain story's second paragraph: five stories of one day differ in more than a figure
+# (stories that did not would be versions of one story, `app.threads`)
+GRAIN_SECOND = [
+    "Analysts cautioned that the weather in the coming weeks would decide whether the "
+    "harvest could match last season's figures, and that storage was already scarce at "
+    "several inland elevators.",
+    "Millers complained that the quality of the wheat arriving by barge had slipped, with "
+    "more broken kernels and moisture than their contracts allow.",
+    "A shortage of lorry drivers kept part of the crop on farms, and cooperatives asked the "
+    "regional government to open its reserve depots for a month.",
+    "Buyers from the Gulf and North Africa booked most of the cargoes on offer, paying a "
+    "premium for early loading before the autumn storms close the straits.",
+    "Rail operators added night trains to the coast, but said the line through the hills "
+    "could carry no more until its bridges are repaired next year.",
+]
 
 
 def _energy(n: int, place: str) -> tuple[str, tuple[str, ...]]:
