@@ -208,7 +208,8 @@ def _long_words() -> Story:
 
 
 def corpus() -> list[Story]:
-    """90 stories every 12 days from 5 Jan 2023, 25 in the Moscow burst, and one long one."""
+    """90 stories every 12 days from 5 Jan 2023, 25 in the Moscow burst, one long one, and a
+    story with its update."""
     stories = []
     for n in range(90):
         place, source = PLACES[n % len(PLACES)], SOURCES[n // 2 % len(SOURCES)]
@@ -230,7 +231,36 @@ def corpus() -> list[Story]:
             )
         )
     stories.append(_long_words())
-    return stories
+    return stories + _versions()
+
+
+THREAD = ("gas-first", "gas-update")  # one story sent twice: the second adds a paragraph
+
+
+def _versions() -> list[Story]:
+    """A story and its update of the same day: versions of one story (`app.threads`)."""
+    paragraphs = (
+        "Gas deliveries through the northern corridor stopped for six hours overnight after "
+        "a compressor station failed, the operator said, and resumed at half the usual rate.",
+        "Engineers expected full pressure to return by the evening, and buyers downstream "
+        "drew on storage meanwhile.",
+    )
+    update = (
+        "Prices for next-day gas rose by a tenth on the news before easing in the afternoon.",
+    )
+    day, title = date(2024, 11, 5), "Gas deliveries halted by a compressor failure"
+    return [
+        Story(THREAD[0], day, "BERLIN", "Reuters", title, paragraphs, ("Energy",)),
+        Story(
+            THREAD[1],
+            day,
+            "BERLIN",
+            "Reuters",
+            f"UPDATE 1-{title}",
+            paragraphs + update,
+            ("Energy",),
+        ),
+    ]
 
 
 def write_corpus(path: Path, stories: list[Story]) -> Path:

@@ -23,6 +23,7 @@ from support.browser import (
     CHROMIUM_ARGS,
     LONG_ID,
     QUERY,
+    THREAD,
     Story,
     Tab,
     assert_focus_visible,
@@ -56,6 +57,7 @@ PAGES = {  # one URL of every page type
     "places": "/places",
     "place": f"/places/{BURST_PLACE}",
     "places-of-a-search": f"/places?q={QUERY}",
+    "versions": f"/articles/{THREAD[1]}/versions",
     "topics": "/topics",
     "topic": "/topics/harvest",
     "help": "/help",
@@ -374,6 +376,47 @@ def test_a_search_puts_what_its_matches_talk_about_in_place_and_a_term_narrows_i
             page.locator(".terms .terms-list a").first.click()
         assert params(page)["q"] == f'{QUERY} "{first}"'
         assert shown_count_of(page) == expected[0]["count"]
+        watched.assert_stayed_home()
+
+
+def test_a_story_s_versions_then_its_topic_then_a_term_narrow_the_way_a_reader_goes(browser, site):
+    """Search → a story shown once → its versions and what changed → a version → its topic's
+    page → that topic's search → a term of what its stories talk about."""
+    with tab(browser, site) as watched:
+        page = watched.page
+        watched.goto("/search?q=compressor")
+        assert listed(page) in ([THREAD[0]], [THREAD[1]])  # one story, whichever matches best
+        assert "2 articles in all" in page.locator(".collapsed").inner_text()
+        with page.expect_navigation():
+            page.locator("a.versions-link").click()
+        assert [
+            urlsplit(a).path
+            for a in page.locator(".versions h2 a").evaluate_all("links => links.map(a => a.href)")
+        ] == [f"/articles/{THREAD[0]}", f"/articles/{THREAD[1]}"]
+        added = page.locator(".versions ins").all_inner_texts()
+        assert any("Prices for next-day gas rose" in text for text in added)
+        assert (
+            page.locator(".versions ins").first.evaluate(
+                "el => getComputedStyle(el).textDecorationLine"
+            )
+            == "underline"
+        )  # told by more than colour
+        with page.expect_navigation():
+            page.locator(".versions h2 a").last.click()
+        with page.expect_navigation():
+            page.locator('a[href="/topics/energy"]').first.click()
+        energy = sum(1 for s in STORIES if "Energy" in s.topics)
+        assert page.locator("main .meta").first.inner_text().startswith(f"{energy} articles")
+        with page.expect_navigation():
+            page.locator("a", has_text="Search them").click()
+        assert params(page)["topic"] == "energy"
+        page.locator(".terms .terms-list li").first.wait_for()
+        term = page.locator(".terms .terms-list a").first
+        word = term.inner_text()
+        with page.expect_navigation():
+            term.click()
+        assert params(page)["q"] == f'"{word}"' and params(page)["topic"] == "energy"
+        assert shown_count_of(page) >= 3
         watched.assert_stayed_home()
 
 
