@@ -11,22 +11,12 @@ reader that has seen change n has seen every change before it. Reads are concurr
 import enum
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import (
-    BigInteger,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    TypeDecorator,
-    bindparam,
     create_engine,
     delete,
     event,
@@ -39,11 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import (
-    DeclarativeBase,
     InstrumentedAttribute,
-    Mapped,
     Session,
-    mapped_column,
     sessionmaker,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -53,8 +40,20 @@ from sqlalchemy.sql.elements import Extract, UnaryExpression
 from app import migrations
 from app.article import NUL, Article, Headline, recleaned
 from app.errors import SchemaBehind
+from app.records import (
+    ARTICLE_FIELDS,
+    LISTED_BY_ID,
+    LISTED_COLUMNS,
+    AliasRecord,
+    ArticleRecord,
+    Base,
+    ChangeRecord,
+    Listed,
+    TopicRecord,
+)
 from app.search.filters import NAMED, Filters
-from app.threads import Shingles, Stored, Thresholds, Window, packed, shingles, signature
+from app.store_threads import Threaded, threaded
+from app.threads import Thresholds
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -73,120 +72,6 @@ CHANGES_KEPT = 1_000_000
 NO_FILTERS = Filters()
 THREADS = Thresholds()  # the defaults
 IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
-ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
-
-
-TOPICS_SEPARATOR = "\n"  # no kept topic holds a line break (`normal_topics`)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class TopicList(TypeDecorator[tuple[str, ...]]):
-    """An article's topics in its row: one text, the topics joined by a line break."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: tuple[str, ...] | None, dialect: object) -> str:
-        return TOPICS_SEPARATOR.join(value or ())
-
-    def process_result_value(self, value: str | None, dialect: object) -> tuple[str, ...]:
-        return tuple(value.split(TOPICS_SEPARATOR)) if value else ()
-
-
-class Listed(Headline, Protocol):
-    """What a list of results is made from: a headline and the body its snippet comes from
-    (an `ArticleRecord` has it too)."""
-
-    @property
-    def body(self) -> str: ...
-
-
-class ArticleRecord(Base):
-    """One stored article: the columns of `Article` (a test holds them equal), spelled out
-    here with their SQL types, lengths and indexes because the table is a schema that
-    migrations must see as it is, and where the article came from and when."""
-
-    __tablename__ = "articles"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(Text)
-    published: Mapped[date] = mapped_column(Date, index=True)
-    place: Mapped[str | None] = mapped_column(String(200), index=True)
-    region: Mapped[str | None] = mapped_column(String(200))
-    source: Mapped[str | None] = mapped_column(String(100), index=True)
-    lead: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
-    word_count: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    source_url: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[str | None] = mapped_column(Text)
-    topics: Mapped[tuple[str, ...]] = mapped_column(TopicList, server_default="")
-    thread: Mapped[str] = mapped_column(String(64), index=True)
-    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # its text's MinHash
-    shingle_count: Mapped[int | None] = mapped_column(Integer)  # its text's 3-word runs
-    source_path: Mapped[str | None] = mapped_column(Text)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return self.body.split("\n\n")
-
-    def to_article(self) -> Article:
-        """The parsed form, as the index wants it."""
-        return Article(**{name: getattr(self, name) for name in ARTICLE_FIELDS})
-
-
-LISTED_COLUMNS = (  # `Listed`'s
-    ArticleRecord.id,
-    ArticleRecord.title,
-    ArticleRecord.published,
-    ArticleRecord.place,
-    ArticleRecord.source,
-    ArticleRecord.body,
-)
-_LISTED = select(*LISTED_COLUMNS).where(ArticleRecord.id.in_(bindparam("ids", expanding=True)))
-
-
-class TopicRecord(Base):
-    """One topic of one article: what the topic filter and the topic counts read (see
-    migration 0004 for why beside the row's own `topics`). Its key, topic first, finds a
-    topic's articles; the index on the article finds an article's topics to replace."""
-
-    __tablename__ = "article_topics"
-
-    topic: Mapped[str] = mapped_column(String(100), primary_key=True)
-    article_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("articles.id"), primary_key=True, index=True
-    )
-
-
-class AliasRecord(Base):
-    """The id of a duplicate, kept so that it leads to the article stored under another id."""
-
-    __tablename__ = "aliases"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    article_id: Mapped[str] = mapped_column(String(64), ForeignKey("articles.id"))
-
-
-class ChangeRecord(Base):
-    """One numbered change of the store: an article added, updated, given an alias (a
-    duplicate's id) or deleted. `content_hash` is the article's text after the change,
-    None once deleted. SQLite's AUTOINCREMENT never gives a number twice."""
-
-    __tablename__ = "changes"
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    article_id: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))
-    content_hash: Mapped[str | None] = mapped_column(String(64))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -266,7 +151,7 @@ class Store:
         with self._writing() as session:
             batch = _Upsert(session, articles)
             new = [article for article in articles if batch.is_new(article)]
-            batch.signed = _threaded(session, new, self.thread_rule)
+            batch.signed = threaded(session, new, self.thread_rule)
             outcomes = [batch.one(a, path) for a, path in zip(articles, source_paths, strict=True)]
             batch.store_topics()
             _record(session, batch.changes)
@@ -284,7 +169,7 @@ class Store:
                 batch = list(session.scalars(query.order_by(*order).limit(batch_size)))
                 if not batch:
                     return joined
-                made = _threaded(
+                made = threaded(
                     session, [record.to_article() for record in batch], self.thread_rule
                 )
                 for record in batch:
@@ -404,7 +289,7 @@ class Store:
             return {
                 row.id: cast(Listed, row)
                 for part in _parts(ids)
-                for row in connection.execute(_LISTED, {"ids": list(part)})
+                for row in connection.execute(LISTED_BY_ID, {"ids": list(part)})
             }
 
     def neighbours(self, published: date, article_id: str) -> tuple[Headline | None, ...]:
@@ -601,46 +486,6 @@ class _Upsert:
             self.session.add(AliasRecord(id=alias, article_id=article_id))
             self.aliases.add(alias)
             self.changes.append((article_id, Outcome.DUPLICATE, digest))
-
-
-class Threaded(NamedTuple):
-    thread: str
-    signature: bytes
-    shingle_count: int
-
-
-def _threaded(
-    session: Session, articles: Sequence[Article], rule: Thresholds
-) -> dict[str, Threaded]:
-    """The story thread of each new article: the thread of the stored or new article (of
-    the days around) most alike of its versions, or its own (`app.threads`)."""
-    window = Window(rule, partial(_signed_between, session), partial(_shingles_of, session))
-    made = {}
-    for article in sorted(articles, key=lambda a: (a.published, a.id)):
-        shingled = shingles(article.body)
-        signed = signature(shingled)
-        thread = window.thread_of(shingled, signed, article.published) or article.id
-        window.add(article.id, thread, article.published, signed, len(shingled))
-        window.remember(article.id, shingled)
-        made[article.id] = Threaded(thread, packed(signed), len(shingled))
-    return made
-
-
-def _signed_between(session: Session, first: date, last: date) -> Iterator[Stored]:
-    query = select(
-        ArticleRecord.id,
-        ArticleRecord.thread,
-        ArticleRecord.published,
-        ArticleRecord.signature,
-        ArticleRecord.shingle_count,
-    ).where(ArticleRecord.published.between(first, last), ArticleRecord.signature.is_not(None))
-    for row in session.execute(query):
-        yield row.id, row.thread, row.published, row.signature, row.shingle_count
-
-
-def _shingles_of(session: Session, ids: list[str]) -> dict[str, Shingles]:
-    query = select(ArticleRecord.id, ArticleRecord.body).where(ArticleRecord.id.in_(ids))
-    return {article_id: shingles(body) for article_id, body in session.execute(query)}
 
 
 def _record(session: Session, changes: Sequence[tuple[str, Outcome, str | None]]) -> None:

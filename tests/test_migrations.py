@@ -16,9 +16,10 @@ from app import migrations
 from app.archive import Archive
 from app.cli import cli
 from app.errors import SchemaBehind
+from app.records import Base
 from app.search.filters import Filters
 from app.settings import Settings, get_settings
-from app.store import Base, Store
+from app.store import Store
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,9 +20,10 @@ from support.helpers import found_ids, make
 
 from app.archive import Archive
 from app.follower import follow
+from app.records import AliasRecord, ChangeRecord
 from app.search.engine import applied
 from app.settings import Settings
-from app.store import AliasRecord, ChangeRecord, Outcome
+from app.store import Outcome
 
 ZEBRAS = [make(f"z{n}", f"Zebra story number {n} from the plains.") for n in range(5)]
 FOLLOWED_WITHIN = 2.0  # seconds

@@ -18,9 +18,10 @@ from support.helpers import make
 
 from app.archive import Archive
 from app.article import Article, Headline
+from app.records import LISTED_COLUMNS, ArticleRecord, Listed
 from app.search.filters import Filters
 from app.settings import Settings
-from app.store import LISTED_COLUMNS, ArticleRecord, Listed, Outcome, Store
+from app.store import Outcome, Store
 
 
 def put(store: Store, *articles: Article) -> list[Outcome]:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 from app.archive import Archive
 from app.article import PUBLIC_FIELDS
+from app.records import ArticleRecord
 from app.search.params import SearchParams
 from app.search.queries import matching_ids
-from app.store import ArticleRecord
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
 # The article's public fields, its address, and the long body last; the lead is the body's

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from app.archive import Archive
 from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
+from app.records import ArticleRecord, Listed
 from app.search.changes import Run, counted, word_changes
 from app.search.engine import snippet
 from app.search.facets import Facets, all_values, build_facets
@@ -25,7 +26,7 @@ from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, buckets, choose_unit, focus
-from app.store import ArticleRecord, Listed, Stats
+from app.store import Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
 # Matches whose text the terms are counted in: the best by relevance (the newest, browsing).

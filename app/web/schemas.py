@@ -12,11 +12,12 @@ from pydantic import BaseModel, Field, create_model
 
 from app.article import PUBLIC_FIELDS, Article
 from app.ingest import IngestReport
+from app.records import ArticleRecord
 from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
 from app.search.timeline import Bucket
-from app.store import ArticleRecord, Stats
+from app.store import Stats
 from app.web.urls import article_url, narrowed_url
 
 
