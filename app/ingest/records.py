@@ -35,7 +35,7 @@ RECORD_FIELDS = {  # our name: the names sources use for it, in order of prefere
 # Subject tags, read from every one of these a record has (Reuters-21578 gives `topics` and
 # `places`, its country codes; exports give tags, keywords or subjects): a list of text,
 # or text separated by commas
-TOPIC_FIELDS = ("topics", "places", "tags", "keywords", "subjects", "categories")
+TOPIC_FIELDS = ("topics", "tags", "keywords", "subjects", "categories")  # subject tags
 _DATELINE_PLACE = re.compile(r"\s*([^\W\d_][^,\n]{0,80}?)\s*,")
 
 

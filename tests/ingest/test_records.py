@@ -62,7 +62,7 @@ def test_aliases_of_fields_are_read(tmp_path):
 @pytest.mark.parametrize(
     "fields",
     [
-        {"topics": ["Cocoa", "earn"], "places": ["el-salvador", "usa"]},  # Reuters-21578
+        {"topics": ["Cocoa", "earn", "el-salvador", "usa"], "places": ["chile"]},  # not places
         {"tags": "Cocoa, earn,  , el-salvador,USA"},  # text separated by commas
         {"keywords": ["cocoa"], "subjects": ["EARN", "Cocoa"], "tags": ["el-salvador", "usa"]},
     ],
