@@ -318,12 +318,12 @@ def tab(browser: Browser, site: Server, *, csp: bool = True, **options) -> Itera
             return route.continue_()
         try:
             response = route.fetch()
+            headers = {"content-security-policy": CSP, **response.headers}
+            return route.fulfill(response=response, headers=headers)
         except PlaywrightError:
-            if closing.is_set():  # a script's request (related stories) cut short by the end
+            if closing.is_set():  # a script's request (related stories, terms) cut short by the end
                 return None
             raise
-        headers = {"content-security-policy": CSP, **response.headers}
-        return route.fulfill(response=response, headers=headers)
 
     context.route("**/*", guard)
     try:
