@@ -52,7 +52,7 @@ from app.records import (
     TopicRecord,
 )
 from app.search.filters import NAMED, Filters
-from app.store_threads import Threaded, threaded
+from app.store_threads import Threaded, signed, threaded
 from app.threads import Thresholds
 
 SQLITE_PRAGMAS = (
@@ -456,6 +456,8 @@ class _Upsert:
                 setattr(record, name, getattr(article, name))
         if article.id in self.signed:
             record.thread, record.signature, record.shingle_count = self.signed[article.id]
+        elif record.signature is not None:  # updated: its thread kept, its text's signature new
+            record.signature, record.shingle_count = signed(article.body)
         record.source_path, record.ingested_at = path, self.now
         self.owner_of_hash[article.content_hash] = article.id
         self.topics[article.id] = article.topics

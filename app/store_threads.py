@@ -38,6 +38,12 @@ def threaded(
     return made
 
 
+def signed(body: str) -> tuple[bytes, int]:
+    """A text's signature as the store keeps it, and its count of shingles."""
+    shingled = shingles(body)
+    return packed(signature(shingled)), len(shingled)
+
+
 def _signed_between(session: Session, first: date, last: date) -> Iterator[Stored]:
     query = select(
         ArticleRecord.id,

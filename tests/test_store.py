@@ -369,6 +369,13 @@ def test_a_series_on_other_days_is_separate_stories_and_its_text_updated_keeps_i
     assert threads(store, "tue") == ["tue"]
 
 
+def test_an_updated_article_is_compared_by_its_new_text(store):
+    put(store, make("solo", WIRE, on(0)))
+    assert put(store, make("solo", SERIES, on(0))) == [Outcome.UPDATED]  # rewritten whole
+    put(store, make("solo-2", SERIES + " Dealers expected it.", on(0)))
+    assert threads(store, "solo", "solo-2") == ["solo", "solo"]
+
+
 def test_articles_stored_before_threads_find_theirs_oldest_first(store):
     """As migration 0005 leaves them: a thread of their own each, no signature."""
     put(store, make("a", WIRE, on(0)), make("b", UPDATE, on(1)), make("c", SERIES, on(1)))
