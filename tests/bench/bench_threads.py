@@ -10,18 +10,17 @@ import argparse
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[2])]
 
-from support.thread_pairs import Pair, labelled_pairs, stories  # noqa: E402
+from support.thread_pairs import labelled_pairs, rates, stories, told  # noqa: E402
 
 from app import store as store_module  # noqa: E402
 from app.archive import Archive  # noqa: E402
 from app.ingest import ingest  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from app.threads import Thresholds, shingles, versions  # noqa: E402
+from app.threads import Thresholds  # noqa: E402
 
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 OTHER_RULES = {
@@ -30,30 +29,6 @@ OTHER_RULES = {
     "same day 0.7 / 0.9": Thresholds(jaccard=0.7, containment=0.9),
     "other day like same day": Thresholds(jaccard_other_day=0.6, containment_other_day=0.85),
 }
-
-
-def told(pairs: list[Pair], rule: Thresholds) -> Counter[tuple[str, bool, bool]]:
-    return Counter(
-        (
-            pair.kind,
-            pair.versions,
-            versions(
-                shingles(pair.first.body),
-                pair.first.published,
-                shingles(pair.second.body),
-                pair.second.published,
-                rule,
-            ),
-        )
-        for pair in pairs
-    )
-
-
-def rates(counts: Counter[tuple[str, bool, bool]]) -> tuple[float, float]:
-    hits = sum(n for (_k, label, said), n in counts.items() if label and said)
-    missed = sum(n for (_k, label, said), n in counts.items() if label and not said)
-    wrong = sum(n for (_k, label, said), n in counts.items() if not label and said)
-    return hits / max(1, hits + missed), hits / max(1, hits + wrong)
 
 
 def quality(versions_wanted: int, seed: int) -> None:

@@ -17,12 +17,12 @@ import itertools
 import json
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.threads import likeness, shingles
+from app.threads import Thresholds, likeness, shingles, versions
 
 _FIGURE = re.compile(r"\b\d+(?:[.,/]\d+)*\b")
 _NAME = re.compile(r"\b[A-Z][a-z]{3,}\b")
@@ -163,3 +163,29 @@ def _recurring(corpus: list[Story], count: int, chosen: random.Random) -> list[P
         if 1 <= abs((first.published - second.published).days) <= 3
     ]
     return chosen.sample(pairs, min(count, len(pairs)))
+
+
+def told(pairs: list[Pair], rule: Thresholds) -> Counter[tuple[str, bool, bool]]:
+    """(kind, label, what the rule said) of each pair, counted."""
+    return Counter(
+        (
+            pair.kind,
+            pair.versions,
+            versions(
+                shingles(pair.first.body),
+                pair.first.published,
+                shingles(pair.second.body),
+                pair.second.published,
+                rule,
+            ),
+        )
+        for pair in pairs
+    )
+
+
+def rates(counts: Counter[tuple[str, bool, bool]]) -> tuple[float, float]:
+    """Recall and precision of what the rule said."""
+    hits = sum(n for (_k, label, said), n in counts.items() if label and said)
+    missed = sum(n for (_k, label, said), n in counts.items() if label and not said)
+    wrong = sum(n for (_k, label, said), n in counts.items() if not label and said)
+    return hits / max(1, hits + missed), hits / max(1, hits + wrong)
