@@ -6,7 +6,7 @@ store. The engine's refusals become `QueryError`s naming `q` here, in one place.
 """
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -322,6 +322,13 @@ def get_article(archive: Archive, article_id: str) -> ArticleRecord:
 
 def stats(archive: Archive) -> Stats:
     return archive.store.stats()
+
+
+def archive_days(archive: Archive) -> Mapping[date, int]:
+    """The whole archive's stories a day (no query, no filter), in date order: what every
+    timeline's share is a share of, and where the archive holds nothing."""
+    everything = search(archive, parse_params({}), facets=True)
+    return everything.facets.days if everything.facets else {}
 
 
 def years(archive: Archive) -> list[Bucket]:
