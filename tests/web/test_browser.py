@@ -10,17 +10,15 @@ shows up as a console error. See tests/support/browser.py for what is skipped wh
 """
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from support.browser import (
     BURST_MONDAY,
     BURST_PLACE,
-    CHROMIUM_ARGS,
     LONG_ID,
     QUERY,
     THREAD,
@@ -28,14 +26,12 @@ from support.browser import (
     Tab,
     assert_focus_visible,
     axe_path,
-    chromium_path,
     corpus,
     screenshots_dir,
     tab,
     tab_to,
-    write_corpus,
 )
-from support.helpers import Server, server_env, serving
+from support.helpers import Server
 
 pytestmark = pytest.mark.e2e
 
@@ -69,31 +65,6 @@ BUDGET = 60 * 1024  # bytes: /search, its HTML and everything it loads
 PER_PAGE = 20
 BURST_WEEK = (BURST_MONDAY, BURST_MONDAY + timedelta(days=6))
 BURST_BAR = re.compile(rf"^week of {BURST_MONDAY.day} {BURST_MONDAY:%b %Y}: ")  # its link's name
-
-
-# --- The server, the browser, and watched pages ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    home = tmp_path_factory.mktemp("browser")
-    (home / "no-seeds").mkdir()
-    env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(home / "no-seeds"))
-    with serving(home, env, ready="/api/stats") as server:
-        done = server.ingest(write_corpus(home / "corpus.jsonl", STORIES), timeout=120)
-        assert done.returncode == 0, done.stderr
-        assert server.http.get("/api/stats").json()["articles"] == len(STORIES)
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(site: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 # --- What the reader sees ----------------------------------------------------------------------
