@@ -9,11 +9,11 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Protocol
 
-from app.cleaning import check_title, clean_paragraphs
+from app.cleaning import check_title, clean_paragraphs, clean_place
 from app.errors import ParseError
 
 TITLE_MAX_CHARS = 110
@@ -115,6 +115,7 @@ def new_article(
         for part in (title, place, region, source, source_url, authors)
     )
     check_title(title)
+    place = clean_place(place)
     paragraphs = [collapse_whitespace(part) for part in _PARAGRAPH_BREAK.split(body.strip())]
     paragraphs = [part for part in paragraphs if part]
     if not paragraphs:
@@ -189,6 +190,22 @@ def recleaned(article: Article) -> Article | None:
     except ParseError:
         return None
     return None if again.content_hash == article.content_hash else again
+
+
+def respelt(article: Article, *, place: str | None, source: str | None) -> Article:
+    """`article` with its place and source spelt as given, its digest made again."""
+    if (place, source) == (article.place, article.source):
+        return article
+    digest = content_hash(
+        published=article.published,
+        title=article.title,
+        body=article.body,
+        place=place,
+        region=article.region,
+        source=source,
+        topics=article.topics,
+    )
+    return replace(article, place=place, source=source, content_hash=digest)
 
 
 def headline(lead: str, max_chars: int = TITLE_MAX_CHARS) -> str:

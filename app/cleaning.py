@@ -39,6 +39,23 @@ _SIGN_OFF = re.compile(
     r"(?:\s+-)?(?:\s+|^)REUTERS?(?:\.{3})?(?:\^M)?(?: [A-Z]{1,3})?$"
     r"|(?:(?<=[.!?\"'”)])\s+|^)[Rr]euters?(?:\.{3})?(?:\^M)?$"
 )
+# Reuters datelines: what the wire's dateline carries around its place (`c    CHICAGO`,
+# `FARMINGTON Conn.`, `FRESCalif.`). The wire's one-letter priority code before it:
+_PRIORITY = re.compile(r"[a-z]\s+(?=[^\W\d_][^\W\d_])")
+# A US state's or a Canadian province's abbreviation as the wire writes it: with its full
+# stop (`Conn.`, `N.Y.`), or a long one without (`Calif`); never in capitals alone, nor a
+# short one without its stop, which could be a word of the place's name (Isle of Man).
+_STATE = (
+    r"(?:(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss"
+    r"|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wis|Wyo|Alta|Man|Ont|Que|Sask"
+    r"|Nfld|[NSRW]\. ?[A-Z][a-z]?)\.)"
+    r"|Ariz|Calif|Colo|Conn|Mass|Mich|Minn|Okla|Penn|Tenn"
+)
+_STATE_AFTER = re.compile(rf"\s+(?:{_STATE})$")
+# ...and one run into the place's capitals, its stop kept: the end of the name was lost
+_STATE_IN = re.compile(r"(?<=[A-Z])(?:Ala|Ariz|Ark|Calif|Colo|Conn|Fla|Mass|Mich|Minn|Tenn)\.$")
+MOSTLY_CAPITALS = 0.6  # a place whose letters are this much capitals was meant in capitals
+
 # Wikinews: a page of the test namespace, which is no story at all.
 _TEST_PAGE = re.compile(r"TEST PAGE\s*:", re.IGNORECASE)
 
@@ -57,6 +74,25 @@ def check_title(title: str | None) -> None:
     """Refuse what the title shows is no story (a wiki's test page)."""
     if title and _TEST_PAGE.match(title):
         raise ParseError("a Wikinews test page, not a story")
+
+
+def clean_place(place: str | None) -> str | None:
+    """A dateline's place without what the wire carried around it: its priority code
+    (`c CHICAGO`), a state's abbreviation (`FARMINGTON Conn.`), a stray lower-case
+    letter in a name in capitals (`WALtHAM`, `BALDWIN Park`); a name all in lower case
+    (`dodge city`, a weather report's) in the dateline's capitals. A place whose name ran
+    into its state's (`FRESCalif.`: Fresno's end was lost) is no place: None."""
+    if not place:
+        return place
+    place = _PRIORITY.sub("", place, count=1) if _PRIORITY.match(place) else place
+    if _STATE_IN.search(place):
+        return None
+    place = _STATE_AFTER.sub("", place)
+    letters = [c for c in place if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    if letters and (not capitals or capitals >= MOSTLY_CAPITALS * len(letters)):
+        place = place.upper()
+    return place or None
 
 
 def _inline(paragraph: str) -> str:

@@ -33,6 +33,7 @@ from app.errors import SchemaBehind
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import is_url
+from app.search import queries
 from app.search.engine import die_with
 from app.settings import get_settings
 
@@ -67,7 +68,7 @@ def serve(
 
     settings = get_settings()
     with _opened() as archive:
-        if archive.store.stats().articles == 0 and settings.seeds_dir.is_dir():
+        if not archive.store.article_count() and settings.seeds_dir.is_dir():
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
     processes = workers or CORES
@@ -217,9 +218,12 @@ def check(
 
 @cli.command()
 def stats() -> None:
-    """Print how many articles the archive holds, their dates, sources, places and topics."""
+    """Print the archive's stories and articles, dates, sources, places and topics.
+
+    A story's versions count once; each source, place and topic counts its stories."""
     with _opened() as archive:
-        found = archive.store.stats()
+        found = queries.stats(archive)
+    typer.echo(f"stories\t{found.stories}")
     typer.echo(f"articles\t{found.articles}")
     typer.echo(f"first\t{found.first_published or '-'}")
     typer.echo(f"last\t{found.last_published or '-'}")

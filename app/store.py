@@ -9,18 +9,18 @@ reader that has seen change n has seen every change before it. Reads are concurr
 """
 
 import enum
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
     create_engine,
     delete,
     event,
-    extract,
     func,
     insert,
     select,
@@ -29,16 +29,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import (
-    InstrumentedAttribute,
     Session,
     sessionmaker,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql import ColumnElement, Select
-from sqlalchemy.sql.elements import Extract, UnaryExpression
+from sqlalchemy.sql.elements import UnaryExpression
 
 from app import migrations
-from app.article import NUL, Article, Headline, recleaned
+from app.article import NUL, Article, Headline, recleaned, respelt
 from app.errors import SchemaBehind
 from app.records import (
     ARTICLE_FIELDS,
@@ -51,7 +49,7 @@ from app.records import (
     Listed,
     TopicRecord,
 )
-from app.search.filters import NAMED, Filters
+from app.spellings import NAMED_COLUMNS, chosen_spellings, folded
 from app.store_threads import Threaded, signed, threaded
 from app.threads import Thresholds
 
@@ -69,7 +67,6 @@ WRITERS_LOCK = 0x6E657773  # "news"
 # changes a write keeps before it adds its own: an index further behind fills itself anew
 CHANGES_KEPT = 1_000_000
 
-NO_FILTERS = Filters()
 THREADS = Thresholds()  # the defaults
 IN_LIST = 10_000  # values a query's IN list holds at most: batches are larger
 
@@ -101,16 +98,6 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"  # the same id and text
     DUPLICATE = "duplicate"  # the same text as a stored article with another id
     DELETED = "deleted"
-
-
-@dataclass(frozen=True)
-class Stats:
-    articles: int
-    first_published: date | None
-    last_published: date | None
-    by_source: dict[str, int]
-    by_place: dict[str, int]
-    by_topic: dict[str, int]
 
 
 class Store:
@@ -149,6 +136,7 @@ class Store:
         source gave still leads somewhere.
         """
         with self._writing() as session:
+            articles = _respelt(session, articles)
             batch = _Upsert(session, articles)
             new = [article for article in articles if batch.is_new(article)]
             batch.signed = threaded(session, new, self.thread_rule)
@@ -241,6 +229,10 @@ class Store:
             )
             yield session
 
+    def article_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(ArticleRecord)) or 0)
+
     def is_empty(self) -> bool:
         """Whether the store holds no article and has numbered no change."""
         with self.engine.connect() as connection:
@@ -323,104 +315,6 @@ class Store:
             yield batch
             last = batch[-1].id
 
-    def browse(
-        self,
-        filters: Filters = NO_FILTERS,
-        *,
-        newest_first: bool = True,
-        offset: int = 0,
-        limit: int = 20,
-    ) -> tuple[int, list[ArticleRecord]]:
-        """Articles matching the filters, by date then id, with the total count."""
-        order = _keyset_order(newest_first)
-        with self._sessions() as session:
-            where = _conditions(session, filters)
-            total = session.scalar(select(func.count()).select_from(ArticleRecord).where(*where))
-            query = select(ArticleRecord).where(*where).order_by(*order).offset(offset).limit(limit)
-            return total or 0, list(session.scalars(query))
-
-    def iter_browse(
-        self,
-        filters: Filters = NO_FILTERS,
-        *,
-        newest_first: bool = True,
-        batch_size: int = 500,
-    ) -> Iterator[ArticleRecord]:
-        """Every article `browse` would list, in its order, a batch at a time (keyset paging)."""
-        key = tuple_(ArticleRecord.published, ArticleRecord.id)
-        after = None
-        while True:
-            with self._sessions() as session:
-                where = _conditions(session, filters)
-                if after is not None:
-                    where.append(key < after if newest_first else key > after)
-                query = select(ArticleRecord).where(*where).order_by(*_keyset_order(newest_first))
-                batch = list(session.scalars(query.limit(batch_size)))
-            yield from batch
-            if len(batch) < batch_size:
-                return
-            after = tuple_(batch[-1].published, batch[-1].id)
-
-    def facet_counts(
-        self, filters: Filters = NO_FILTERS
-    ) -> tuple[dict[date, int], dict[str, dict[str, int]]]:
-        """Articles under the filters, counted by day (in date order) and by each named
-        filter's column."""
-        with self._sessions() as session:
-            where = _conditions(session, filters)
-
-            def counts(column: InstrumentedAttribute[Any]) -> dict[Any, int]:
-                query = select(column, func.count()).where(*where).group_by(column).order_by(column)
-                return {value: n for value, n in session.execute(query)}
-
-            named = {name: counts(getattr(ArticleRecord, name)) for name in NAMED}
-            tagged = select(TopicRecord.topic, func.count()).join(ArticleRecord).where(*where)
-            named["topic"] = dict(session.execute(tagged.group_by(TopicRecord.topic)).all())
-            return counts(ArticleRecord.published), named
-
-    def stats(self) -> Stats:
-        with self._sessions() as session:
-            total, first, last = session.execute(
-                select(
-                    func.count(),
-                    func.min(ArticleRecord.published),
-                    func.max(ArticleRecord.published),
-                )
-            ).one()
-            return Stats(
-                articles=total,
-                first_published=first,
-                last_published=last,
-                by_source=_counts(session, ArticleRecord.source),
-                by_place=_counts(session, ArticleRecord.place),
-                by_topic=_counts(session, TopicRecord.topic),
-            )
-
-    def month_counts(self) -> list[tuple[int, int, int]]:
-        """(year, month, articles) for every month that has articles, newest first."""
-        year, month = _year_month()
-        query = select(year, month, func.count()).group_by(year, month)
-        rows = self._rows(query.order_by(year.desc(), month.desc()))
-        return [(int(y), int(m), count) for y, m, count in rows]
-
-    def period_counts(self, filters: Filters, *, unit: str) -> list[tuple[date, int]]:
-        """(first day of each month, or each day, with articles) in a date range, oldest first."""
-        if unit == "day":
-            day = ArticleRecord.published
-            query: Select[*tuple[Any, ...]] = select(day, func.count()).where(
-                *_date_conditions(filters)
-            )
-            return self._rows(query.group_by(day).order_by(day))
-        year, month = _year_month()
-        query = select(year, month, func.count()).where(*_date_conditions(filters))
-        rows = self._rows(query.group_by(year, month).order_by(year, month))
-        return [(date(int(y), int(m), 1), count) for y, m, count in rows]
-
-    def _rows(self, query: Select[*tuple[Any, ...]]) -> list[Any]:
-        with self._sessions() as session:
-            return list(session.execute(query))
-
-
 class _Upsert:
     """One batch's upsert: what is stored already is read once, then kept up to date."""
 
@@ -490,6 +384,38 @@ class _Upsert:
             self.changes.append((article_id, Outcome.DUPLICATE, digest))
 
 
+def _respelt(session: Session, articles: Sequence[Article]) -> list[Article]:
+    """The batch with each place and source spelt as the store spells it already, or as the
+    batch spells it most when new (`app.spellings`)."""
+    places, sources = (_spellings(session, name, articles) for name in NAMED_COLUMNS)
+    return [
+        respelt(a, place=_spelt(places, a.place), source=_spelt(sources, a.source))
+        for a in articles
+    ]
+
+
+def _spelt(chosen: dict[str, str], name: str | None) -> str | None:
+    return chosen.get(folded(name), name) if name else name
+
+
+def _spellings(session: Session, name: str, articles: Sequence[Article]) -> dict[str, str]:
+    """The spelling of each of the batch's values of the column `name`, by folded key.
+
+    The store keeps one spelling a name, so a value stored as it is needs no more; only a
+    new spelling (a new name, or a known one in another case) reads every stored one."""
+    column = getattr(ArticleRecord, name)
+    batch = Counter(value for article in articles if (value := getattr(article, name)))
+    counted = select(column, func.count()).group_by(column)
+    stored = {
+        value: count
+        for part in _parts(list(batch))
+        for value, count in session.execute(counted.where(column.in_(part)))
+    }
+    if any(value not in stored for value in batch):
+        stored = {value: count for value, count in session.execute(counted) if value}
+    return chosen_spellings(stored, batch)
+
+
 def _record(session: Session, changes: Sequence[tuple[str, Outcome, str | None]]) -> None:
     """Number `changes` (id, what, text after) in the order given, in one statement."""
     if changes:
@@ -505,10 +431,6 @@ def _keyset_order(newest_first: bool) -> tuple[UnaryExpression[date], UnaryExpre
     if newest_first:
         return (ArticleRecord.published.desc(), ArticleRecord.id.desc())
     return (ArticleRecord.published.asc(), ArticleRecord.id.asc())
-
-
-def _year_month() -> tuple[Extract, Extract]:
-    return extract("year", ArticleRecord.published), extract("month", ArticleRecord.published)
 
 
 def _records(session: Session, ids: Sequence[str]) -> Iterator[ArticleRecord]:
@@ -532,42 +454,6 @@ def _parts(values: Sequence[str]) -> Iterator[Sequence[str]]:
     """`values` in slices small enough for one IN list (SQLite allows 32,766 variables)."""
     for start in range(0, len(values), IN_LIST):
         yield values[start : start + IN_LIST]
-
-
-def _conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
-    conditions = _date_conditions(filters)
-    for name, value in filters.named().items():
-        column = getattr(ArticleRecord, name)
-        conditions.append(column.in_(_spellings(session, column, value)))
-    if filters.topic:
-        tagged = select(TopicRecord.article_id).where(TopicRecord.topic == filters.topic.casefold())
-        conditions.append(ArticleRecord.id.in_(tagged))
-    return conditions
-
-
-def _date_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.date_from:
-        conditions.append(ArticleRecord.published >= filters.date_from)
-    if filters.date_to:
-        conditions.append(ArticleRecord.published <= filters.date_to)
-    return conditions
-
-
-def _spellings(session: Session, column: InstrumentedAttribute[Any], value: str) -> list[str]:
-    """Every stored value equal to `value` but for letter case.
-
-    Done here rather than with SQL's lower(), which in SQLite folds only ASCII
-    letters, so that `SÃO PAULO` matches `são paulo` as it does in the index.
-    """
-    wanted = value.lower()
-    stored = session.scalars(select(column).distinct().where(column.is_not(None)))
-    return [spelling for spelling in stored if spelling.lower() == wanted]
-
-
-def _counts(session: Session, column: InstrumentedAttribute[Any]) -> dict[str, int]:
-    query = select(column, func.count()).where(column.is_not(None)).group_by(column)
-    return dict(sorted(session.execute(query), key=lambda pair: (-pair[1], pair[0])))
 
 
 def _apply_sqlite_pragmas(

@@ -3,7 +3,7 @@ Reuters-21578), and the text each must leave alone."""
 
 import pytest
 
-from app.cleaning import check_title, clean_paragraphs
+from app.cleaning import check_title, clean_paragraphs, clean_place
 from app.errors import ParseError
 
 REVIEW_BOX = [  # "Living with HIV during COVID-19: Wikinews talks to HIV-positive sex workers…"
@@ -119,3 +119,45 @@ def test_a_wiki_test_page_is_refused_and_a_title_that_mentions_one_is_not():
         check_title("TEST PAGE:Self-publish today")
     check_title("Engineers run a test page of the new reactor")
     check_title(None)
+
+
+@pytest.mark.parametrize(
+    ("sent", "clean"),
+    [  # Reuters-21578's datelines (reuters-3295, -15421, -3367, -5324, -21070 and others)
+        ("c CHICAGO", "CHICAGO"),
+        ("c LONDON", "LONDON"),
+        ("FARMINGTON Conn.", "FARMINGTON"),
+        ("NORTH BRUNSWICK N.J.", "NORTH BRUNSWICK"),
+        ("WHITE SULPHUR SPRINGS W. Va.", "WHITE SULPHUR SPRINGS"),
+        ("MINNEAPOLIS Minn", "MINNEAPOLIS"),
+        ("WALtHAM", "WALTHAM"),
+        ("CORAl GABLES", "CORAL GABLES"),
+        ("BALDWIN Park", "BALDWIN PARK"),
+        ("GARDEN Grove", "GARDEN GROVE"),
+        ("dodge city", "DODGE CITY"),  # a weather report's, all in lower case
+        ("amarillo", "AMARILLO"),
+        ("FRESCalif.", None),  # FRESNO, Calif.: the end of the name was lost on the wire
+        (None, None),
+    ],
+)
+def test_a_place_loses_the_wire_s_dateline_debris(sent, clean):
+    assert clean_place(sent) == clean
+    assert clean_place(clean) == clean  # cleaning a clean place changes nothing
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "NEW YORK",
+        "New York",
+        "LaFox",
+        "St Louis",
+        "ST. PETERSBURG",
+        "DALLAS/FORT WORTH",
+        "Isle of Man",  # "Man." is Manitoba only with its stop
+        "São Paulo",
+        "IGORA",
+    ],
+)
+def test_a_place_without_debris_is_left_alone(kept):
+    assert clean_place(kept) == kept

@@ -253,7 +253,7 @@ def test_delete_takes_articles_from_store_and_index_and_names_what_was_not_store
     assert result.stdout.splitlines() == [f"deleted\t{1:016x}", "not stored\tno-such-id"]
     assert sorted(finds("kestrels")) == [f"{2:016x}", f"{3:016x}"]
     assert run("delete", f"{2:016x}").stdout == f"deleted\t{2:016x}\n"
-    assert run("stats").stdout.startswith("articles\t2")
+    assert run("stats").stdout.startswith("stories\t2\narticles\t2")
     assert run("check").stdout.startswith("ok")
 
 

@@ -15,9 +15,9 @@ from support.reuters import records as reuters_records
 
 from app.archive import Archive
 from app.article import normal_topics
-from app.cleaning import clean_paragraphs
+from app.cleaning import clean_paragraphs, clean_place
 from app.ingest import ingest
-from app.search.queries import search
+from app.search.queries import search, stats
 from app.settings import Settings
 from app.web.app import create_app
 
@@ -45,6 +45,11 @@ def canonical(archive: Archive, article_id: str) -> str | None:
     return archive.store.resolve_alias(article_id)
 
 
+def stored_place(record: dict) -> str:
+    """A record's place as the store keeps it: clean, and one spelling whatever the case."""
+    return (clean_place(record.get("place")) or "").casefold()
+
+
 def without_sign_off(body: str) -> str:
     return " ".join(clean_paragraphs([" ".join(part.split()) for part in body.split("\n\n")]))
 
@@ -55,7 +60,7 @@ def test_every_story_is_stored_once_and_every_id_leads_to_it(reuters, records):
     part of it: the same text under other topics (16 of those repeats) is another story."""
     archive, report = reuters
     texts = Counter(
-        f"{r['published']} {r['title']} {without_sign_off(r['body'])} {r.get('place')} "
+        f"{r['published']} {r['title']} {without_sign_off(r['body'])} {stored_place(r)} "
         f"{normal_topics(r['topics'])}"
         for r in records
     )
@@ -65,7 +70,7 @@ def test_every_story_is_stored_once_and_every_id_leads_to_it(reuters, records):
         repeats,
         [],
     )
-    assert archive.store.stats().articles == len(records) - repeats
+    assert stats(archive).articles == archive.store.article_count() == len(records) - repeats
     assert all(canonical(archive, record["id"]) for record in records)
 
 
@@ -119,6 +124,28 @@ def test_the_timeline_of_oil_sums_to_its_total(client):
     total = client.get("/api/search", params={"q": "oil"}).json()["total"]
     assert timeline["total"] == total > 1000
     assert sum(bucket["count"] for bucket in timeline["buckets"]) == total
+
+
+# a dateline's debris: the wire's priority code, a state's abbreviation, a stray lower case
+DEBRIS = re.compile(r"^[a-z] |\s(?:Conn|Calif|Fla|Mass|N\.[YJ])\.?$|[A-Z]{2}[a-z][A-Z]|^[^A-Z]*$")
+
+
+def test_every_place_is_clean_and_one_spelling_counted_alike_on_every_page(client):
+    """Reuters' datelines sent `c CHICAGO`, `FARMINGTON Conn.`, `WALtHAM`, `dodge city`, and
+    NEW YORK in three cases: every place is clean, spelt one way, and NEW YORK's count is
+    one number on the home page, the places list and JSON, its own page and the facets."""
+    places = {pair["value"]: pair["count"] for pair in client.get("/api/places").json()["values"]}
+    assert [name for name in places if DEBRIS.search(name)] == []
+    assert len({name.casefold() for name in places}) == len(places)
+    new_york = places["NEW YORK"]
+    home = client.get("/").text
+    assert f'>NEW YORK</a> <span class="count">{new_york:,}</span>' in home
+    assert f'>NEW YORK</a> <span class="count">{new_york:,}</span>' in client.get("/places").text
+    assert shown_total(client.get("/places/NEW YORK").text) == new_york
+    assert client.get("/api/stats").json()["by_place"]["NEW YORK"] == new_york
+    facet = client.get("/api/search", params={"place": "new york"}).json()
+    assert facet["total"] == {f["value"]: f["count"] for f in facet["facets"]["place"]}["NEW YORK"]
+    assert facet["total"] == new_york
 
 
 def test_the_ndjson_export_of_oil_has_one_line_a_match(client):
@@ -196,12 +223,12 @@ def test_ingesting_again_with_topics_updates_every_story_and_adds_none(tmp_path,
     try:
         first = ingest(archive, [bare])
         assert (first.added, first.rejected) == (len(chosen), []) and len(chosen) > 100
-        assert archive.store.stats().by_topic == {}
+        assert stats(archive).by_topic == {}
         again = ingest(archive, [tagged])
         assert (again.added, again.updated, again.duplicates) == (0, len(chosen), 0)
-        assert archive.store.stats().articles == len(chosen)
-        counted = archive.store.stats().by_topic
-        assert counted["cocoa"] == sum(1 for r in chosen if "cocoa" in r["topics"])
+        assert stats(archive).articles == len(chosen)
+        every_version = search(archive, search_params(topic="cocoa", collapse="false"))
+        assert every_version.total == sum(1 for r in chosen if "cocoa" in r["topics"])
         assert not archive.differences()
     finally:
         archive.close()

@@ -9,15 +9,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, create_engine, select, text
 from support.databases import BACKENDS, database_url
-from support.helpers import found_ids, make, stored_as_before_cleaning
+from support.helpers import found_ids, make, search_params, stored_as_before_cleaning
 from typer.testing import CliRunner
 
 from app import migrations
 from app.archive import Archive
+from app.article import respelt
 from app.cli import cli
 from app.errors import SchemaBehind
 from app.records import Base
 from app.search.filters import Filters
+from app.search.queries import search, stats
 from app.settings import Settings, get_settings
 from app.store import Store
 
@@ -183,15 +185,59 @@ def test_the_topics_revision_keeps_every_row_and_topics_come_with_the_next_inges
     archive = Archive(settings_with(url, tmp_path))
     try:
         assert [archive.store.get(key).topics for key in ("a1", "a2")] == [(), ()]
-        assert archive.store.stats().by_topic == {}
+        assert stats(archive).by_topic == {}
         again = [make("a1", "Alpha story.", topics=("Greek", "letters")), stories[1]]
         assert archive.add(again, source_paths=[None] * 2) == ["updated", "unchanged"]
-        assert archive.store.stats().by_topic == {"greek": 1, "letters": 1}
-        assert archive.store.browse(Filters(topic="GREEK"))[0] == 1
+        assert stats(archive).by_topic == {"greek": 1, "letters": 1}
+        assert search(archive, search_params(topic="GREEK")).total == 1
         assert archive.index.search(
             "story", Filters(topic="greek"), sort="newest", page=1, per_page=5
         ).ids == ["a1"]
-        assert archive.store.stats().articles == 2
+        assert stats(archive).articles == 2
+    finally:
+        archive.close()
+
+
+# As Reuters-21578 sent them: a dateline's debris, and one city in three cases
+SENT_PLACES = {"c1": "c CHICAGO", "c2": "CHICAGO", "n1": "New York", "n2": "NEW YORK"}
+SENT_PLACES |= {"n3": "NEW YORK", "f1": "FARMINGTON Conn.", "f2": "FRESCalif.", "w1": "WALtHAM"}
+SET_PLACE = text("UPDATE articles SET place = :place, content_hash = :digest WHERE id = :id")
+
+
+def test_the_names_revision_cleans_places_and_gives_each_one_spelling_numbered_for_indexes(
+    url, engine, tmp_path
+):
+    """Revision 0005 to the head: places kept as the wire sent them are cleaned of its
+    debris and spelt one way (the commonest), each change numbered as an update that an
+    index already following applies; a place already right is left alone."""
+    archive = Archive(settings_with(url, tmp_path))
+    stories = [make(key, f"Story {key}.") for key in SENT_PLACES]
+    archive.add(stories, source_paths=[None] * len(stories))
+    with engine.begin() as connection:  # the places as an older release kept them
+        for story in stories:
+            sent = respelt(story, place=SENT_PLACES[story.id], source=story.source)
+            values = {"place": sent.place, "digest": sent.content_hash, "id": story.id}
+            connection.execute(SET_PLACE, values)
+    archive.repair()  # its index as that release left it
+    archive.close()
+    migrations.downgrade(engine, "0005")
+    right = [row for row in every_row(engine) if row["id"] == "n2"]
+
+    assert migrations.upgrade(engine) == ("0005", migrations.head())
+    archive = Archive(settings_with(url, tmp_path))
+    try:
+        places = {key: archive.store.get(key).place for key in SENT_PLACES}
+        assert places == {
+            "c1": "CHICAGO", "c2": "CHICAGO", "n1": "NEW YORK", "n2": "NEW YORK",
+            "n3": "NEW YORK", "f1": "FARMINGTON", "f2": None, "w1": "WALTHAM",
+        }  # fmt: skip
+        assert kept(right, [row for row in every_row(engine) if row["id"] == "n2"])
+        numbered = {change.article_id for change in archive.store.changes_after(0, 100)}
+        assert {"c1", "n1", "f1", "f2", "w1"} <= numbered
+        assert archive.catch_up() > 0
+        assert not archive.differences()
+        counted = {"NEW YORK": 3, "CHICAGO": 2, "FARMINGTON": 1, "WALTHAM": 1}
+        assert stats(archive).by_place == counted
     finally:
         archive.close()
 

@@ -136,7 +136,7 @@ def test_writers_on_two_nodes_never_collide_and_number_changes_in_commit_order(n
     assert sorted(i for _, kind, i in changes if kind == "added") == sorted(
         [a.id for a in shared] + [f"{t}{n}" for t in "ab" for n in range(40)]
     )
-    assert first.store.stats().articles == 120
+    assert first.store.article_count() == 120
     for node in nodes:
         node.catch_up()
         assert in_step(node)

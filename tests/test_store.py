@@ -1,4 +1,5 @@
-"""app.store: upsert outcomes and dedup, lookups, browse filters and order, counts, SQLite setup.
+"""app.store: upsert outcomes and dedup, one spelling a name, lookups, threads, topics, SQLite
+setup. (Browsing, filters and counts are the engine's: tests/search/test_queries.py.)
 
 Every test of a `store` runs twice: on a real SQLite file under tmp_path and on a
 PostgreSQL database of its own (`support/databases.py`); articles are built with
@@ -12,14 +13,13 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import select, text
 from support.databases import BACKENDS, database_url
 from support.helpers import make
 
 from app.archive import Archive
 from app.article import Article, Headline
-from app.records import LISTED_COLUMNS, ArticleRecord, Listed
-from app.search.filters import Filters
+from app.records import LISTED_COLUMNS, ArticleRecord, Listed, TopicRecord
 from app.settings import Settings
 from app.store import Outcome, Store
 
@@ -150,107 +150,27 @@ def test_hashes_by_id(filled):
     assert filled.hashes_by_id() == {a.id: a.content_hash for a in ROWS}
 
 
-# --- browse -----------------------------------------------------------------------------
+# --- one spelling a name ----------------------------------------------------------------
 
 
-def test_browse_everything_newest_first_with_id_tie_break(filled):
-    total, rows = filled.browse()
-    assert total == len(ROWS)
-    assert ids(rows) == ["a5", "a4", "a3", "a2", "a1"]
+def test_a_place_or_source_stored_in_one_case_keeps_it_whatever_case_comes_next(filled):
+    again = make("a1", "Alpha story.", date(2024, 1, 5), place="Moscow", source="tass")
+    later = make("b1", "Foxtrot story.", date(2024, 3, 1), place="moscow", source="Tass")
+    assert put(filled, again, later) == [Outcome.UNCHANGED, Outcome.ADDED]
+    assert (filled.get("b1").place, filled.get("b1").source) == ("MOSCOW", "TASS")
+    as_stored = make("b1", "Foxtrot story.", date(2024, 3, 1), place="MOSCOW", source="TASS")
+    assert filled.get("b1").content_hash == as_stored.content_hash
 
 
-def test_browse_oldest_first_with_id_tie_break(filled):
-    _total, rows = filled.browse(newest_first=False)
-    assert ids(rows) == ["a1", "a2", "a3", "a4", "a5"]
+def test_a_new_name_takes_the_spelling_its_batch_uses_most(store):
+    spelt = ["New York", "NEW YORK", "NEW YORK", "new york"]
+    put(store, *(make(f"n{n}", f"Story {n}.", place=place) for n, place in enumerate(spelt)))
+    assert {store.get(f"n{n}").place for n in range(len(spelt))} == {"NEW YORK"}
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({"date_from": date(2024, 2, 10)}, {"a3", "a4", "a5"}),
-        ({"date_to": date(2024, 2, 10)}, {"a1", "a2", "a3"}),
-        ({"date_from": date(2024, 1, 5), "date_to": date(2024, 1, 5)}, {"a1", "a2"}),
-        ({"date_from": date(2024, 2, 1), "date_to": date(2024, 2, 29)}, {"a3", "a4"}),
-        ({"date_from": date(2026, 1, 1)}, set()),
-        ({"place": "moscow"}, {"a1", "a3"}),
-        ({"place": "United Nations"}, {"a4"}),
-        ({"source": "reuters"}, {"a2"}),
-        ({"source": "TASS", "place": "MOSCOW", "date_from": date(2024, 2, 1)}, {"a3"}),
-    ],
-)
-def test_browse_filters(filled, filters, expected):
-    total, rows = filled.browse(Filters(**filters))
-    assert set(ids(rows)) == expected
-    assert total == len(expected)
-
-
-@pytest.mark.parametrize("place", ["SÃO PAULO", "São Paulo", "são paulo"])
-def test_browse_place_filter_with_non_ascii_letters(store, place):
-    put(store, make("x1", "Talks in São Paulo.", place="SÃO PAULO"), make("x2", "Talks elsewhere."))
-    total, rows = store.browse(Filters(place=place))
-    assert (total, ids(rows)) == (1, ["x1"])
-
-
-def test_browse_pages_with_offset_and_limit(filled):
-    seen = []
-    for offset in range(0, len(ROWS), 2):
-        total, rows = filled.browse(offset=offset, limit=2, newest_first=False)
-        assert total == len(ROWS)
-        assert len(rows) <= 2
-        seen.extend(ids(rows))
-    assert seen == ["a1", "a2", "a3", "a4", "a5"]
-
-
-def test_browse_past_the_end_is_empty_with_the_total(filled):
-    total, rows = filled.browse(offset=100, limit=10)
-    assert (total, rows) == (len(ROWS), [])
-
-
-# --- counts -----------------------------------------------------------------------------
-
-
-def test_stats(filled):
-    stats = filled.stats()
-    assert stats.articles == len(ROWS)
-    assert stats.first_published == date(2024, 1, 5)
-    assert stats.last_published == date(2025, 1, 1)
-    assert stats.by_source == {"TASS": 3, "Reuters": 1}
-    assert list(stats.by_source) == ["TASS", "Reuters"]  # biggest first
-    assert stats.by_place == {"MOSCOW": 2, "PARIS": 1, "UNITED NATIONS": 1}
-    assert list(stats.by_place)[0] == "MOSCOW"
-
-
-def test_stats_of_an_empty_store(store):
-    stats = store.stats()
-    assert (stats.articles, stats.first_published, stats.last_published) == (0, None, None)
-    assert stats.by_source == {} and stats.by_place == {}
-
-
-def test_month_counts_newest_first(filled):
-    assert filled.month_counts() == [(2025, 1, 1), (2024, 2, 2), (2024, 1, 2)]
-
-
-def test_period_counts_by_month(filled):
-    counts = filled.period_counts(
-        Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)), unit="month"
-    )
-    assert [tuple(row) for row in counts] == [(date(2024, 1, 1), 2), (date(2024, 2, 1), 2)]
-
-
-def test_period_counts_by_day(filled):
-    counts = filled.period_counts(
-        Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)), unit="day"
-    )
-    assert [tuple(row) for row in counts] == [(date(2024, 2, 10), 1), (date(2024, 2, 29), 1)]
-
-
-def test_period_counts_of_an_empty_range(filled):
-    assert (
-        filled.period_counts(
-            Filters(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31)), unit="day"
-        )
-        == []
-    )
+def test_a_name_only_case_apart_from_none_is_stored_as_it_came(filled):
+    put(filled, make("c1", "Golf story.", place="São Paulo", source="Agência Brasil"))
+    assert (filled.get("c1").place, filled.get("c1").source) == ("São Paulo", "Agência Brasil")
 
 
 # --- iteration and engine ---------------------------------------------------------------
@@ -408,32 +328,6 @@ def test_an_article_keeps_its_topics_in_their_order(store):
     assert store.get("t2").to_article() == replace(TAGGED[1], thread="t2")
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        (Filters(topic="cocoa"), ["t2", "t1"]),
-        (Filters(topic="COCOA"), ["t2", "t1"]),
-        (Filters(topic="Earn"), ["t1"]),
-        (Filters(topic="cocoa", place="paris"), ["t2"]),
-        (Filters(topic="nothing"), []),
-    ],
-)
-def test_browse_by_topic_any_case(store, filters, expected):
-    put(store, *TAGGED)
-    total, rows = store.browse(filters)
-    assert (total, ids(rows)) == (len(expected), expected)
-    assert [row.id for row in store.iter_browse(filters)] == expected
-
-
-def test_topics_are_counted_an_article_under_each_of_its_own(store):
-    put(store, *TAGGED)
-    assert store.facet_counts()[1]["topic"] == {"cocoa": 2, "earn": 1, "grain": 1}
-    assert store.facet_counts(Filters(place="paris"))[1]["topic"] == {"cocoa": 1, "grain": 1}
-    assert store.facet_counts(Filters(topic="earn"))[1]["topic"] == {"cocoa": 1, "earn": 1}
-    assert store.stats().by_topic == {"cocoa": 2, "earn": 1, "grain": 1}
-    assert list(store.stats().by_topic) == ["cocoa", "earn", "grain"]  # commonest, then by name
-
-
 def test_new_topics_update_an_article_and_replace_its_old_ones(store):
     put(store, *TAGGED)
     again = make("t1", "Cocoa story.", date(2024, 1, 5), topics=("sugar",))
@@ -443,7 +337,13 @@ def test_new_topics_update_an_article_and_replace_its_old_ones(store):
         Outcome.UPDATED,
         Outcome.UNCHANGED,
     ]
-    assert store.stats().by_topic == {"sugar": 1}
-    assert ids(store.browse(Filters(topic="cocoa"))[1]) == []
+    assert topic_rows(store) == [("sugar", "t1")]
     assert store.delete(["t1"]) == ["t1"]
-    assert store.stats().by_topic == {}
+    assert topic_rows(store) == []
+
+
+def topic_rows(store: Store) -> list[tuple[str, str]]:
+    """Every (topic, article) row the topic filter and counts read."""
+    query = select(TopicRecord.topic, TopicRecord.article_id).order_by(TopicRecord.topic)
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]

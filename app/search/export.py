@@ -5,10 +5,14 @@ memory stays flat however many articles match (a query's match list is held as
 ids only). The rows are the same matches, in the same order, as the search shows.
 """
 
+import calendar
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
 from app.archive import Archive
 from app.article import PUBLIC_FIELDS
@@ -21,6 +25,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
 # first paragraph already.
 FIELDS = (*(name for name in PUBLIC_FIELDS if name not in ("lead", "body")), "url", "body")
 BATCH = 500
+NAME_CHARS = 80  # of an export's file name, before its extension
+WHOLE_YEAR = (1, 1, 12, 31)  # first month and day, last month and day
 UrlOf = Callable[[str], str]  # an article's id to its address (the web face's to give)
 
 
@@ -30,9 +36,42 @@ def matching_articles(archive: Archive, params: SearchParams) -> Iterator[Articl
     The query runs now, so that a bad one fails before any response is sent; only
     the rows are read as the export goes.
     """
-    if not params.q:
-        return archive.store.iter_browse(params.filters, newest_first=params.newest_first)
     return _rows_in_order(archive, matching_ids(archive, params))
+
+
+def file_name(params: SearchParams) -> str:
+    """A name for a search's export that says what it holds: its words, filters and dates
+    (`opec-1987-03`, `yen-tokyo-1987`; `archive` for everything), in ASCII, at most
+    `NAME_CHARS` characters; `every-version` when a story's versions are not counted once."""
+    filters = params.filters
+    parts = [params.q, *filters.faceted().values(), _span(filters.date_from, filters.date_to)]
+    if not params.collapse:
+        parts.append("every version")
+    name = "-".join(filter(None, (_slug(part) for part in parts)))
+    return name[:NAME_CHARS].strip("-") or "archive"
+
+
+def _span(first: date | None, last: date | None) -> str:
+    """A date range as briefly as it can be said: a day, a month, a year, or its ends."""
+    if first and last:
+        if first == last:
+            return first.isoformat()
+        if first.day == 1 and last == _month_end(first):
+            return f"{first:%Y-%m}"
+        if first.year == last.year and (first.month, first.day, last.month, last.day) == WHOLE_YEAR:
+            return str(first.year)
+    ends = [f"from {first}" if first else "", f"to {last}" if last else ""]
+    return " ".join(filter(None, ends))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _slug(text: str) -> str:
+    """Letters and digits of `text` without accents, in lower case, runs of others as "-"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:

@@ -41,8 +41,9 @@ PARAMETERS = (
     Parameter("per_page", "Results a page.", maximum=MAX_PER_PAGE),
     Parameter(
         "collapse",
-        "true (default): a story's versions are one result, its best match, and the total "
-        "counts stories; false: every version, and the total counts articles. With q only.",
+        "true (default): a story's versions are one result, its best match (browsing: its "
+        "newest), and the total and facets count stories; false: every version, and they "
+        "count articles.",
     ),
 )
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -57,7 +58,7 @@ class SearchParams:
     sort: str = "newest"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
-    collapse: bool = True  # a story thread is one result (a search with words only)
+    collapse: bool = True  # a story thread is one result
 
     @property
     def offset(self) -> int:

@@ -20,13 +20,12 @@ from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
 from app.records import ArticleRecord, Listed
 from app.search.changes import Run, counted, word_changes
-from app.search.engine import snippet
-from app.search.facets import Facets, all_values, build_facets
+from app.search.engine import Hits, snippet
+from app.search.facets import TOP_NAMES, Facets, all_values, build_facets
 from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, buckets, choose_unit, focus
-from app.store import Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
 # Matches whose text the terms are counted in: the best by relevance (the newest, browsing).
@@ -114,21 +113,10 @@ class Period:
 
 
 def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> SearchPage:
-    """Matches for `params.q` under the filters, or the filtered archive when q is empty."""
-    if not params.q:
-        return _browse(archive, params, facets=facets)
-    limit = archive.settings.search_seconds
-    with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
-        hits = archive.index.search(
-            params.q,
-            params.filters,
-            sort=params.sort,
-            page=params.page,
-            per_page=params.per_page,
-            facets=facets,
-            collapse=params.collapse,
-            seconds=limit,
-        )
+    """Matches for `params.q` under the filters, or the filtered archive when q is empty:
+    the engine says what matches and counts it (a story's versions once, unless
+    `params.collapse` is off), the store gives the rows."""
+    hits = _hits(archive, params, facets=facets)
     rows = archive.store.listed(hits.ids)
     versions = hits.versions if params.collapse else {}
     items = [
@@ -145,11 +133,27 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
     return SearchPage(params, hits.total, items, tallied, articles)
 
 
+def _hits(
+    archive: Archive, params: SearchParams, *, facets: bool, top: int | None = TOP_NAMES
+) -> Hits:
+    limit = archive.settings.search_seconds
+    with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
+        return archive.index.search(
+            params.q,
+            params.filters,
+            sort=params.sort,
+            page=params.page,
+            per_page=params.per_page,
+            facets=facets,
+            collapse=params.collapse,
+            seconds=limit,
+            top=top,
+        )
+
+
 def named_counts(archive: Archive, params: SearchParams, name: str) -> list[tuple[str, int]]:
     """Every value of the named filter `name` among the matches (or the filtered archive's
-    articles when q is empty), the commonest first: a facet whole."""
-    if not params.q:
-        return all_values(archive.store.facet_counts(params.filters)[1][name])
+    stories when q is empty), the commonest first: a facet whole."""
     limit = archive.settings.search_seconds
     with _engine_errors(f"took longer than {limit:g} s: add words or filters"):
         counts = archive.index.named_counts(
@@ -198,17 +202,18 @@ def _sampled(
 ) -> tuple[int, list[Listed], frozenset[str], str]:
     """The total, the first `size` matches' rows, the query's words as the engine expands
     them (none when browsing) and the order the rows were taken in."""
-    if not params.q:
-        order = "newest" if params.newest_first else "oldest"
-        total, records = archive.store.browse(
-            params.filters, newest_first=params.newest_first, limit=size
-        )
-        return total, list(records), frozenset(), order
+    order = "relevance" if params.q else ("newest" if params.newest_first else "oldest")
     hits = archive.index.search(
-        params.q, params.filters, sort="relevance", page=1, per_page=size, seconds=seconds
+        params.q,
+        params.filters,
+        sort=order,
+        page=1,
+        per_page=size,
+        collapse=params.collapse,
+        seconds=seconds,
     )
     rows = archive.store.listed(hits.ids)
-    return hits.total, [rows[i] for i in hits.ids if i in rows], hits.terms, "relevance"
+    return hits.total, [rows[i] for i in hits.ids if i in rows], hits.terms, order
 
 
 @contextmanager
@@ -220,20 +225,6 @@ def _engine_errors(too_long: str) -> Iterator[None]:
         raise QueryError("q", str(error)) from None
     except SearchTimeout:
         raise QueryError("q", too_long) from None
-
-
-def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPage:
-    total, rows = archive.store.browse(
-        params.filters,
-        newest_first=params.newest_first,
-        offset=params.offset,
-        limit=params.per_page,
-    )
-    tallied = None
-    if facets:
-        days, named = archive.store.facet_counts(params.filters)
-        tallied = build_facets(days=days, named=named)
-    return SearchPage(params, total, [result_item(row, frozenset()) for row in rows], tallied)
 
 
 @dataclass(frozen=True)
@@ -320,22 +311,47 @@ def get_article(archive: Archive, article_id: str) -> ArticleRecord:
     return record
 
 
+@dataclass(frozen=True)
+class Stats:
+    """The archive's shape: its stories (a story's versions once) and the articles they
+    stand for, their span, and the stories of each source, place and topic, the commonest
+    first (each named as its facet names it)."""
+
+    stories: int
+    articles: int
+    first_published: date | None
+    last_published: date | None
+    by_source: dict[str, int]
+    by_place: dict[str, int]
+    by_topic: dict[str, int]
+
+
 def stats(archive: Archive) -> Stats:
-    return archive.store.stats()
+    hits = _hits(archive, parse_params({"per_page": 1}), facets=True, top=None)
+    days = list(hits.days)
+    named = {name: dict(all_values(hits.named[name])) for name in ("source", "place", "topic")}
+    return Stats(
+        stories=hits.total,
+        articles=hits.articles,
+        first_published=days[0] if days else None,
+        last_published=days[-1] if days else None,
+        by_source=named["source"],
+        by_place=named["place"],
+        by_topic=named["topic"],
+    )
 
 
 def archive_days(archive: Archive) -> Mapping[date, int]:
     """The whole archive's stories a day (no query, no filter), in date order: what every
     timeline's share is a share of, and where the archive holds nothing."""
-    everything = search(archive, parse_params({}), facets=True)
-    return everything.facets.days if everything.facets else {}
+    return _hits(archive, parse_params({"per_page": 1}), facets=True).days
 
 
 def years(archive: Archive) -> list[Bucket]:
-    """Every year from the archive's first to its last, with its articles (0 for a gap)."""
+    """Every year from the archive's first to its last, with its stories (0 for a gap)."""
     counted: dict[int, int] = {}
-    for year, _month, count in archive.store.month_counts():
-        counted[year] = counted.get(year, 0) + count
+    for day, count in archive_days(archive).items():
+        counted[day.year] = counted.get(day.year, 0) + count
     if not counted:
         return []
     return [
@@ -356,9 +372,10 @@ def period(
     """The articles of one year, month or day (oldest first unless sorted), and its parts."""
     first, last = _period_bounds(year, month, day)
     params = parse_params({"from": first, "to": last, "sort": sort or "oldest", "page": page})
-    unit = "day" if month else "month"
-    parts = [] if day else archive.store.period_counts(params.filters, unit=unit)
-    return Period(year, month, day, first, last, search(archive, params), parts)
+    found = search(archive, params, facets=True)
+    facets = found.facets
+    parts = [] if day or facets is None else (list(facets.days.items()) if month else facets.months)
+    return Period(year, month, day, first, last, found, parts)
 
 
 def _shifted(first: date, step: int, month: int | None, day: int | None) -> date | None:

@@ -4,7 +4,7 @@ import inspect
 import keyword
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
@@ -37,7 +37,7 @@ from app.web.schemas import (
     timeline_out,
     versions_out,
 )
-from app.web.urls import article_url
+from app.web.urls import article_url, public_base
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -153,15 +153,20 @@ def list_topics(archive: ArchiveDep, params: Params) -> Response:
 
 @router.get("/export", response_class=StreamingResponse, responses={**ERRORS, **EXPORTED})
 def export_articles(
+    request: Request,
     archive: ArchiveDep,
     params: Params,
     format: Annotated[str, Query(pattern="^(csv|ndjson)$", description="csv or ndjson.")] = "csv",
 ) -> StreamingResponse:
-    """Every match of the search (no page limit), streamed as CSV or NDJSON."""
+    """Every match of the search (no page limit: as many rows as its total, a story's
+    versions once unless collapse=false), streamed as CSV or NDJSON, each with its
+    article's full address; the file is named after the search (opec-1987-03.csv)."""
     records = export.matching_articles(archive, params)
     write = export.csv_chunks if format == "csv" else export.ndjson_chunks
-    chunks = write(records, url_of=article_url)
-    headers = {"Content-Disposition": f'attachment; filename="articles.{format}"'}
+    base = public_base(request, archive.settings.public_url)
+    chunks = write(records, url_of=lambda article_id: base + article_url(article_id))
+    name = f"{export.file_name(params)}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return StreamingResponse(chunks, media_type=export.FORMATS[format], headers=headers)
 
 

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from app.archive import Archive
 from app.errors import QueryError
 from app.search import queries as search
 from app.search.changes import changes_html
@@ -29,6 +28,7 @@ from app.search.suggestions import suggestion
 from app.search.timeline import Bucket
 from app.web.atom import atom_feed
 from app.web.chart import ARTICLES, svg
+from app.web.counting import ARTICLE, counted, noun_of
 from app.web.deps import ArchiveDep
 from app.web.urls import (
     NAMES_PATH,
@@ -41,6 +41,7 @@ from app.web.urls import (
     narrowed_url,
     page_numbers,
     period_url,
+    public_base,
     related_url,
     result_url,
     search_url,
@@ -94,9 +95,12 @@ for helper in (
     changes_html,
     lead_under,
     readable,
+    counted,
+    noun_of,
 ):
     templates.env.globals[helper.__name__] = helper
 templates.env.globals["FACET_LABELS"] = FACET_LABELS
+templates.env.globals["ARTICLE"] = ARTICLE
 templates.env.globals["AS_TYPED"] = AS_TYPED
 templates.env.globals["NAMES_PATH"] = NAMES_PATH
 templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
@@ -149,7 +153,7 @@ def search_feed(request: Request, archive: ArchiveDep) -> Response:
     """The newest matches of any search, as an Atom feed."""
     params = parse_params({**request.query_params, "sort": "newest", "page": 1, "per_page": 50})
     found = search.search(archive, params)
-    base = _public_base(request, archive)
+    base = public_base(request, archive.settings.public_url)
     feed = atom_feed(
         items=found.items,
         feed_title=f"News Archive: {params.q or 'all articles'}",
@@ -175,7 +179,7 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     found_by = _search_of(request)
     context = {
         "article": article,
-        "permalink": _public_base(request, archive) + article_url(article.id),
+        "permalink": public_base(request, archive.settings.public_url) + article_url(article.id),
         "found_by": found_by,
         "terms": search.highlighted_words(archive, found_by.q) if found_by else frozenset(),
         "neighbours": search.neighbours(archive, article),
@@ -205,11 +209,6 @@ def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     article = search.get_article(archive, article_id)
     context = {"article": article, "related": related(archive, article.id)}
     return templates.TemplateResponse(request, "related.html", context)
-
-
-def _public_base(request: Request, archive: Archive) -> str:
-    """The archive's address for links that leave the page (feeds, a printed article)."""
-    return (archive.settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, str]:

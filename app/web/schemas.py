@@ -17,7 +17,6 @@ from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
 from app.search.timeline import Bucket
-from app.store import Stats
 from app.web.urls import article_url, narrowed_url
 
 
@@ -189,12 +188,13 @@ ArticleOut = _article_model()
 
 
 class StatsOut(BaseModel):
-    articles: int
+    stories: int = Field(description="Stories: a story's versions count once.")
+    articles: int = Field(description="The articles they stand for, every version counted.")
     first_published: date | None
     last_published: date | None
-    by_source: dict[str, int]
-    by_place: dict[str, int]
-    by_topic: dict[str, int]
+    by_source: dict[str, int] = Field(description="Stories of each source, the commonest first.")
+    by_place: dict[str, int] = Field(description="Stories of each place, the commonest first.")
+    by_topic: dict[str, int] = Field(description="Stories of each topic, the commonest first.")
 
 
 class RejectedOut(BaseModel):
@@ -260,7 +260,7 @@ def article_out(record: ArticleRecord) -> BaseModel:
     return ArticleOut(**public, url=article_url(record.id))
 
 
-def stats_out(stats: Stats) -> StatsOut:
+def stats_out(stats: search.Stats) -> StatsOut:
     return StatsOut(**vars(stats))
 
 

@@ -8,6 +8,8 @@ month or day of the archive from its numbers.
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from starlette.requests import Request
+
 from app.search.params import SearchParams
 from app.search.terms import Term
 
@@ -40,6 +42,12 @@ def narrowed_url(params: SearchParams, term: Term) -> str:
 def example_url(q: str) -> str:
     """A search for `q` alone, as /help shows it."""
     return search_url(SearchParams(q=q, sort="relevance"))
+
+
+def public_base(request: Request, public_url: str | None) -> str:
+    """The archive's address for links that leave the site (feeds, exports, a printed
+    article): `NEWSARCHIVE_PUBLIC_URL` behind a proxy, else the address the request came to."""
+    return (public_url or str(request.base_url)).rstrip("/")
 
 
 def article_url(article_id: str) -> str:

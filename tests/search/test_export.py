@@ -15,7 +15,15 @@ from fastapi.testclient import TestClient
 from support.helpers import make, search_params
 
 from app.search.engine import MAX_QUERY_WORDS
-from app.search.export import BATCH, FIELDS, csv_chunks, matching_articles, ndjson_chunks
+from app.search.export import (
+    BATCH,
+    FIELDS,
+    NAME_CHARS,
+    csv_chunks,
+    file_name,
+    matching_articles,
+    ndjson_chunks,
+)
 from app.search.queries import search
 from app.web.app import create_app
 from app.web.urls import article_url
@@ -191,7 +199,7 @@ def test_export_lists_what_the_search_lists(web, params):
     assert [line["id"] for line in lines] == listed
     for line in lines:
         assert {"id", "title", "published", "url", "body"} <= set(line)
-        assert line["url"] == f"/articles/{line['id']}"
+        assert line["url"] == f"http://testserver/articles/{line['id']}"  # in full
         assert isinstance(line["title"], str) and line["body"]
         date.fromisoformat(line["published"])
     rows = csv_rows(web.get("/api/export", params={**params, "format": "csv"}))
@@ -214,11 +222,11 @@ def test_export_of_nothing_is_a_header_or_empty(web):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ndjson"])
-def test_export_is_an_attachment_named_by_its_format(web, fmt):
+def test_export_is_an_attachment_named_by_its_search_and_format(web, fmt):
     add_stories(web.app.state.archive, 3)
     response = web.get("/api/export", params={"q": "wheat", "format": fmt})
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == f'attachment; filename="articles.{fmt}"'
+    assert response.headers["content-disposition"] == f'attachment; filename="wheat.{fmt}"'
 
 
 def test_csv_is_the_default_format(web):
@@ -274,3 +282,35 @@ def test_an_export_past_its_time_limit_is_a_400(settings):
         response = client.get("/api/export", params={"q": "wheat", "format": "ndjson"})
     assert response.status_code == 400, (response.status_code, response.text[:200])
     assert response.json()["detail"].startswith("q: took longer")
+
+
+def test_behind_a_proxy_the_export_links_to_the_public_address(settings):
+    with app_client(settings, public_url="https://news.example/archive") as client:
+        add_stories(client.app.state.archive, 3)
+        lines = ndjson(client.get("/api/export", params={"q": "wheat", "format": "ndjson"}))
+    assert [line["url"] for line in lines] == [
+        f"https://news.example/archive/articles/{line['id']}" for line in lines
+    ]
+
+
+SAO_PAULO = {"q": '"São Paulo" OR título:x', "from": "1987-03-02"}
+EVERY_VERSION = {"topic": "cocoa", "to": "1987-04-15", "collapse": "false"}
+YEN_1987 = {"q": "yen", "place": "TOKYO", "from": "1987-01-01", "to": "1987-12-31"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ({}, "archive"),
+        ({"q": "opec", "from": "1987-03-01", "to": "1987-03-31"}, "opec-1987-03"),
+        (YEN_1987, "yen-tokyo-1987"),
+        ({"q": "cocoa", "from": "1987-03-16", "to": "1987-03-16"}, "cocoa-1987-03-16"),
+        (SAO_PAULO, "sao-paulo-or-titulo-x-from-1987-03-02"),
+        (EVERY_VERSION, "cocoa-to-1987-04-15-every-version"),
+        ({"q": "<script>/../!!"}, "script"),
+        ({"q": "!!!"}, "archive"),
+        ({"q": "x" * 200}, "x" * NAME_CHARS),
+    ],
+)
+def test_an_export_is_named_after_its_search(raw, name):
+    assert file_name(search_params(**raw)) == name

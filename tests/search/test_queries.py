@@ -21,6 +21,7 @@ from app.search.engine import MAX_WILDCARDS
 from app.search.queries import (
     SearchPage,
     get_article,
+    named_counts,
     period,
     search,
     significant_terms,
@@ -265,8 +266,54 @@ def test_an_empty_archive_has_no_years(archive):
 
 def test_stats_count_the_archive(filled):
     found = stats(filled)
-    assert found.articles == len(STORIES)
+    assert found.stories == found.articles == len(STORIES)
     assert (found.first_published, found.last_published) == (date(2023, 12, 31), date(2024, 4, 2))
+    assert found.by_place == {"MOSCOW": 3, "KYIV": 1, "PARIS": 1}
+    assert list(found.by_source) == ["TASS", "Reuters"]  # the commonest first
+
+
+def test_stats_of_an_empty_archive(archive):
+    found = stats(archive)
+    assert (found.stories, found.articles, found.first_published) == (0, 0, None)
+    assert found.by_source == found.by_place == found.by_topic == {}
+
+
+# --- topics: many to a story ------------------------------------------------------------
+
+TAGGED = [
+    make("t1", "Cocoa story.", date(2024, 1, 5), topics=("cocoa", "earn")),
+    make("t2", "Grain story.", date(2024, 1, 6), place="PARIS", topics=("grain", "cocoa")),
+    make("t3", "Plain story.", date(2024, 1, 7)),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"topic": "cocoa"}, ["t2", "t1"]),
+        ({"topic": "COCOA"}, ["t2", "t1"]),
+        ({"topic": "Earn"}, ["t1"]),
+        ({"topic": "cocoa", "place": "paris"}, ["t2"]),
+        ({"topic": "nothing"}, []),
+    ],
+)
+def test_browsing_by_topic_ignores_case(archive, raw, expected):
+    archive.add(TAGGED, source_paths=[None] * len(TAGGED))
+    assert ids(run(archive, **raw)) == expected
+
+
+def test_a_story_counts_under_each_of_its_topics_and_new_ones_replace_the_old(archive):
+    archive.add(TAGGED, source_paths=[None] * len(TAGGED))
+    assert stats(archive).by_topic == {"cocoa": 2, "earn": 1, "grain": 1}
+    assert list(stats(archive).by_topic) == ["cocoa", "earn", "grain"]  # commonest, then by name
+    assert named_counts(archive, search_params(place="paris"), "topic") == [
+        ("cocoa", 1),
+        ("grain", 1),
+    ]
+    again = make("t1", "Cocoa story.", date(2024, 1, 5), topics=("sugar",))
+    archive.add([again], source_paths=[None])
+    assert stats(archive).by_topic == {"sugar": 1, "cocoa": 1, "grain": 1}
+    assert ids(run(archive, topic="cocoa")) == ["t2"]
 
 
 # --- articles ---------------------------------------------------------------------------

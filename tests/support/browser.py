@@ -263,6 +263,11 @@ def _versions() -> list[Story]:
     ]
 
 
+def stories_of(stories: list[Story]) -> int:
+    """How many stories these are as the archive counts them: a story's versions once."""
+    return len({THREAD[0] if story.id in THREAD else story.id for story in stories})
+
+
 def write_corpus(path: Path, stories: list[Story]) -> Path:
     lines = (json.dumps(story.record(), ensure_ascii=False) for story in stories)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -189,7 +189,7 @@ def refusal_names(status: int, detail: object, parameter: str) -> bool:
 
 _RESULTS = re.compile(r'<ol class="results"[^>]*>(.*?)</ol>', re.S)
 _RESULT_LINK = re.compile(r'<h3><a href="/articles/([^"?]+)[^"]*"')
-_COUNT = re.compile(r"([\d,]+) (?:results?|articles?)\b")
+_COUNT = re.compile(r"([\d,]+) (?:stor(?:y|ies)|articles?)\b")
 
 
 def listed_ids(page: str) -> list[str]:
@@ -199,7 +199,7 @@ def listed_ids(page: str) -> list[str]:
 
 
 def shown_total(page: str) -> int:
-    """The count a results or archive page states ("3 results for", "1 article")."""
+    """The count a results or archive page states ("3 stories for", "1 article")."""
     found = _COUNT.search(page.split('<main id="main">', 1)[-1])
     assert found, "the page states no count"
     return int(found.group(1).replace(",", ""))

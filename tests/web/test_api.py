@@ -264,6 +264,7 @@ def test_default_per_page_and_its_limit(client, add_stories):
 def test_stats_of_the_seed(client):
     stats = client.get("/api/stats").json()
     assert stats == {
+        "stories": 1,
         "articles": 1,
         "first_published": "2025-10-17",
         "last_published": "2025-10-17",

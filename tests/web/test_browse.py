@@ -53,7 +53,7 @@ def test_a_month_is_a_calendar_whose_every_day_shows_and_whose_busy_days_link(cl
     )
     assert linked == [("15", "15", "1"), ("16", "16", "1")]
     assert sum(1 for kind, _ in days if kind == "empty") == 29
-    assert calendar.count("no articles") == 29
+    assert calendar.count("no stories") == 29
     rows = re.findall(r"<tr>(.*?)</tr>", calendar.split("<tbody>")[1], re.S)
     first_week = re.findall(r"<td(?: class=\"(\w+)\")?>", rows[0])
     assert first_week[0] != "outside"  # 1 January 2024 was a Monday: no padding before it
@@ -72,8 +72,8 @@ def test_a_month_leads_to_the_months_and_the_years_beside_it(client, news):
     assert 'rel="prev" href="/archive/2023/12"' in steps
     assert 'rel="next" href="/archive/2024/02"' in steps
     empty = get_page(client, "/archive/2024/02")  # a month without a story still shows its days
-    assert "The archive holds no articles from February 2024" in empty
-    assert empty.count("no articles</span>") == 29
+    assert "The archive holds no stories from February 2024" in empty
+    assert empty.count("no stories</span>") == 29
 
 
 def test_a_year_shows_all_twelve_months_and_the_years_beside(client, news):

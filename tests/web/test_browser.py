@@ -28,6 +28,7 @@ from support.browser import (
     axe_path,
     corpus,
     screenshots_dir,
+    stories_of,
     tab,
     tab_to,
 )
@@ -88,7 +89,7 @@ def params(page: Page) -> dict[str, str]:
 
 def shown_count(page: Page) -> int:
     heading = page.locator("h1.result-count").inner_text()
-    found = re.match(r"([\d,]+) results? for “(.*)”", heading)
+    found = re.match(r"([\d,]+) stor(?:y|ies) for “(.*)”", heading)
     assert found, heading
     assert found.group(2) == QUERY
     return int(found.group(1).replace(",", ""))
@@ -376,8 +377,8 @@ def test_a_story_s_versions_then_its_topic_then_a_term_narrow_the_way_a_reader_g
             page.locator(".versions h2 a").last.click()
         with page.expect_navigation():
             page.locator('a[href="/topics/energy"]').first.click()
-        energy = sum(1 for s in STORIES if "Energy" in s.topics)
-        assert page.locator("main .meta").first.inner_text().startswith(f"{energy} articles")
+        energy = stories_of([s for s in STORIES if "Energy" in s.topics])
+        assert page.locator("main .meta").first.inner_text().startswith(f"{energy} stories")
         with page.expect_navigation():
             page.locator("a", has_text="Search them").click()
         assert params(page)["topic"] == "energy"
@@ -394,7 +395,7 @@ def test_a_story_s_versions_then_its_topic_then_a_term_narrow_the_way_a_reader_g
 def shown_count_of(page: Page) -> int:
     """The count a results page's heading states, whatever the query."""
     heading = page.locator("h1.result-count").inner_text()
-    return int(re.match(r"([\d,]+) results?", heading).group(1).replace(",", ""))
+    return int(re.match(r"([\d,]+) (?:stor(?:y|ies)|articles?)", heading).group(1).replace(",", ""))
 
 
 # --- Accessibility -----------------------------------------------------------------------------
@@ -489,11 +490,11 @@ def test_a_misspelt_search_shows_the_respelling_s_results_and_the_way_back(brows
         watched.goto("/search?q=grian")
         notice = page.locator(".suggestion").inner_text()
         assert "showing results for grain" in notice
-        assert page.locator("h1.result-count").inner_text().startswith(f"{len(matching())} results")
+        assert page.locator("h1.result-count").inner_text().startswith(f"{len(matching())} stories")
         with page.expect_navigation():
             page.locator(".suggestion a").click()
         assert params(page) == {"q": "grian", "as_typed": "1"}
-        assert page.locator("h1.result-count").inner_text().startswith("0 results")
+        assert page.locator("h1.result-count").inner_text().startswith("0 stories")
         assert page.locator(".suggestion a").inner_text() == "grain"  # did you mean
         watched.assert_stayed_home()
 
@@ -534,8 +535,8 @@ def test_a_place_is_a_click_from_its_article_and_the_places_narrow_as_one_types(
         with page.expect_navigation():
             page.locator("a.place").click()
         assert urlsplit(page.url).path == f"/places/{BURST_PLACE}"
-        total = sum(1 for s in STORIES if s.place == BURST_PLACE)
-        assert page.locator("main .meta").first.inner_text().startswith(f"{total} articles")
+        total = stories_of([s for s in STORIES if s.place == BURST_PLACE])
+        assert page.locator("main .meta").first.inner_text().startswith(f"{total} stories")
         assert page.locator("figure.timeline-box svg").count() == 1
         watched.goto(PAGES["places"])
         every = page.locator("#names li").count()
@@ -559,8 +560,8 @@ def test_a_topic_is_a_click_from_its_article_and_a_facet_narrows_a_search_to_it(
             page.locator("ul.topics a", has_text="harvest").click()
         assert urlsplit(page.url).path == "/topics/harvest"
         assert page.locator("h1").inner_text() == "Topic: harvest"
-        total = sum(1 for s in STORIES if "Harvest" in s.topics)
-        assert page.locator("main .meta").first.inner_text().startswith(f"{total} articles")
+        total = stories_of([s for s in STORIES if "Harvest" in s.topics])
+        assert page.locator("main .meta").first.inner_text().startswith(f"{total} stories")
         assert page.locator("figure.timeline-box svg").count() == 1
 
         watched.goto(f"/search?q={QUERY}")

@@ -96,7 +96,7 @@ def test_search_page_finds_the_seed(client):
     assert re.search(r"<mark>Budapest</mark>", page, re.I)
     assert listed_ids(page) == [SEED_ID]
     assert shown_total(page) == 1
-    assert re.search(r"1 result\b", page)
+    assert re.search(r"1 story\b", page)
     assert 'value="Budapest"' in page  # the query is kept in the form
 
 
@@ -957,7 +957,7 @@ def test_hostile_text_round_trips_through_the_feed(client, hostile, number):
 )
 def test_download_csv_exports_what_the_page_finds(client, news, params):
     page = get_page(client, "/search", **params)
-    found = re.search(r'<a href="([^"]*)" download>Download CSV</a>', page)
+    found = re.search(r'<a href="([^"]*)" download>CSV, [\d,]+ stor(?:y|ies)</a>', page)
     assert found, "no Download CSV link"
     href = html.unescape(found.group(1))
     assert urlsplit(href).path == "/api/export"
@@ -1079,7 +1079,7 @@ def test_the_pager_shows_numbered_pages_with_the_current_one_marked(client, many
 def test_a_search_finding_nothing_offers_no_empty_downloads(client):
     page = get_page(client, "/search", q="zzzqqq")
     assert "/api/export" not in page and "/search.atom" not in page.split("<main")[1]
-    assert "Download CSV" in get_page(client, "/search", q="Budapest")
+    assert "download>CSV, 1 story</a>" in get_page(client, "/search", q="Budapest")
 
 
 def test_a_timeline_is_charted_where_the_matches_are_and_says_what_it_left_out(client):

@@ -64,7 +64,7 @@ def test_each_term_narrows_the_search_to_the_stories_counted(talk):
         (q,) = parse_qs(urlsplit(href).query)["q"]
         assert q == f'cocoa "{term}"'
         page = get_page(talk, href)
-        assert f"{count} results for" in page
+        assert f"{count} {'story' if count == 1 else 'stories'} for" in page
 
 
 def test_the_results_link_to_the_page_that_the_script_puts_in_place(talk):

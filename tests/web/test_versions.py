@@ -43,7 +43,7 @@ def test_a_search_shows_a_story_once_with_its_other_versions_a_link_away(client,
     page = get_page(client, "/search", q="cocoa")
     assert listed_ids(page) == [i for i in every if i in (best, "x1")]
     assert shown_total(page) == 2
-    assert "Versions of one story are one result: 4 articles in all." in page
+    assert "A story's versions count once: 4 articles in all." in page
     link = re.search(r'<a class="versions-link" href="([^"]+)">2 more versions</a>', page)
     assert link and link.group(1) == f"/articles/{best}/versions"
     api = client.get("/api/search", params={"q": "cocoa"}).json()

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from whoosh import index, writing
+from whoosh.query.qcore import Query
 from whoosh.searching import Searcher
 
 from app.article import Article
@@ -35,8 +36,9 @@ from app.search.engine import (
 )
 from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
-from app.search.engine.evaluate import expanded_terms, scope
+from app.search.engine.evaluate import Scope, expanded_terms, scope
 from app.search.engine.matches import (
+    Found,
     MatchFilter,
     Tally,
     collapsed,
@@ -56,6 +58,7 @@ from app.search.engine.schema import (
 from app.search.engine.searchers import SearcherPool
 from app.search.engine.terms import maybe_held_ids, read_tables
 from app.search.engine.vocabulary import Vocabularies
+from app.search.facets import TOP_NAMES
 from app.search.filters import Filters
 
 logger = logging.getLogger(__name__)
@@ -82,6 +85,7 @@ MERGE_DOCS = 8_000  # most documents a small commit merges: seconds, not minutes
 BULK_MERGE_DOCS = 2 * BULK_SEGMENT  # small segments only: never the bulk segments themselves
 COMPACT_FROM = BULK_MERGE_DOCS // merging.FACTOR + 1  # segments no commit merges: `compact`
 SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds open files
+BROWSED_BYTES = 64 << 20  # browsing's matches kept (12 bytes a story: 5 lists at 1M)
 
 
 class DayCounts(Mapping[date, int]):
@@ -151,6 +155,9 @@ class SearchIndex:
         self._warming = threading.Lock()
         self._warmed: Generation = ()
         self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
+        self._browsed: Cache[tuple[Generation, MatchFilter, bool], tuple[Found, int]] = Cache(
+            BROWSED_BYTES, size=lambda kept: kept[0].docs.nbytes + kept[0].scores.nbytes
+        )
 
     def close(self) -> None:
         self._searchers.close()
@@ -284,26 +291,51 @@ class SearchIndex:
         facets: bool = False,
         collapse: bool = False,
         seconds: float = float("inf"),
+        top: int | None = TOP_NAMES,
     ) -> Hits:
-        """One page of the matches of the query `text`; `sort` is relevance, newest or oldest.
-        With `collapse`, a story thread is one match, its best-matching version, and the
-        total and facets count threads.
+        """One page of the matches of the query `text` (every document under the filters
+        when it is empty: browsing); `sort` is relevance, newest or oldest. With
+        `collapse`, a story thread is one match, its best-matching version (browsing: its
+        newest), and the total and facets count threads; facets list the `top` commonest
+        values of each named filter (all when None).
 
         Raises `InvalidQuery` for a query that cannot be searched, and `SearchTimeout`
         when the search takes more than `seconds` of its own processor time.
         """
-        query = language.parse(text)
+        query = language.parse(text) if text else None
         start = (page - 1) * per_page
         with self.searching() as searcher:
-            self._warm(searcher)
-            searched = scope(searcher, seconds)
-            found = find(searched, query, MatchFilter.of(filters))
-            articles = len(found.docs)
-            found = collapsed(found) if collapse else found
+            searched, found, articles = self._found(searcher, query, filters, collapse, seconds)
             ids = ordered_ids(found, sort, start, start + per_page)
-            terms = language.matched_words(query, partial(expanded_terms, scope=searched))
-            tallied, sizes = tally(found, facets=facets), versions(found, ids)
+            terms = frozenset[str]()
+            if query is not None:
+                terms = language.matched_words(query, partial(expanded_terms, scope=searched))
+            tallied, sizes = tally(found, facets=facets, top=top), versions(found, ids)
         return Hits.of(tallied, ids, terms, articles=articles, versions=sizes)
+
+    def _found(
+        self,
+        searcher: Searcher,
+        query: Query | None,
+        filters: Filters,
+        collapse: bool,
+        seconds: float,
+    ) -> tuple[Scope, Found, int]:
+        """The scope, the matches (one a thread when `collapse`) and how many articles
+        matched. Browsing's (no query) are kept for the index generation: the home page,
+        every timeline's share and the archive's counts read the whole archive's."""
+        self._warm(searcher)
+        searched = scope(searcher, seconds)
+        wanted = MatchFilter.of(filters)
+
+        def matched() -> tuple[Found, int]:
+            found = find(searched, query, wanted)
+            return (collapsed(found) if collapse else found), len(found.docs)
+
+        if query is not None:
+            return searched, *matched()
+        key = (searched.generation, wanted, collapse)
+        return searched, *self._browsed.get_or_make(key, matched)
 
     def matched_terms(self, text: str) -> frozenset[str]:
         """The indexed words a search for `text` highlights, without running it (an article
@@ -319,11 +351,9 @@ class SearchIndex:
         """Every value of the faceted filter `name` (place, source, topic) among the matches,
         with its matches (a facet whole: a search's facets list the commonest), counted as
         `search` does."""
-        query = language.parse(text)
+        query = language.parse(text) if text else None
         with self.searching() as searcher:
-            self._warm(searcher)
-            found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
-            found = collapsed(found) if collapse else found
+            _searched, found, _articles = self._found(searcher, query, filters, collapse, seconds)
             return facet_counts(found, name, top=None)[0]
 
     def body_rates(
@@ -339,11 +369,10 @@ class SearchIndex:
     ) -> list[str]:
         """Every match's id, in order, a story thread one when `collapse` (for export: no
         page limit)."""
-        query = language.parse(text)
+        query = language.parse(text) if text else None
         with self.searching() as searcher:
-            self._warm(searcher)
-            found = find(scope(searcher, seconds), query, MatchFilter.of(filters))
-            return ordered_ids(collapsed(found) if collapse else found, sort, 0, None)
+            _searched, found, _articles = self._found(searcher, query, filters, collapse, seconds)
+            return ordered_ids(found, sort, 0, None)
 
     def more_like(self, article: Article, *, count: int) -> list[str]:
         """Ids of the articles closest to `article` by their key words, it excluded.

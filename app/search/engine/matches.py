@@ -14,7 +14,7 @@ import numpy.typing as npt
 from whoosh.query.qcore import Query
 
 from app.search.engine.columns import Columns, Named, Tags
-from app.search.engine.evaluate import Scope, evaluate
+from app.search.engine.evaluate import Matches, Scope, evaluate
 from app.search.engine.schema import day_number
 from app.search.facets import TOP_NAMES
 from app.search.filters import FACETED, Filters
@@ -77,17 +77,23 @@ class Tally:
     distinct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FACETED, 0))
 
 
-def find(searched: Scope, query: Query, wanted: MatchFilter) -> Found:
-    """The matches of `query` that `wanted` lets through."""
-    matched = evaluate(query, searched)
+def find(searched: Scope, query: Query | None, wanted: MatchFilter) -> Found:
+    """The matches of `query` that `wanted` lets through; with no query (browsing), every
+    document that it lets through, all scored alike."""
+    if query is None:
+        docs = np.arange(searched.columns.size, dtype=np.int32)
+        matched = Matches(docs, np.zeros(len(docs)))
+    else:
+        matched = evaluate(query, searched)
     searched.check_time()
     kept = wanted.passes(searched.columns, matched.docs)
     return Found(searched.columns, matched.docs[kept], matched.scores[kept])
 
 
-def tally(found: Found, *, facets: bool) -> Tally:
+def tally(found: Found, *, facets: bool, top: int | None = TOP_NAMES) -> Tally:
     """The total and, when `facets`, the matches a day and a month and the commonest values
-    of each named column (`TOP_NAMES` of them, spellings that differ in case counted as one)."""
+    of each named column (`top` of them, all when None; spellings that differ in case
+    counted as one)."""
     counted = Tally(total=len(found.docs))
     if not facets or not len(found.docs):
         return counted
@@ -96,7 +102,7 @@ def tally(found: Found, *, facets: bool) -> Tally:
     counted.days.update(_nonzero(np.bincount(days - first), first))
     counted.months.update(_nonzero(np.bincount(days // 100 - first // 100), first // 100))
     for name in FACETED:
-        counted.named[name], counted.distinct[name] = facet_counts(found, name)
+        counted.named[name], counted.distinct[name] = facet_counts(found, name, top)
     return counted
 
 
@@ -155,10 +161,12 @@ def _commonest_codes(
 
 
 def collapsed(found: Found) -> Found:
-    """One match a story thread: its best-scoring version (the first in index order on a
-    tie), the matches kept in index order."""
+    """One match a story thread: its best-scoring version (on a tie, the newest, then the
+    first in index order: browsing shows a story by its latest version), the matches kept
+    in index order."""
     codes = found.columns.threads.codes[found.docs]
-    best_first = np.lexsort((found.docs, -found.scores))
+    days = found.columns.days[found.docs]
+    best_first = np.lexsort((found.docs, -days, -found.scores))
     _threads, first = np.unique(codes[best_first], return_index=True)
     kept = np.sort(best_first[first])
     return Found(found.columns, found.docs[kept], found.scores[kept])

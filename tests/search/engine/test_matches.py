@@ -117,12 +117,12 @@ def test_a_filter_is_stated_in_the_index_s_terms():
 def test_collapsing_keeps_each_thread_s_best_match_and_counts_its_versions(rows, data):
     threads = data.draw(st.lists(st.integers(0, 4), min_size=len(rows), max_size=len(rows)))
     found = found_of(rows, threads=threads)
-    best: dict[int, tuple[float, int]] = {}
-    for doc, ((_day, _place, score), thread) in enumerate(zip(rows, threads, strict=True)):
-        if thread not in best or score > best[thread][0]:
-            best[thread] = (score, doc)  # the first in index order on a tie
+    best: dict[int, tuple[float, int, int]] = {}
+    for doc, ((day, _place, score), thread) in enumerate(zip(rows, threads, strict=True)):
+        if thread not in best or (score, day) > best[thread][:2]:
+            best[thread] = (score, day, doc)  # the newest, then the first in index order
     kept = collapsed(found)
-    assert kept.docs.tolist() == sorted(doc for _score, doc in best.values())
+    assert kept.docs.tolist() == sorted(doc for _score, _day, doc in best.values())
     assert kept.scores.tolist() == [rows[doc][2] for doc in kept.docs.tolist()]
     ids = [id_of(doc) for doc in kept.docs.tolist()]
     assert versions(kept, ids) == {id_of(doc): threads.count(threads[doc]) for doc in kept.docs}
