@@ -135,6 +135,36 @@ def test_a_period_counts_its_stories_as_the_search_of_its_dates(archive_client):
     assert re.search(r'<a href="/archive/1987/03/09">.*?9</span> <span class="count">2<', month)
 
 
+def test_every_day_of_a_month_counts_on_its_calendar_what_its_page_lists(archive_client):
+    """The yen story's versions were sent on two days: it counts on one of them, the day of
+    the version it is shown by (its latest), on the calendar and on the day's page alike."""
+    client = archive_client
+    month = get_page(client, "/archive/1987/03")
+    days = re.findall(r'<a href="/archive/1987/03/(\d\d)">.*?<span class="count">(\d+)', month)
+    assert days and sum(int(count) for _day, count in days) == shown_total(month)
+    for day, count in days:
+        assert shown_total(get_page(client, f"/archive/1987/03/{day}")) == int(count)
+
+
+def test_a_story_whose_versions_name_two_places_counts_under_the_one_it_is_shown_by(client):
+    """A later version datelined elsewhere: the story is one, under one place, and every
+    place's count is the same on its list, its page, its filter and the facet."""
+    versions = [
+        make("p1", YEN, DAY, place="TOKYO"),
+        make("p2", YEN + "\n\nOsaka dealers agreed.", DAY, place="OSAKA"),
+    ]
+    client.app.state.archive.add(versions, source_paths=[None, None])
+    assert client.app.state.archive.store.threads_of(["p1", "p2"]) == {"p1": "p1", "p2": "p1"}
+    listed = {pair["value"]: pair["count"] for pair in json(client, "/api/places")["values"]}
+    facet = {f["value"]: f["count"] for f in json(client, "/api/search")["facets"]["place"]}
+    assert listed == facet and sum(listed.values()) == json(client, "/api/stats")["stories"]
+    for place in ("TOKYO", "OSAKA"):
+        filtered = json(client, "/api/search", place=place)["total"]
+        assert filtered == listed.get(place, 0) == len(exported_rows(client, place=place))
+        if filtered:
+            assert shown_total(get_page(client, f"/places/{place}")) == filtered
+
+
 def test_a_place_sent_in_two_cases_is_one_place_under_one_spelling(archive_client):
     client = archive_client
     assert client.app.state.archive.store.get("t1").place == "TOKYO"

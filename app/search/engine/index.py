@@ -38,12 +38,13 @@ from app.search.engine.cache import Cache
 from app.search.engine.columns import Generation, columns_of, generation, leaves_of
 from app.search.engine.evaluate import Scope, expanded_terms, scope
 from app.search.engine.matches import (
+    Candidates,
     Found,
     MatchFilter,
     Tally,
-    collapsed,
+    candidates,
     facet_counts,
-    find,
+    narrowed,
     ordered_ids,
     tally,
     versions,
@@ -85,7 +86,7 @@ MERGE_DOCS = 8_000  # most documents a small commit merges: seconds, not minutes
 BULK_MERGE_DOCS = 2 * BULK_SEGMENT  # small segments only: never the bulk segments themselves
 COMPACT_FROM = BULK_MERGE_DOCS // merging.FACTOR + 1  # segments no commit merges: `compact`
 SEARCHERS = max(2, CORES)  # more cannot run at once under the GIL; each holds open files
-BROWSED_BYTES = 64 << 20  # browsing's matches kept (12 bytes a story: 5 lists at 1M)
+BROWSED_BYTES = 64 << 20  # browsing's candidates kept (24 bytes a story: 2 generations at 1M)
 
 
 class DayCounts(Mapping[date, int]):
@@ -155,8 +156,8 @@ class SearchIndex:
         self._warming = threading.Lock()
         self._warmed: Generation = ()
         self._related: Cache[tuple[int, str, int], list[str]] = Cache(likeness.REMEMBERED)
-        self._browsed: Cache[tuple[Generation, MatchFilter, bool], tuple[Found, int]] = Cache(
-            BROWSED_BYTES, size=lambda kept: kept[0].docs.nbytes + kept[0].scores.nbytes
+        self._browsed: Cache[tuple[Generation, bool], Candidates] = Cache(
+            BROWSED_BYTES, size=_candidates_bytes
         )
 
     def close(self) -> None:
@@ -321,21 +322,20 @@ class SearchIndex:
         collapse: bool,
         seconds: float,
     ) -> tuple[Scope, Found, int]:
-        """The scope, the matches (one a thread when `collapse`) and how many articles
-        matched. Browsing's (no query) are kept for the index generation: the home page,
-        every timeline's share and the archive's counts read the whole archive's."""
+        """The scope, the matches under the filters (one a story when `collapse`, see
+        `matches.narrowed`) and how many articles matched. Browsing's candidates (every
+        story) are kept for the index generation: the home page, every timeline's share and
+        the archive's counts read them, narrowed by a filter or not."""
         self._warm(searcher)
         searched = scope(searcher, seconds)
-        wanted = MatchFilter.of(filters)
-
-        def matched() -> tuple[Found, int]:
-            found = find(searched, query, wanted)
-            return (collapsed(found) if collapse else found), len(found.docs)
-
-        if query is not None:
-            return searched, *matched()
-        key = (searched.generation, wanted, collapse)
-        return searched, *self._browsed.get_or_make(key, matched)
+        if query is None:
+            key = (searched.generation, collapse)
+            found = self._browsed.get_or_make(
+                key, lambda: candidates(searched, None, collapse=collapse)
+            )
+        else:
+            found = candidates(searched, query, collapse=collapse)
+        return searched, *narrowed(found, MatchFilter.of(filters))
 
     def matched_terms(self, text: str) -> frozenset[str]:
         """The indexed words a search for `text` highlights, without running it (an article
@@ -429,6 +429,11 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit(mergetype=mergetype or merging.policy(limit))
+
+
+def _candidates_bytes(kept: Candidates) -> int:
+    found = [kept.matched, *([kept.stories] if kept.stories else [])]
+    return sum(part.docs.nbytes + part.scores.nbytes for part in found)
 
 
 def _open_or_create(path: Path) -> index.FileIndex:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from whoosh.query.qcore import Query
 
 from app.search.engine.columns import Columns, Named, Tags
-from app.search.engine.evaluate import Matches, Scope, evaluate
+from app.search.engine.evaluate import Scope, evaluate
 from app.search.engine.schema import day_number
 from app.search.facets import TOP_NAMES
 from app.search.filters import FACETED, Filters
@@ -77,17 +77,45 @@ class Tally:
     distinct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FACETED, 0))
 
 
-def find(searched: Scope, query: Query | None, wanted: MatchFilter) -> Found:
-    """The matches of `query` that `wanted` lets through; with no query (browsing), every
-    document that it lets through, all scored alike."""
+@dataclass(frozen=True)
+class Candidates:
+    """A query's live matches before any filter (every live document, browsing) and, when
+    asked for, its stories: one match a thread, its best-matching version."""
+
+    matched: Found
+    stories: Found | None
+
+
+def candidates(searched: Scope, query: Query | None, *, collapse: bool) -> Candidates:
+    """The live matches of `query` (every live document when it is None), and their stories
+    when `collapse`."""
+    columns = searched.columns
     if query is None:
-        docs = np.arange(searched.columns.size, dtype=np.int32)
-        matched = Matches(docs, np.zeros(len(docs)))
+        docs = np.flatnonzero(columns.live).astype(np.int32)
+        matched = Found(columns, docs, np.zeros(len(docs)))
     else:
-        matched = evaluate(query, searched)
+        found = evaluate(query, searched)
+        live = columns.live[found.docs]
+        matched = Found(columns, found.docs[live], found.scores[live])
     searched.check_time()
-    kept = wanted.passes(searched.columns, matched.docs)
-    return Found(searched.columns, matched.docs[kept], matched.scores[kept])
+    return Candidates(matched, collapsed(matched) if collapse else None)
+
+
+def narrowed(candidates: Candidates, wanted: MatchFilter) -> tuple[Found, int]:
+    """The matches `wanted` lets through, and how many articles match.
+
+    A story is filtered by the version it is shown by (its best match among all the
+    query's matches), as the facets count it: a filter and its facet always agree, and
+    a story's day, place and source are one each, so a facet's counts add up to its total.
+    (A story whose other version passes shows with `collapse=false`, every version.)"""
+    matched = candidates.matched
+    passing = wanted.passes(matched.columns, matched.docs)
+    articles = int(np.count_nonzero(passing))
+    shown = candidates.stories
+    if shown is None:
+        return Found(matched.columns, matched.docs[passing], matched.scores[passing]), articles
+    kept = wanted.passes(shown.columns, shown.docs)
+    return Found(shown.columns, shown.docs[kept], shown.scores[kept]), articles
 
 
 def tally(found: Found, *, facets: bool, top: int | None = TOP_NAMES) -> Tally:
