@@ -61,7 +61,9 @@ def written(text: str, words: Collection[str]) -> dict[str, Forms]:
     """How the plain text of `text` writes each of `words` (given in capitals, letters
     only), keyed by the word. A word it writes in capitals anywhere is said so at once (a
     count of 1); one it writes only in lower case or capitalised is said to be in lower
-    case (the string methods tell, no occurrence read); only the others (McDonnell,
+    case (the string methods tell, no occurrence read, so that a word met only inside
+    others in lower case, gm in paradigm, counts too: it is then title-cased, as with no
+    evidence at all); only the others (McDonnell,
     shorthand) are read occurrence by occurrence: most headline words cost a few searches
     of the text. A plural in lower case counts as its word's lower case (`dlrs` for DLR);
     a label (`NOTE:`) is not a word of the text."""
