@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         gt=0,
         le=60,
     )
+    headlines_as_sent: bool = Field(
+        False,
+        description="Show every headline exactly as its source sent it, capitals included "
+        "(by default a headline sent in capitals is shown in title case, its abbreviations "
+        "kept as the archive's texts write them).",
+    )
     api_token: SecretStr | None = Field(
         None, description="Bearer token that allows POST /api/articles; unset refuses writes."
     )

@@ -36,7 +36,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.elements import UnaryExpression
 
 from app import migrations
-from app.article import NUL, Article, Headline, recleaned, respelt
+from app.article import NUL, Article, recleaned, respelt
 from app.errors import SchemaBehind
 from app.records import (
     ARTICLE_FIELDS,
@@ -284,14 +284,16 @@ class Store:
                 for row in connection.execute(LISTED_BY_ID, {"ids": list(part)})
             }
 
-    def neighbours(self, published: date, article_id: str) -> tuple[Headline | None, ...]:
-        """The articles just before and just after (published, id) in date order."""
+    def neighbours(self, published: date, article_id: str) -> tuple[Listed | None, ...]:
+        """The articles just before and just after (published, id) in date order (as a list
+        shows them: rows of `LISTED_COLUMNS`)."""
         key = tuple_(ArticleRecord.published, ArticleRecord.id)
         here = tuple_(published, article_id)
         before = select(*LISTED_COLUMNS).where(key < here).order_by(*_keyset_order(True))
         after = select(*LISTED_COLUMNS).where(key > here).order_by(*_keyset_order(False))
         with self.engine.connect() as connection:
-            return tuple(connection.execute(query.limit(1)).first() for query in (before, after))
+            rows = (connection.execute(query.limit(1)).first() for query in (before, after))
+            return tuple(cast(Listed, row) for row in rows)
 
     def get_many(self, ids: Sequence[str]) -> dict[str, ArticleRecord]:
         with self._sessions() as session:

@@ -6,7 +6,7 @@ store. The engine's refusals become `QueryError`s naming `q` here, in one place.
 """
 
 import calendar
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,13 +16,11 @@ from math import ceil
 from markupsafe import Markup
 
 from app.archive import Archive
-from app.article import Headline
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
 from app.records import ArticleRecord, Listed
-from app.search.changes import Run, counted, word_changes
 from app.search.engine import Hits, snippet
 from app.search.facets import TOP_NAMES, Facets, all_values, build_facets
-from app.search.headlines import headline_html
+from app.search.headlines import headline_html, shown_titles
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, buckets, choose_unit, focus
@@ -42,7 +40,8 @@ class ResultItem:
     place: str | None
     source: str | None
     snippet: Markup  # built from escaped text, matches in <mark>
-    headline: Markup  # the title as shown: readable, matches in <mark> (`headlines.py`)
+    headline: Markup  # `shown` as HTML: matches in <mark>, tickers apart (`headlines.py`)
+    shown: str  # the title as every page, feed and JSON answer shows it (`headlines.py`)
     versions: int = 1  # of its story thread, when the results are collapsed (else 1)
 
 
@@ -119,11 +118,8 @@ def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> S
     hits = _hits(archive, params, facets=facets)
     rows = archive.store.listed(hits.ids)
     versions = hits.versions if params.collapse else {}
-    items = [
-        result_item(rows[found], hits.terms, versions.get(found, 1))
-        for found in hits.ids
-        if found in rows
-    ]
+    listed = [rows[found] for found in hits.ids if found in rows]
+    items = result_items(archive, listed, hits.terms, versions)
     tallied = None
     if facets:
         tallied = build_facets(
@@ -266,37 +262,11 @@ def highlighted_words(archive: Archive, q: str) -> frozenset[str]:
         return frozenset()
 
 
-def neighbours(archive: Archive, record: ArticleRecord) -> tuple[Headline | None, ...]:
+def neighbours(archive: Archive, record: ArticleRecord) -> tuple[ResultItem | None, ...]:
     """The stories just before and just after `record` in date order (the archive's)."""
-    return archive.store.neighbours(record.published, record.id)
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of a story, with what changed from the version before (None: the first)."""
-
-    record: ArticleRecord
-    changes: list[Run] | None
-
-    @property
-    def inserted(self) -> int:
-        return counted(self.changes or [], "inserted")
-
-    @property
-    def deleted(self) -> int:
-        return counted(self.changes or [], "deleted")
-
-
-def versions(archive: Archive, article_id: str) -> list[Version]:
-    """Every version of the story thread of an article, oldest first, each with the words
-    changed since the one before."""
-    record = get_article(archive, article_id)
-    stored = archive.store.versions(record.thread)
-    before = [None, *stored[:-1]]
-    return [
-        Version(one, None if earlier is None else word_changes(earlier.body, one.body))
-        for earlier, one in zip(before, stored, strict=True)
-    ]
+    rows = archive.store.neighbours(record.published, record.id)
+    items = iter(result_items(archive, [row for row in rows if row], frozenset()))
+    return tuple(next(items) if row else None for row in rows)
 
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:
@@ -402,7 +372,18 @@ def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date,
         raise NotFound(f"no such date in the calendar ({error})") from error
 
 
-def result_item(row: Listed, terms: frozenset[str], versions: int = 1) -> ResultItem:
+def result_items(
+    archive: Archive,
+    rows: Sequence[Listed],
+    terms: frozenset[str],
+    versions: Mapping[str, int] | None = None,
+) -> list[ResultItem]:
+    """The rows as a list shows them, their headlines as the archive shows them."""
+    shown = shown_titles(archive, rows)
+    return [result_item(row, terms, (versions or {}).get(row.id, 1), shown[row.id]) for row in rows]
+
+
+def result_item(row: Listed, terms: frozenset[str], versions: int, shown: str) -> ResultItem:
     return ResultItem(
         id=row.id,
         title=row.title,
@@ -410,6 +391,7 @@ def result_item(row: Listed, terms: frozenset[str], versions: int = 1) -> Result
         place=row.place,
         source=row.source,
         snippet=Markup(snippet(row.body, terms)),  # safe: snippet() escapes the text itself
-        headline=headline_html(row.title, terms),
+        headline=headline_html(shown, terms),
+        shown=shown,
         versions=versions,
     )

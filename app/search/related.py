@@ -1,7 +1,8 @@
-"""Related stories: the articles most like a given one, by their key words."""
+"""Related stories: the articles most like a given one, by their key words, never a version
+of its own story (its thread: a correction is no other story)."""
 
 from app.archive import Archive
-from app.search.queries import ResultItem, result_item
+from app.search.queries import ResultItem, result_items
 
 RELATED_COUNT = 5
 
@@ -11,6 +12,7 @@ def related(archive: Archive, article_id: str, *, count: int = RELATED_COUNT) ->
     record = archive.store.get(article_id)
     if record is None:
         return []
-    ids = archive.index.more_like(record.to_article(), count=count)
-    rows = archive.store.listed(ids)
-    return [result_item(rows[i], frozenset()) for i in ids if i in rows]
+    own = {version.id for version in archive.store.versions(record.thread)} | {record.id}
+    ids = archive.index.more_like(record.to_article(), count=count + len(own) - 1)
+    rows = archive.store.listed([found for found in ids if found not in own][:count])
+    return result_items(archive, [rows[i] for i in ids if i in rows], frozenset())

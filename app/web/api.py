@@ -12,9 +12,11 @@ from app.errors import NotFound, Unprocessable
 from app.ingest import ingest_records
 from app.search import export
 from app.search import queries as search
+from app.search.headlines import shown_titles
 from app.search.params import PARAMETERS, Parameter, SearchParams, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
+from app.search.versions import superseded, versions
 from app.web.deps import ArchiveDep, WriterDep
 from app.web.schemas import (
     AddedOut,
@@ -172,20 +174,22 @@ def export_articles(
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=NOT_FOUND)
 def read_article(archive: ArchiveDep, article_id: str) -> Response:
-    """One article, whole."""
-    return json_of(article_out(search.get_article(archive, article_id)))
+    """One article, whole, with its headline as shown and what replaced it, if anything."""
+    record = search.get_article(archive, article_id)
+    shown = shown_titles(archive, [record])[record.id]
+    return json_of(article_out(record, shown, superseded(archive, record)))
 
 
 @router.get("/articles/{article_id}/versions", response_model=VersionsOut, responses=NOT_FOUND)
 def article_versions(archive: ArchiveDep, article_id: str) -> Response:
     """Every version of the article's story (updates, corrections, resends), oldest first,
     each with the words changed since the one before."""
-    return json_of(versions_out(search.versions(archive, article_id)))
+    return json_of(versions_out(versions(archive, article_id)))
 
 
 @router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=NOT_FOUND)
 def related_articles(archive: ArchiveDep, article_id: str) -> Response:
-    """The five stories most like this one."""
+    """The five stories most like this one, none a version of its own story."""
     record = search.get_article(archive, article_id)
     return json_of(RelatedOut(items=[result_out(item) for item in related(archive, record.id)]))
 

@@ -32,6 +32,8 @@ class ResultItemLike(Headline, Protocol):
 
     @property
     def snippet(self) -> str: ...  # HTML, e.g. escaped text with <mark> around matches
+    @property
+    def shown(self) -> str: ...  # the headline as the pages show it (`app.search.headlines`)
 
 
 def atom_feed(
@@ -70,7 +72,7 @@ def _entry(item: ResultItemLike, url: str) -> ET.Element:
     when = _rfc3339(_moment(item.published))
     entry = ET.Element("entry")
     _add(entry, "id", url)
-    _add(entry, "title", item.title, type="text")
+    _add(entry, "title", item.shown, type="text")
     _add(entry, "published", when)
     _add(entry, "updated", when)  # stored articles do not change after they are published
     author = ET.SubElement(entry, "author")

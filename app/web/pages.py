@@ -21,16 +21,18 @@ from app.errors import QueryError
 from app.search import queries as search
 from app.search.changes import changes_html
 from app.search.filters import FACET_LABELS
-from app.search.headlines import headline_html, highlighted, lead_under, readable
+from app.search.headlines import headline_html, highlighted, lead_under, shown_titles
 from app.search.params import LIMITS, SearchParams, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
 from app.search.timeline import Bucket
+from app.search.versions import superseded, versions
 from app.web.atom import atom_feed
 from app.web.chart import ARTICLES, svg
 from app.web.counting import ARTICLE, counted, noun_of
 from app.web.deps import ArchiveDep
 from app.web.urls import (
+    FROM_ARTICLE,
     NAMES_PATH,
     article_json_url,
     article_url,
@@ -46,6 +48,7 @@ from app.web.urls import (
     result_url,
     search_url,
     terms_url,
+    version_anchor,
     versions_url,
 )
 
@@ -82,6 +85,7 @@ for helper in (
     article_url,
     related_url,
     versions_url,
+    version_anchor,
     article_json_url,
     period_url,
     day_url,
@@ -94,7 +98,6 @@ for helper in (
     highlighted,
     changes_html,
     lead_under,
-    readable,
     counted,
     noun_of,
 ):
@@ -184,14 +187,21 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
         "terms": search.highlighted_words(archive, found_by.q) if found_by else frozenset(),
         "neighbours": search.neighbours(archive, article),
         "versions": archive.store.thread_size(article.thread),
+        "shown": shown_titles(archive, [article])[article.id],
+        "superseded": superseded(archive, article),
     }
     return templates.TemplateResponse(request, "article.html", context)
 
 
 @router.get("/articles/{article_id}/versions")
 def versions_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
-    """The versions of an article's story in time order, each with what changed."""
-    context = {"versions": search.versions(archive, article_id), "article_id": article_id}
+    """The versions of an article's story in time order, each with what changed; the
+    article's own marked when the reader came from its page (its links say so)."""
+    context = {
+        "versions": versions(archive, article_id),
+        "article_id": article_id,
+        "came_from": request.query_params.get(FROM_ARTICLE) == "1",
+    }
     return templates.TemplateResponse(request, "versions.html", context)
 
 
@@ -207,7 +217,11 @@ def _search_of(request: Request) -> SearchParams | None:
 @router.get("/articles/{article_id}/related")
 def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Response:
     article = search.get_article(archive, article_id)
-    context = {"article": article, "related": related(archive, article.id)}
+    context = {
+        "article": article,
+        "shown": shown_titles(archive, [article])[article.id],
+        "related": related(archive, article.id),
+    }
     return templates.TemplateResponse(request, "related.html", context)
 
 

@@ -14,15 +14,25 @@ from app.article import PUBLIC_FIELDS, Article
 from app.ingest import IngestReport
 from app.records import ArticleRecord
 from app.search import queries as search
+from app.search.changes import Run
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
 from app.search.timeline import Bucket
-from app.web.urls import article_url, narrowed_url
+from app.search.versions import Superseded, Version
+from app.web.urls import article_url, narrowed_url, versions_url
+
+TITLE_HELP = "The headline exactly as its source sent it."
+HEADLINE_HELP = (
+    "The headline as the pages show it: one sent in capitals in title case, every word "
+    "the archive's texts write in capitals kept so; the same as title where the server "
+    "shows headlines as sent (NEWSARCHIVE_HEADLINES_AS_SENT)."
+)
 
 
 class ResultOut(BaseModel):
     id: str
-    title: str
+    title: str = Field(description=TITLE_HELP)
+    headline: str = Field(description=HEADLINE_HELP)
     published: date
     place: str | None
     source: str | None
@@ -132,7 +142,12 @@ class ChangeOut(BaseModel):
 
 class VersionOut(BaseModel):
     id: str
-    title: str
+    title: str = Field(description=TITLE_HELP)
+    headline: str = Field(description=HEADLINE_HELP)
+    kind: str | None = Field(
+        description="What its headline's marker says it is: corrected, updated, refiled or "
+        "repeated; null without one."
+    )
     published: date
     place: str | None
     source: str | None
@@ -142,6 +157,10 @@ class VersionOut(BaseModel):
     changes: list[ChangeOut] | None = Field(
         description="The text against the version before, word by word; null for the first."
     )
+    headline_changes: list[ChangeOut] | None = Field(
+        description="The headline (as `headline`) against the version before's, word by "
+        "word; null for the first."
+    )
 
 
 class VersionsOut(BaseModel):
@@ -149,39 +168,71 @@ class VersionsOut(BaseModel):
     versions: list[VersionOut] = Field(description="Oldest first.")
 
 
-def versions_out(versions: list[search.Version]) -> VersionsOut:
+def versions_out(versions: list[Version]) -> VersionsOut:
     return VersionsOut(
         thread=versions[0].record.thread,
         versions=[
             VersionOut(
                 id=v.record.id,
                 title=v.record.title,
+                headline=v.shown,
+                kind=v.kind,
                 published=v.record.published,
                 place=v.record.place,
                 source=v.record.source,
                 url=article_url(v.record.id),
                 inserted=v.inserted,
                 deleted=v.deleted,
-                changes=None if v.changes is None else [ChangeOut(**vars(r)) for r in v.changes],
+                changes=_runs_out(v.changes),
+                headline_changes=_runs_out(v.headline_changes),
             )
             for v in versions
         ],
     )
 
 
+def _runs_out(runs: list[Run] | None) -> list[ChangeOut] | None:
+    return None if runs is None else [ChangeOut(**vars(run)) for run in runs]
+
+
 class RelatedOut(BaseModel):
     items: list[ResultOut]
 
 
+class LaterOut(BaseModel):
+    """What replaced a version of a story: a later version exists."""
+
+    kind: str = Field(
+        description="corrected when a later version is a correction, else the next "
+        "version's kind (updated, refiled, repeated; updated where its headline says none)."
+    )
+    id: str = Field(
+        description="The version to read of the change: the first correction, "
+        "else the next version."
+    )
+    url: str = Field(description="The versions page at that version: what changed.")
+    latest: str = Field(description="The newest version's id.")
+
+
 def _article_model() -> type[BaseModel]:
-    """The API's article: every public field of `Article`, with its help, and its address."""
+    """The API's article: every public field of `Article`, with its help, the headline as
+    shown, what replaced it if a later version exists, and its address."""
     public: dict[str, Any] = {
         field.name: (field.type, Field(description=field.metadata["help"]))
         for field in fields(Article)
         if field.name in PUBLIC_FIELDS
     }
+    shown: Any = (str, Field(description=HEADLINE_HELP))
+    later: Any = (LaterOut | None, Field(description="Null unless a later version exists."))
     address: Any = (str, Field(description="The article's page in this archive."))
-    return create_model("ArticleOut", __doc__="One article, whole.", **public, url=address)
+    return create_model(
+        "ArticleOut",
+        __doc__="One article, whole.",
+        **public,
+        headline=shown,
+        superseded_by=later,
+        url=address,
+    )
 
 
 ArticleOut = _article_model()
@@ -226,7 +277,8 @@ class AddedOut(BaseModel):
 
 
 def result_out(item: search.ResultItem) -> ResultOut:
-    return ResultOut(**{**vars(item), "snippet": str(item.snippet), "url": article_url(item.id)})
+    shown = {"headline": item.shown, "snippet": str(item.snippet), "url": article_url(item.id)}
+    return ResultOut(**{**vars(item), **shown})
 
 
 def search_out(found: search.SearchPage, *, suggestion: str | None = None) -> SearchOut:
@@ -255,9 +307,14 @@ def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> Timelin
     return TimelineOut(total=total, unit=unit, buckets=[BucketOut(**vars(b)) for b in buckets])
 
 
-def article_out(record: ArticleRecord) -> BaseModel:
+def article_out(record: ArticleRecord, shown: str, later: Superseded | None) -> BaseModel:
     public = {name: getattr(record, name) for name in PUBLIC_FIELDS}
-    return ArticleOut(**public, url=article_url(record.id))
+    replaced = None
+    if later is not None:
+        change = later.change.id
+        at = versions_url(record.id, at=change)
+        replaced = LaterOut(kind=later.kind, id=change, url=at, latest=later.latest.id)
+    return ArticleOut(**public, headline=shown, superseded_by=replaced, url=article_url(record.id))
 
 
 def stats_out(stats: search.Stats) -> StatsOut:

@@ -60,8 +60,20 @@ def result_url(article_id: str, params: SearchParams) -> str:
     return link(article_url(article_id), **(params.to_query() if params.q else {}))
 
 
-def versions_url(article_id: str) -> str:
-    return f"/articles/{_segment(article_id)}/versions"
+FROM_ARTICLE = "from_article"  # the versions page's parameter: opened from the article's page
+
+
+def versions_url(article_id: str, *, from_article: bool = False, at: str | None = None) -> str:
+    """The versions of an article's story; `from_article` when the link is on its page
+    (the page then marks it), `at` a version to open the page at."""
+    marked = {FROM_ARTICLE: "1" if from_article else None}
+    path = link(f"/articles/{_segment(article_id)}/versions", **marked)
+    return path + (f"#{version_anchor(at)}" if at else "")
+
+
+def version_anchor(article_id: str) -> str:
+    """The id of a version's entry on the versions page."""
+    return "version-" + _segment(article_id)
 
 
 def related_url(article_id: str) -> str:

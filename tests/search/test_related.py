@@ -1,7 +1,10 @@
 """app.search.related: the stories most like an article, over a real archive in tmp_path; the
-article itself is never among them."""
+article itself and the other versions of its story are never among them."""
+
+from datetime import date
 
 import pytest
+from support.helpers import make
 from support.topics import COCOA, COFFEE, OIL, add_bodies
 
 from app.search.related import RELATED_COUNT, related
@@ -56,7 +59,21 @@ def test_a_story_added_later_is_related_at_once(archive, topics):
     first = topics["cocoa"][0]
     before = [item.id for item in related(archive, first)]
     body = archive.store.get(first).body
-    (twin,) = add_bodies(archive, "twin", [body + " Cocoa, cocoa."])
+    # its words again, two months on: another story (within days it would be a version)
+    twin = make("twin", body + " Cocoa, cocoa.", date(2024, 3, 1))
+    archive.add([twin], source_paths=[None])
     after = [item.id for item in related(archive, first)]
-    assert twin not in before
-    assert after[0] == twin  # remembered lists are forgotten when the index changes
+    assert twin.id not in before
+    assert after[0] == twin.id  # remembered lists are forgotten when the index changes
+
+
+def test_the_versions_of_its_own_story_are_never_related(archive, topics):
+    first = topics["cocoa"][0]
+    record = archive.store.get(first)
+    update = make("update", record.body + " Cocoa, cocoa.", record.published)
+    archive.add([update], source_paths=[None])
+    assert archive.store.threads_of([first, "update"]) == {first: first, "update": first}
+    assert archive.index.more_like(record.to_article(), count=1) == ["update"]
+    found = [item.id for item in related(archive, first)]
+    assert "update" not in found and len(found) == RELATED_COUNT
+    assert first not in [item.id for item in related(archive, "update")]

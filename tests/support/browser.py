@@ -18,17 +18,18 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from support.helpers import Server
+from support.helpers import Server, server_env, serving
 from support.stories import ROOT
 
 AXE_DEFAULT = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
@@ -268,10 +269,28 @@ def stories_of(stories: list[Story]) -> int:
     return len({THREAD[0] if story.id in THREAD else story.id for story in stories})
 
 
-def write_corpus(path: Path, stories: list[Story]) -> Path:
+class Recorded(Protocol):
+    """A story a corpus file holds: `Story` here, `support.capitals.Wire`."""
+
+    def record(self) -> dict[str, object]: ...
+
+
+def write_corpus(path: Path, stories: Sequence[Recorded]) -> Path:
     lines = (json.dumps(story.record(), ensure_ascii=False) for story in stories)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+@contextmanager
+def served(home: Path, stories: Sequence[Recorded]) -> Iterator[Server]:
+    """A real `newsarchive serve` holding `stories` alone (no seeds), ingested with the CLI."""
+    (home / "no-seeds").mkdir()
+    env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(home / "no-seeds"))
+    with serving(home, env, ready="/api/stats") as server:
+        done = server.ingest(write_corpus(home / "corpus.jsonl", stories), timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert server.http.get("/api/stats").json()["articles"] == len(stories)
+        yield server
 
 
 # --- Watched pages and the keyboard -------------------------------------------------------------
@@ -336,6 +355,22 @@ def tab(browser: Browser, site: Server, *, csp: bool = True, **options) -> Itera
     finally:
         closing.set()
         context.close()
+
+
+def serious_violations(page: Page, axe_script: Path) -> list[tuple]:
+    """axe-core's serious and critical findings on the page as it is, details opened so that
+    what they fold is checked too. Injecting axe is an inline script: the page's context
+    must bypass the CSP (`tab(..., csp=False, bypass_csp=True)`)."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.add_script_tag(path=str(axe_script))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        (v["id"], v["impact"], v["help"], [node["target"] for node in v["nodes"]][:5])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 # Whether the focused element shows it: focus-within counts for a date field, whose

@@ -7,21 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from support.browser import CHROMIUM_ARGS, chromium_path, corpus, write_corpus
-from support.helpers import Server, server_env, serving
+from support.browser import CHROMIUM_ARGS, chromium_path, corpus, served
+from support.helpers import Server
 
 STORIES = corpus()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    home = tmp_path_factory.mktemp("browser")
-    (home / "no-seeds").mkdir()
-    env = server_env(home, NEWSARCHIVE_SEEDS_DIR=str(home / "no-seeds"))
-    with serving(home, env, ready="/api/stats") as server:
-        done = server.ingest(write_corpus(home / "corpus.jsonl", STORIES), timeout=120)
-        assert done.returncode == 0, done.stderr
-        assert server.http.get("/api/stats").json()["articles"] == len(STORIES)
+    """The shared corpus served; a module with stories of its own overrides this fixture."""
+    with served(tmp_path_factory.mktemp("browser"), STORIES) as server:
         yield server
 
 

@@ -34,6 +34,7 @@ def item(number: int = 1, **changes: object) -> ResultItem:
         "headline": Markup(f"Story {number}"),  # the pages', not the feed's
     }
     values.update(changes)
+    values.setdefault("shown", values["title"])  # a title in capitals is shown otherwise
     return ResultItem(**values)  # type: ignore[arg-type]
 
 
@@ -107,6 +108,14 @@ def test_entry_has_every_required_element():
     assert link.get("href") == "https://archive.example/articles/a5"
     assert entry.find("atom:category", NS).get("term") == "MOSCOW"
     assert entry.find("atom:summary", NS).get("type") == "html"
+
+
+def test_an_entry_s_title_is_the_headline_as_the_pages_show_it():
+    sent = item(
+        title="ICCO TO EXAMINE BUFFER STOCK PROPOSAL", shown="ICCO to Examine Buffer Stock Proposal"
+    )
+    (entry,) = entries(feed([sent]))
+    assert text(entry, "atom:title") == "ICCO to Examine Buffer Stock Proposal"
 
 
 def test_summary_is_the_snippet_html_escaped_once():

@@ -28,6 +28,7 @@ from support.browser import (
     axe_path,
     corpus,
     screenshots_dir,
+    serious_violations,
     stories_of,
     tab,
     tab_to,
@@ -409,24 +410,11 @@ def axe_script() -> Path:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", PAGES)
 def test_axe_finds_nothing_serious(browser, site, axe_script, kind, scheme):
-    """axe-core on every page type, details opened so the timeline's table is checked too.
-
-    Injecting axe is an inline script, which the CSP refuses: only this context bypasses it.
-    """
+    """axe-core on every page type, details opened so the timeline's table is checked too
+    (injecting axe is an inline script, which the CSP refuses: only this context bypasses it)."""
     with tab(browser, site, csp=False, bypass_csp=True, color_scheme=scheme) as watched:
         watched.goto(PAGES[kind])
-        page = watched.page
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        page.add_script_tag(path=str(axe_script))
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        )
-        serious = [
-            (v["id"], v["impact"], v["help"], [node["target"] for node in v["nodes"]][:5])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
+        assert serious_violations(watched.page, axe_script) == []
         assert watched.refused == []
 
 

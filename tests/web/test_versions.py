@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from support.capitals import CORRECTION, ORIGINAL, STORIES
 from support.helpers import get_page, listed_ids, make, shown_total
 
 FIRST = (
@@ -80,7 +81,12 @@ def test_the_thread_page_lists_the_versions_oldest_first_with_what_changed(clien
     second = page.split('href="/articles/v2"', 1)[1].split("</li>", 1)[0]
     assert '<ins><span class="visually-hidden">[added: </span>two ' in second
     assert "<del>" not in second  # nothing was taken out
-    assert "the article you came from" in second
+    assert "came from" not in page  # opened directly: the reader came from no article
+    marked = get_page(client, "/articles/v2/versions", from_article="1")
+    assert (
+        "the article you came from" in marked.split('href="/articles/v2"', 1)[1].split("</li>")[0]
+    )
+    assert marked.count("the article you came from") == 1
     third = page.split('href="/articles/v3"', 1)[1].split("</li>", 1)[0]
     assert "&lt;b&gt;quality&lt;/b&gt;" in third and "<b>quality" not in third  # escaped
     assert "5 words added, 0 removed" in third
@@ -99,7 +105,7 @@ def test_the_thread_json_is_the_page_s_twin(client, thread):
 
 
 def test_an_article_links_its_versions_and_a_lone_one_does_not(client, thread):
-    assert 'href="/articles/v1/versions">3 versions of this story</a>' in get_page(
+    assert 'href="/articles/v1/versions?from_article=1">3 versions of this story</a>' in get_page(
         client, "/articles/v1"
     )
     assert "versions of this story" not in get_page(client, "/articles/x1")
@@ -119,3 +125,68 @@ def test_a_page_shows_every_change_escaped_whatever_the_text(client):
     page = get_page(client, "/articles/n2/versions")
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;" in page
+
+
+@pytest.fixture
+def corrected(client):
+    """Reuters' Ivory Coast story and its correction, which changed the headline alone, among
+    other cocoa stories (tests/support/capitals.py)."""
+    stories = [story.article() for story in STORIES]
+    client.app.state.archive.add(stories, source_paths=[None] * len(stories))
+    threads = client.app.state.archive.store.threads_of([ORIGINAL, CORRECTION])
+    assert threads == {ORIGINAL: ORIGINAL, CORRECTION: ORIGINAL}
+    return client
+
+
+def test_a_correction_of_the_headline_alone_is_shown_as_one(corrected):
+    page = get_page(corrected, f"/articles/{ORIGINAL}/versions")
+    fixed = page.split(f'id="version-{CORRECTION}"', 1)[1].split("</li>", 1)[0]
+    assert "marked <strong>corrected</strong>" in fixed
+    assert "headline changed" in fixed and "text unchanged" in fixed
+    assert "0 words added" not in fixed and "The same headline and text" not in fixed
+    assert "only the headline changed" in fixed
+    headline = fixed.split('class="changes headline-changes"', 1)[1].split("</p>", 1)[0]
+    assert '<ins><span class="visually-hidden">[added: </span>(Corrected)-Ivory ' in headline
+    assert '<del><span class="visually-hidden">[removed: </span>Cocoa ' in headline
+    second = corrected.get(f"/api/articles/{ORIGINAL}/versions").json()["versions"][1]
+    assert (second["kind"], second["inserted"], second["deleted"]) == ("corrected", 0, 0)
+    changed = {(run["kind"], run["text"].strip()) for run in second["headline_changes"]}
+    assert {("inserted", "(Corrected)-Ivory"), ("deleted", "Cocoa")} <= changed
+
+
+def test_a_superseded_version_says_a_later_one_exists_and_links_to_the_change(corrected):
+    page = get_page(corrected, f"/articles/{ORIGINAL}")
+    notice = page.split('class="notice superseded"', 1)[1].split("</p>", 1)[0]
+    assert "A later version of this story exists: it was corrected" in notice
+    link = f'href="/articles/{ORIGINAL}/versions?from_article=1#version-{CORRECTION}"'
+    assert f"{link}>See what changed</a>" in notice
+    assert f'href="/articles/{CORRECTION}">Read the latest version</a>' in notice
+    assert "superseded" not in get_page(corrected, f"/articles/{CORRECTION}")  # the latest
+    later = corrected.get(f"/api/articles/{ORIGINAL}").json()["superseded_by"]
+    assert later == {
+        "kind": "corrected",
+        "id": CORRECTION,
+        "url": f"/articles/{ORIGINAL}/versions#version-{CORRECTION}",
+        "latest": CORRECTION,
+    }
+    assert corrected.get(f"/api/articles/{CORRECTION}").json()["superseded_by"] is None
+
+
+def test_an_update_without_a_marker_is_said_to_be_an_update(client, thread):
+    page = get_page(client, "/articles/v1")
+    assert "A later version of this story exists: it was updated" in page
+    assert 'versions?from_article=1#version-v2">See what changed' in page  # the next one
+    assert 'href="/articles/v3">Read the latest version' in page
+
+
+def test_related_stories_never_list_the_article_s_own_versions(corrected):
+    archive = corrected.app.state.archive
+    record = archive.store.get(ORIGINAL)
+    likest = archive.index.more_like(record.to_article(), count=len(STORIES))
+    assert CORRECTION in likest  # the same text: the likest of all
+    others = [found for found in likest if found != CORRECTION][:5]
+    assert len(others) == 5
+    related = corrected.get(f"/api/articles/{ORIGINAL}/related").json()["items"]
+    assert [item["id"] for item in related] == others
+    page = get_page(corrected, f"/articles/{ORIGINAL}/related")
+    assert f'href="/articles/{CORRECTION}"' not in page

@@ -50,6 +50,7 @@ from app.search.engine.matches import (
     versions,
 )
 from app.search.engine.schema import (
+    CASE_FIELDS,
     SCHEMA,
     SCHEMA_VERSION,
     TEXT_FIELDS,
@@ -180,7 +181,7 @@ class SearchIndex:
         with self._warming:
             if current != self._warmed:
                 columns_of(leaves)
-                read_tables(searcher.reader(), TEXT_FIELDS)
+                read_tables(searcher.reader(), (*TEXT_FIELDS, *CASE_FIELDS.values()))
                 self._vocabularies.of(searcher.reader())
                 self._warmed = current
 
@@ -363,6 +364,12 @@ class SearchIndex:
         with self.searching() as searcher:
             self._warm(searcher)
             return rates.body_rates(scope(searcher, seconds), words, phrases)
+
+    def archive_cases(self, words: Iterable[str]) -> dict[str, str]:
+        """Of `words` (in capitals), those the archive's texts mostly write in capitals
+        (`UPPER`) or, shorthand, in lower case (`LOWER`): see `rates.py`, `cases.py`."""
+        with self.searching() as searcher:
+            return rates.archive_cases(searcher.reader(), words)
 
     def all_ids(
         self, text: str, filters: Filters, *, sort: str, collapse: bool, seconds: float

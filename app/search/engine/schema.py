@@ -16,10 +16,11 @@ from datetime import date
 from whoosh.analysis.acore import Token
 from whoosh.analysis.filters import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter
 from whoosh.analysis.tokenizers import IDTokenizer, RegexTokenizer
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from app.article import Article
+from app.search.engine.cases import LOWER, UPPER, cased_words
 
 TEXT_FIELDS = ("title", "body")
 COMMON_WORDS = frozenset(STOP_WORDS)  # too common to be worth a query on their own
@@ -41,11 +42,13 @@ ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilte
 # What ANALYZER splits text at: the same words as its tokenizer's `[\w\*]+(\.?[\w\*]+)*`,
 # found in half the time (no optional dot inside a repeat for the engine to backtrack over)
 WORD = re.compile(r"[\w*]+(?:\.[\w*]+)*")
-SCHEMA_VERSION = 6  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
+SCHEMA_VERSION = 7  # raise it with any change to SCHEMA, ANALYZER or COMPOUND: older ones rebuild
 _NAME = IDTokenizer() | LowercaseFilter()  # place, source: one term any case; column as is
 TOPICS_SEPARATOR = "\n"  # no kept topic holds one (`normal_topics`)
 # topics: a term a topic, as kept (case-folded already); their postings are its column
 _TOPICS = RegexTokenizer(r"[^\n]+")
+# the words an article's text writes in capitals, and its shorthand in lower case (`cases.py`)
+CASE_FIELDS = {UPPER: "capitals", LOWER: "shorthand"}
 SCHEMA = Schema(
     id=ID(stored=True, unique=True, sortable=True),
     content_hash=ID(stored=True),
@@ -56,6 +59,8 @@ SCHEMA = Schema(
     source=ID(analyzer=_NAME, sortable=True),
     thread=ID(sortable=True),  # its story thread's first article (`app.threads`)
     topics=ID(analyzer=_TOPICS),
+    capitals=KEYWORD(),  # terms as `indexed_form` makes them, one a word
+    shorthand=KEYWORD(),
 )
 
 
@@ -82,6 +87,16 @@ def document(article: Article) -> dict[str, object]:
         "source": article.source or "",
         "thread": article.thread or article.id,
         "topics": TOPICS_SEPARATOR.join(article.topics),
+        **_cases(article.body),
+    }
+
+
+def _cases(body: str) -> dict[str, str]:
+    """The case fields of a body: its words in capitals, its shorthand in lower case."""
+    found = cased_words(body)
+    return {
+        field: " ".join(sorted({indexed_form(word) for word in found[case]}))
+        for case, field in CASE_FIELDS.items()
     }
 
 
