@@ -44,9 +44,11 @@ class Timeline:
 def timeline_of(request: Request, archive: Archive, found: search.SearchPage) -> Timeline:
     """`found`'s timeline, drawn as the request asks; the archive's stories a day are
     counted once, and only when something matched."""
-    charted = search.charted(found, search.archive_days(archive)) if found.total else None
     params = found.params
     csv = search_url(params, path="/api/timeline", page="", per_page="", sort="", format="csv")
+    days = found.facets.days if found.facets else {}
+    several = sum(1 for count in days.values() if count) > 1  # else nothing to chart or list
+    charted = search.charted(found, search.archive_days(archive)) if several else None
     if charted is None:
         return Timeline(None, "", True, False, False, "", "", "", csv)
     # Browsing the whole archive, its own stories are charted (every share would be 100 %);
