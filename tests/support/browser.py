@@ -6,7 +6,7 @@ machine without them the browser tests skip and say why; with NEWSARCHIVE_REQUIR
 
 The corpus is written here, not shipped: 116 stories over three years, seven places,
 three sources and six topics, with a burst of Moscow grain stories in one week of March
-2025 so that a search narrowed by place and by that week's timeline bar still has two
+2025 so that a search narrowed by place and by that month's timeline bar still has two
 pages of results.
 
 `tab()` opens a watched page: requests that would leave the server's origin are refused
@@ -331,6 +331,22 @@ def tab(browser: Browser, site: Server, *, csp: bool = True, **options) -> Itera
     finally:
         closing.set()
         context.close()
+
+
+def serious_violations(page: Page, axe_script: Path) -> list[tuple]:
+    """axe-core's serious and critical findings on the page, its <details> opened first so
+    that what they hold is checked too. Injecting axe is an inline script: the page's
+    context must bypass the CSP (`tab(..., csp=False, bypass_csp=True)`)."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.add_script_tag(path=str(axe_script))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        (v["id"], v["impact"], v["help"], [node["target"] for node in v["nodes"]][:5])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 # Whether the focused element shows it: focus-within counts for a date field, whose
