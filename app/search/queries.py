@@ -25,7 +25,8 @@ from app.search.facets import Facets, all_values, build_facets
 from app.search.headlines import headline_html
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
-from app.search.timeline import Bucket, chart_of, focus, gathered
+from app.search.timeline import Bucket, Charted
+from app.search.timeline import charted as timeline_of
 from app.store import Stats
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
@@ -33,7 +34,6 @@ EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time
 # 200 Reuters stories are read, cut into words and counted in about 50 ms; every match of
 # a broad query would take seconds.
 TERMS_SAMPLE = 200
-ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -237,51 +237,11 @@ def _browse(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPa
     return SearchPage(params, total, [result_item(row, frozenset()) for row in rows], tallied)
 
 
-FEW_MATCHES = 10  # at most this many matches are listed by date, not charted
-
-
-@dataclass(frozen=True)
-class Charted:
-    """A search's matches over time, as both faces give them: consecutive buckets over the
-    days most of them lie in (`timeline.focus`), each with the archive's stories of its
-    days (a run of periods the archive holds nothing of in one bucket, "Nov 1987 to Dec
-    2018"); the matches far before and after in a bucket each; and, for a few matches
-    (`FEW_MATCHES`), the days that hold them, which a page lists rather than charts."""
-
-    unit: str
-    buckets: list[Bucket]
-    before: Bucket | None
-    after: Bucket | None
-    dates: list[Bucket]
-    shares: bool  # the matches are stories, as the archive's are: their share means something
-
-    @property
-    def every(self) -> list[Bucket]:
-        """From the first match to the last, their counts summing to the total."""
-        before = [self.before] if self.before else []
-        return before + self.buckets + ([self.after] if self.after else [])
-
-
 def charted(found: SearchPage, everything: Mapping[date, int]) -> Charted | None:
     """`found`'s matches a day, week, month or year, against `everything`, the archive's
     stories a day (`archive_days`); None when nothing matched."""
-    tallied = found.facets.days if found.facets else {}
-    days = {day: count for day, count in tallied.items() if count}
-    if not days:
-        return None
-    first, last = focus(days)
-    unit, chart = chart_of(days, first, last, everything)
-    before = gathered(days, min(days), first - ONE_DAY, everything) if min(days) < first else None
-    after = gathered(days, last + ONE_DAY, max(days), everything) if max(days) > last else None
-    few = found.total <= FEW_MATCHES
-    return Charted(
-        unit,
-        chart,
-        before,
-        after,
-        [gathered(days, day, day, everything) for day in sorted(days)] if few else [],
-        shares=found.params.collapse,
-    )
+    days = found.facets.days if found.facets else {}
+    return timeline_of(days, everything, total=found.total, shares=found.params.collapse)
 
 
 def highlighted_words(archive: Archive, q: str) -> frozenset[str]:

@@ -274,6 +274,49 @@ def chart_of(
     return unit, chart
 
 
+FEW_MATCHES = 10  # at most this many matches are listed by date, not charted
+
+
+@dataclass(frozen=True)
+class Charted:
+    """A search's matches over time, as both faces give them: consecutive buckets over the
+    days most of them lie in (`focus`), each with the archive's stories of its days (a run
+    of periods the archive holds nothing of in one bucket, "Nov 1987 to Dec 2018"); the
+    matches far before and after in a bucket each; and, for a few matches (`FEW_MATCHES`),
+    the days that hold them, which a page lists rather than charts."""
+
+    unit: str
+    buckets: list[Bucket]
+    before: Bucket | None
+    after: Bucket | None
+    dates: list[Bucket]
+    shares: bool  # the matches are stories, as the archive's are: their share means something
+
+    @property
+    def every(self) -> list[Bucket]:
+        """From the first match to the last, their counts summing to the total."""
+        before = [self.before] if self.before else []
+        return before + self.buckets + ([self.after] if self.after else [])
+
+
+def charted(
+    day_counts: Mapping[date, int], archive: Mapping[date, int], *, total: int, shares: bool
+) -> Charted | None:
+    """`total` matches, `day_counts` a day, against the archive's stories a day; None for
+    no match. `shares`: whether the matches are counted as the archive's stories are."""
+    days = {day: count for day, count in day_counts.items() if count}
+    if not days:
+        return None
+    first, last = focus(days)
+    unit, chart = chart_of(days, first, last, archive)
+    one_day = timedelta(days=1)
+    before = gathered(days, min(days), first - one_day, archive) if min(days) < first else None
+    after = gathered(days, last + one_day, max(days), archive) if max(days) > last else None
+    few = total <= FEW_MATCHES
+    dates = [gathered(days, day, day, archive) for day in sorted(days)] if few else []
+    return Charted(unit, chart, before, after, dates, shares)
+
+
 def _run_label(run: list[Bucket], unit: str) -> str:
     """ "Nov 1987 to Dec 2018"; a run of days or weeks by its first and last days."""
     if unit in ("month", "year"):

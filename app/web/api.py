@@ -134,7 +134,7 @@ def search_timeline(
     if format == "csv":
         rows = as_csv(charted.every, shares=charted.shares) if charted else as_csv([])
         headers = {"Content-Disposition": 'attachment; filename="timeline.csv"'}
-        return Response(rows, media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(rows, media_type=export.FORMATS["csv"], headers=headers)
     return json_of(timeline_out(found.total, charted))
 
 

@@ -16,7 +16,7 @@ from app.records import ArticleRecord
 from app.search import queries as search
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
-from app.search.timeline import Bucket
+from app.search.timeline import Bucket, Charted
 from app.store import Stats
 from app.web.urls import article_url, narrowed_url
 
@@ -266,7 +266,7 @@ def facets_out(facets: Facets) -> dict[str, list[Count]]:
     return {name: [Count(value=v, count=n) for v, n in pairs] for name, pairs in counted.items()}
 
 
-def timeline_out(total: int, charted: search.Charted | None) -> TimelineOut:
+def timeline_out(total: int, charted: Charted | None) -> TimelineOut:
     if charted is None:
         return TimelineOut(total=total, unit=None, buckets=[])
     return TimelineOut(
@@ -276,7 +276,7 @@ def timeline_out(total: int, charted: search.Charted | None) -> TimelineOut:
     )
 
 
-def bucket_out(bucket: Bucket, charted: search.Charted) -> BucketOut:
+def bucket_out(bucket: Bucket, charted: Charted) -> BucketOut:
     share = bucket.share if charted.shares else None
     return BucketOut(
         **{name: getattr(bucket, name) for name in ("start", "end", "count", "label")},

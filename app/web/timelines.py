@@ -17,7 +17,7 @@ from fastapi import Request
 
 from app.archive import Archive
 from app.search import queries as search
-from app.search.timeline import Bucket, overview, percent
+from app.search.timeline import Bucket, Charted, overview, percent
 from app.web.chart import ARTICLES, STORIES, counted, svg
 from app.web.urls import period_url, search_url
 
@@ -30,7 +30,7 @@ HOME_WIDTH, HOME_HEIGHT = 280, 100  # px: the home page's chart fills its narrow
 class Timeline:
     """What `_timeline.html` draws."""
 
-    charted: search.Charted | None
+    charted: Charted | None
     svg: str  # Markup, or "" for none
     counts: bool  # the bars are counts (asked for, or shares would say nothing)
     shares: bool  # each period's share of the archive's stories means something here

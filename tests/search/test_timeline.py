@@ -14,9 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.search.timeline import (
+    FEW_MATCHES,
     Bucket,
     as_csv,
     buckets,
+    chart_of,
+    charted,
     choose_unit,
     focus,
     gaps_merged,
@@ -358,3 +361,53 @@ def test_the_overview_charts_years_when_none_holds_most_with_gaps_merged():
     assert overview({}) == (None, [])
     assert overview({day("2000-01-01"): 0}) == (None, [])
     assert overview({day("2000-01-01"): 3, day("2000-09-01"): 2}) == (None, [])  # one year
+
+
+# --- charted: what both faces show -----------------------------------------------------------
+
+
+def test_charted_covers_the_focus_and_gathers_the_far_matches_apart():
+    days = {date(1987, 3, 2) + timedelta(days=n): 10 for n in range(200)}
+    days |= {date(2019, 5, 14): 3, date(1970, 1, 1): 1}
+    archive = {day: count * 20 for day, count in days.items()}
+    result = charted(days, archive, total=2004, shares=True)
+    assert result is not None and result.unit == "week" and result.dates == []
+    assert (result.buckets[0].start, result.buckets[-1].end) == (
+        date(1987, 3, 2),
+        date(1987, 9, 17),
+    )
+    assert result.before == gathered(days, date(1970, 1, 1), date(1987, 3, 1), archive)
+    assert (result.after.start, result.after.end, result.after.count) == (
+        date(1987, 9, 18),
+        date(2019, 5, 14),
+        3,
+    )
+    assert sum(bucket.count for bucket in result.every) == 2004
+    assert result.every[0] is result.before and result.every[-1] is result.after
+
+
+def test_charted_lists_the_days_of_a_few_matches_and_gives_nothing_for_none():
+    days = {day("2025-01-01"): 2, day("2025-03-05"): 1, day("2025-02-01"): 0}
+    archive = {day("2025-01-01"): 7, day("2025-03-05"): 4, day("2025-02-02"): 9}
+    result = charted(days, archive, total=3, shares=False)
+    assert result is not None and not result.shares
+    assert [(b.label, b.count, b.archive) for b in result.dates] == [
+        ("1 Jan 2025", 2, 7),
+        ("5 Mar 2025", 1, 4),
+    ]
+    assert charted({}, archive, total=0, shares=True) is None
+    assert charted({day("2025-01-01"): 0}, archive, total=0, shares=True) is None
+    many = charted(days, archive, total=FEW_MATCHES + 1, shares=True)
+    assert many is not None and many.dates == []
+
+
+def test_chart_of_coarsens_where_gaps_would_outnumber_half_the_bars():
+    first = date(2024, 5, 20)
+    archive = {first + timedelta(days=n): 1 for n in range(0, 500, 12)}  # a story every 12 days
+    last = max(archive)
+    assert choose_unit(first, last, archive) == "week"
+    unit, chart = chart_of(archive, first, last, archive)
+    assert unit == "month" and all(bucket.held for bucket in chart)
+    daily = {first + timedelta(days=n): 1 for n in range(0, 60) if n % 7 != 6}  # no Sundays
+    unit, chart = chart_of(daily, first, first + timedelta(days=59), daily)
+    assert unit == "day" and sum(1 for bucket in chart if not bucket.held) == 8  # marked

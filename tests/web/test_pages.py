@@ -39,8 +39,7 @@ from app.ingest import ingest
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.facets import MONTHS_LISTED
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
-from app.search.queries import FEW_MATCHES
-from app.search.timeline import percent
+from app.search.timeline import FEW_MATCHES, percent
 from app.web import pages
 from app.web.app import create_app
 from app.web.urls import page_numbers
