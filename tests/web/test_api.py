@@ -847,12 +847,17 @@ def assert_buckets_cover(buckets: list[dict], days: list[date]) -> None:
     assert sum(bucket["count"] for bucket in buckets) == len(days)
 
 
-def fill(client, first: str, last: str) -> list[date]:
-    """Another source's stories of another word every 150 days from `first` to `last`: an
-    archive that holds stories all along, as the unit of a chart is picked from the days
-    the archive holds (a year without a story is a gap it leaves out: timeline.GAP_DAYS)."""
+# a story of the archive every so many days leaves no period of each unit without one
+FILL_EVERY = {"day": 1, "week": 6, "month": 28, "year": 300}
+
+
+def fill(client, first: str, last: str, unit: str) -> list[date]:
+    """Another source's stories of another word from `first` to `last`, one in every
+    period of `unit`: an archive that holds stories all along. A chart's unit follows the
+    days the archive holds stories of (timeline.chart_of): a year without one is left out
+    of the span, and periods without one must not outnumber half the bars."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
-    days = [start + timedelta(days=n) for n in range(0, (end - start).days, 150)]
+    days = [start + timedelta(days=n) for n in range(0, (end - start).days, FILL_EVERY[unit])]
     add_news(
         client,
         [
@@ -866,7 +871,7 @@ def fill(client, first: str, last: str) -> list[date]:
 @pytest.mark.parametrize("unit", SPANS)
 def test_timeline_of_a_query_divides_its_total(client, unit):
     add_days(client, SPANS[unit])
-    fill(client, SPANS[unit][0], SPANS[unit][-1])  # not matched: no effect but on the unit
+    fill(client, SPANS[unit][0], SPANS[unit][-1], unit)  # not matched: no effect but on the unit
     add_days(client, ["1990-01-01", "2030-01-01"], word="barley")  # not matched: no effect
     timeline = client.get("/api/timeline", params={"q": "wheat"}).json()
     total = client.get("/api/search", params={"q": "wheat"}).json()["total"]
@@ -881,7 +886,7 @@ def test_timeline_of_a_query_divides_its_total(client, unit):
 )
 def test_timeline_of_browsing_divides_its_total(client, params, unit):
     add_days(client, SPANS["month"])
-    filler = fill(client, SPANS["month"][0], SEED_SPEC["published"].isoformat())
+    filler = fill(client, SPANS["month"][0], SEED_SPEC["published"].isoformat(), "week")
     days = [date.fromisoformat(d) for d in SPANS["month"]]
     if "source" not in params:  # the seed, from TASS, and the filler, from Reuters
         days += [SEED_SPEC["published"], *filler]
@@ -906,7 +911,7 @@ def archive_total(client, first: str, last: str) -> int:
 
 def test_each_bucket_gives_the_archive_s_stories_of_its_days_and_the_share(client):
     add_days(client, SPANS["week"])
-    fill(client, SPANS["week"][0], SPANS["week"][-1])
+    fill(client, SPANS["week"][0], SPANS["week"][-1], "week")
     add_days(client, ["2024-01-02", "2024-01-03", "2024-06-30"], word="barley")
     buckets = client.get("/api/timeline", params={"q": "wheat"}).json()["buckets"]
     assert [bucket["charted"] for bucket in buckets] == [True] * len(buckets)
@@ -915,8 +920,8 @@ def test_each_bucket_gives_the_archive_s_stories_of_its_days_and_the_share(clien
         assert bucket["archive"] == held >= bucket["count"], bucket
         share = bucket["count"] / held if held else None
         assert bucket["share"] == (None if share is None else pytest.approx(share, abs=1e-6))
-    # 1 Jan 2024's week: the wheat story, a rye one and two of barley
-    assert buckets[0]["archive"] == 4 and buckets[0]["share"] == pytest.approx(1 / 4, abs=1e-6)
+    # 1 Jan 2024's week: the wheat story, two of rye (1 and 7 Jan) and two of barley
+    assert buckets[0]["archive"] == 5 and buckets[0]["share"] == pytest.approx(1 / 5, abs=1e-6)
 
 
 def test_a_stretch_the_archive_holds_nothing_of_is_one_bucket_marked_so(client):
