@@ -148,6 +148,28 @@ def test_every_place_is_clean_and_one_spelling_counted_alike_on_every_page(clien
     assert facet["total"] == new_york
 
 
+def test_the_timeline_of_opec_gives_shares_that_rise_where_counts_fall_and_marks_gaps(client):
+    """Issue 22: OPEC is in fewer stories in the week of 29 June 1987 than in that of 2
+    March, but the archive holds far fewer stories that week: the share rose. And the
+    archive holds nothing from May 1987 nor from 6 July to 18 October: no "no matches"."""
+    timeline = client.get("/api/timeline", params={"q": "OPEC"}).json()
+    assert timeline["unit"] == "week"
+    weeks = {bucket["label"]: bucket for bucket in timeline["buckets"]}
+    march, june = weeks["week of 2 Mar 1987"], weeks["week of 29 Jun 1987"]
+    assert march["count"] > june["count"] > 0 and march["archive"] > june["archive"]
+    assert june["share"] > march["share"]
+    for week in (march, june):
+        browsed = {"from": week["start"], "to": week["end"]}
+        assert week["archive"] == client.get("/api/articles", params=browsed).json()["total"]
+        assert week["share"] == pytest.approx(week["count"] / week["archive"], abs=1e-6)
+    gaps = [bucket for bucket in timeline["buckets"] if not bucket["archive"]]
+    assert all(gap["count"] == 0 and gap["share"] is None for gap in gaps)
+    for day in ("1987-05-15", "1987-08-01"):
+        (gap,) = [gap for gap in gaps if gap["start"] <= day <= gap["end"]]
+        browsed = {"from": gap["start"], "to": gap["end"]}
+        assert client.get("/api/articles", params=browsed).json()["total"] == 0
+
+
 def test_the_ndjson_export_of_oil_has_one_line_a_match(client):
     total = client.get("/api/search", params={"q": "oil"}).json()["total"]
     export = client.get("/api/export", params={"q": "oil", "format": "ndjson"})

@@ -23,7 +23,8 @@ from app.search.facets import TOP_NAMES, Facets, all_values, build_facets
 from app.search.headlines import headline_html, shown_titles
 from app.search.params import MAX_DEPTH, SearchParams, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
-from app.search.timeline import Bucket, buckets, choose_unit, focus
+from app.search.timeline import Bucket, Charted
+from app.search.timeline import charted as timeline_of
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
 # Matches whose text the terms are counted in: the best by relevance (the newest, browsing).
@@ -223,35 +224,11 @@ def _engine_errors(too_long: str) -> Iterator[None]:
         raise QueryError("q", too_long) from None
 
 
-@dataclass(frozen=True)
-class Charted:
-    """A search's matches as its page charts them: over the days most of them lie in
-    (`timeline.focus`), with the matches left out before and after counted apart."""
-
-    unit: str
-    buckets: list[Bucket]
-    before: int
-    after: int
-
-
-def charted(found: SearchPage) -> Charted | None:
+def charted(found: SearchPage, everything: Mapping[date, int]) -> Charted | None:
+    """`found`'s matches a day, week, month or year, against `everything`, the archive's
+    stories a day (`archive_days`); None when nothing matched."""
     days = found.facets.days if found.facets else {}
-    if not days:
-        return None
-    first, last = focus(days)
-    unit = choose_unit(first, last)
-    before = sum(count for day, count in days.items() if day < first)
-    after = sum(count for day, count in days.items() if day > last)
-    return Charted(unit, buckets(days, first=first, last=last, unit=unit), before, after)
-
-
-def timeline(found: SearchPage) -> tuple[str | None, list[Bucket]]:
-    """The search's matches a day, week, month or year (the unit), first match to last."""
-    days = found.facets.days if found.facets else {}
-    if not days:
-        return None, []
-    unit = choose_unit(min(days), max(days))
-    return unit, buckets(days, unit=unit)
+    return timeline_of(days, everything, total=found.total, shares=found.params.collapse)
 
 
 def highlighted_words(archive: Archive, q: str) -> frozenset[str]:
@@ -314,7 +291,7 @@ def stats(archive: Archive) -> Stats:
 def archive_days(archive: Archive) -> Mapping[date, int]:
     """The whole archive's stories a day (no query, no filter), in date order: what every
     timeline's share is a share of, and where the archive holds nothing."""
-    return _hits(archive, parse_params({"per_page": 1}), facets=True).days
+    return _hits(archive, parse_params({"per_page": 1}), facets=True, top=0).days
 
 
 def years(archive: Archive) -> list[Bucket]:

@@ -16,6 +16,7 @@ from app.search.headlines import shown_titles
 from app.search.params import PARAMETERS, Parameter, SearchParams, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
+from app.search.timeline import as_csv
 from app.search.versions import superseded, versions
 from app.web.deps import ArchiveDep, WriterDep
 from app.web.schemas import (
@@ -116,12 +117,27 @@ def list_articles(archive: ArchiveDep, params: Params) -> Response:
     return json_of(search_out(search.search(archive, params, facets=True)))
 
 
-@router.get("/timeline", response_model=TimelineOut, responses=ERRORS)
-def search_timeline(archive: ArchiveDep, params: Params) -> Response:
-    """How many articles match a day, week, month or year, as /api/search's total divides."""
+TIMELINE_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+
+
+@router.get("/timeline", response_model=TimelineOut, responses={**ERRORS, **TIMELINE_CSV})
+def search_timeline(
+    archive: ArchiveDep,
+    params: Params,
+    format: Annotated[str, Query(pattern="^(json|csv)$", description="json or csv.")] = "json",
+) -> Response:
+    """How many stories match a day, week, month or year, as /api/search's total divides,
+    beside the whole archive's stories of the same days and the matches' share of them;
+    as CSV, one row a bucket (start, end, label, matches, archive, share)."""
     found = search.search(archive, params, facets=True)
-    unit, buckets = search.timeline(found)
-    return json_of(timeline_out(found.total, buckets, unit))
+    charted = search.charted(found, search.archive_days(archive)) if found.total else None
+    if format == "csv":
+        rows = as_csv(charted.every, shares=charted.shares) if charted else as_csv([])
+        headers = {"Content-Disposition": 'attachment; filename="timeline.csv"'}
+        return Response(rows, media_type=export.FORMATS["csv"], headers=headers)
+    return json_of(timeline_out(found.total, charted))
 
 
 @router.get("/terms", response_model=TermsOut, responses=ERRORS)

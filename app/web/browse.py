@@ -13,7 +13,8 @@ from app.errors import NotFound
 from app.search import queries as search
 from app.search.params import parse_params
 from app.web.deps import ArchiveDep
-from app.web.pages import templates, timeline_chart
+from app.web.pages import templates
+from app.web.timelines import timeline_of
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 BUSIEST_SHOWN = 12  # the other facets' values a source's, place's or topic's page lists
@@ -108,7 +109,7 @@ def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Re
         # the others its articles have
         "name": next(value for value, _ in named[facet] if value.casefold() == wanted),
         "found": found,
-        "chart": timeline_chart(found),
+        "timeline": timeline_of(request, archive, found),
         "busiest": [(other, named[other][:BUSIEST_SHOWN]) for other in BESIDE[facet]],
         "span": (min(found.facets.days), max(found.facets.days)),
     }

@@ -25,12 +25,12 @@ from app.search.headlines import headline_html, highlighted, lead_under, shown_t
 from app.search.params import LIMITS, SearchParams, parse_params
 from app.search.related import related
 from app.search.suggestions import suggestion
-from app.search.timeline import Bucket
+from app.search.timeline import percent
 from app.search.versions import superseded, versions
 from app.web.atom import atom_feed
-from app.web.chart import ARTICLES, svg
 from app.web.counting import ARTICLE, counted, noun_of
 from app.web.deps import ArchiveDep
+from app.web.timelines import home_chart, timeline_of
 from app.web.urls import (
     FROM_ARTICLE,
     NAMES_PATH,
@@ -110,6 +110,7 @@ templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
 templates.env.globals["one_day"] = timedelta(days=1)
 templates.env.globals["month_end"] = month_end
 templates.env.filters["long_date"] = long_date
+templates.env.filters["percent"] = percent
 
 
 @router.get("/")
@@ -117,14 +118,14 @@ def home(request: Request, archive: ArchiveDep) -> Response:
     """The way in: the search box, and the archive's shape: its years, sources and places."""
     latest = search.search(archive, parse_params({"per_page": LATEST_ON_HOME}))
     years = search.years(archive)
-    chart = svg(
-        years,
-        href=lambda year: period_url(year.start.year),
-        title="Articles a year",
-        chart_id="years",
-        noun=ARTICLES,
-    )
-    context = {"latest": latest, "stats": search.stats(archive), "years": years, "chart": chart}
+    caption, chart = home_chart(search.archive_days(archive))
+    context = {
+        "latest": latest,
+        "stats": search.stats(archive),
+        "years": years,
+        "chart": chart,
+        "caption": caption,
+    }
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -146,7 +147,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
         "found": found,
         "suggestion": None if typed else offered,
         "typed": typed,
-        "chart": timeline_chart(found),
+        "timeline": timeline_of(request, archive, found),
     }
     return templates.TemplateResponse(request, "search.html", context)
 
@@ -225,18 +226,6 @@ def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     return templates.TemplateResponse(request, "related.html", context)
 
 
-def timeline_chart(found: search.SearchPage) -> tuple[search.Charted | None, str]:
-    """The search's chart and its SVG, whose bars narrow the search to their dates."""
-    charted = search.charted(found)
-    if charted is None:
-        return None, ""
-
-    def narrowed(bucket: Bucket) -> str:
-        dates = {"from": bucket.start.isoformat(), "to": bucket.end.isoformat()}
-        return search_url(found.params, page="", **dates)
-
-    title = f"Matches over time, {found.total:,} in all"
-    return charted, svg(charted.buckets, href=narrowed, title=title)
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

@@ -17,7 +17,7 @@ from app.search import queries as search
 from app.search.changes import Run
 from app.search.facets import TOP_NAMES, Facets
 from app.search.filters import FACET_LABELS
-from app.search.timeline import Bucket
+from app.search.timeline import Bucket, Charted
 from app.search.versions import Superseded, Version
 from app.web.urls import article_url, narrowed_url, versions_url
 
@@ -125,14 +125,29 @@ def terms_out(found: search.TermsFound) -> TermsOut:
 class BucketOut(BaseModel):
     start: date
     end: date
-    count: int
+    count: int = Field(description="Matching stories published from start to end.")
     label: str
+    archive: int = Field(
+        description="The whole archive's stories from start to end, filters or not; 0: the "
+        "archive holds nothing of these days (a gap in it, not a lack of matches)."
+    )
+    share: float | None = Field(
+        description="count ÷ archive; null where the archive holds nothing, or where every "
+        "version is counted (collapse=false: the archive's are counted as stories)."
+    )
+    charted: bool = Field(
+        description="False for a first or last bucket gathering the matches far from the "
+        "rest, which the page's chart counts apart. The others each span one unit, but for "
+        "a run of periods the archive holds nothing of: one bucket (archive 0)."
+    )
 
 
 class TimelineOut(BaseModel):
     total: int
     unit: str | None = Field(description="day, week, month or year; null when nothing matched.")
-    buckets: list[BucketOut] = Field(description="Consecutive; their counts sum to total.")
+    buckets: list[BucketOut] = Field(
+        description="Consecutive, from the first match to the last; their counts sum to total."
+    )
 
 
 class ChangeOut(BaseModel):
@@ -303,8 +318,24 @@ def facets_out(facets: Facets) -> dict[str, list[Count]]:
     return {name: [Count(value=v, count=n) for v, n in pairs] for name, pairs in counted.items()}
 
 
-def timeline_out(total: int, buckets: list[Bucket], unit: str | None) -> TimelineOut:
-    return TimelineOut(total=total, unit=unit, buckets=[BucketOut(**vars(b)) for b in buckets])
+def timeline_out(total: int, charted: Charted | None) -> TimelineOut:
+    if charted is None:
+        return TimelineOut(total=total, unit=None, buckets=[])
+    return TimelineOut(
+        total=total,
+        unit=charted.unit,
+        buckets=[bucket_out(bucket, charted) for bucket in charted.every],
+    )
+
+
+def bucket_out(bucket: Bucket, charted: Charted) -> BucketOut:
+    share = bucket.share if charted.shares else None
+    return BucketOut(
+        **{name: getattr(bucket, name) for name in ("start", "end", "count", "label")},
+        archive=bucket.held,
+        share=None if share is None else round(share, 6),
+        charted=bucket is not charted.before and bucket is not charted.after,
+    )
 
 
 def article_out(record: ArticleRecord, shown: str, later: Superseded | None) -> BaseModel:

@@ -5,13 +5,28 @@ the property test checks the invariants that every chart relies on (nothing coun
 twice or lost, no gaps, no overlaps, nothing outside the range).
 """
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.search.timeline import Bucket, buckets, choose_unit, focus
+from app.search.timeline import (
+    FEW_MATCHES,
+    Bucket,
+    as_csv,
+    buckets,
+    chart_of,
+    charted,
+    choose_unit,
+    focus,
+    gaps_merged,
+    gathered,
+    overview,
+    percent,
+)
 
 MONDAY = date(2025, 10, 13)
 
@@ -208,3 +223,191 @@ def test_focus_keeps_every_match_when_the_far_ones_are_many_or_not_far():
     assert focus(near) == (date(1987, 3, 2), date(1988, 1, 5))
     assert focus({date(2024, 1, 1): 1}) == (date(2024, 1, 1), date(2024, 1, 1))
     assert focus({date(2024, 1, 1): 1, date(2024, 1, 2): 0}) == (date(2024, 1, 1),) * 2
+
+
+# --- the archive's stories: shares and gaps ------------------------------------------------
+
+
+def test_each_bucket_holds_the_archive_s_stories_of_its_days_and_the_share():
+    matches = {day("1987-03-02"): 23, day("1987-06-29"): 11}
+    archive = {day("1987-03-02"): 2000, day("1987-03-05"): 459, day("1987-06-29"): 454}
+    result = buckets(matches, unit="week", archive=archive)
+    march, june = result[0], result[-1]
+    assert (march.count, march.archive, june.count, june.archive) == (23, 2459, 11, 454)
+    assert march.share == pytest.approx(23 / 2459) and june.share == pytest.approx(11 / 454)
+    assert june.share > march.share  # fewer matches, a greater part of what the archive holds
+
+
+def test_a_period_the_archive_holds_nothing_of_has_no_share():
+    result = buckets({day("2025-01-01"): 1, day("2025-01-03"): 1}, archive={day("2025-01-01"): 4})
+    gap = result[1]
+    assert (gap.count, gap.archive, gap.held, gap.share) == (0, 0, 0, None)
+    assert result[2].archive == 1  # never fewer stories than matches: counted apart, a race
+
+
+def test_a_bucket_without_the_archive_s_counts_is_the_archive_s_own():
+    own = buckets({day("2025-01-01"): 4, day("2025-01-03"): 2})
+    assert [(b.archive, b.held, b.share) for b in own] == [
+        (None, 4, None),
+        (None, 0, None),
+        (None, 2, None),
+    ]
+
+
+def test_the_unit_leaves_out_the_archive_s_long_gaps():
+    first, last = day("1987-02-26"), day("2020-12-28")  # 34 years: a bar a year
+    archive = {first + timedelta(days=n): 5 for n in range(200)}  # spring 1987
+    archive |= {last - timedelta(days=n): 1 for n in range(0, 400, 3)}  # 2019 to 2020
+    assert choose_unit(first, last) == "year"
+    assert choose_unit(first, last, archive) == "week"  # 600 days hold stories: ≤ 2 years
+    archive |= {last - timedelta(days=n): 1 for n in range(400, 700, 3)}  # 900 days
+    assert choose_unit(first, last, archive) == "month"
+    sparse = {first + timedelta(days=n): 1 for n in range(0, 3000, 366)}  # a lull, not a gap
+    assert choose_unit(first, first + timedelta(days=2928), sparse) == "month"
+    assert choose_unit(first, first + timedelta(days=2928), {first: 1}) == "day"  # one day
+
+
+def test_gaps_merged_makes_each_run_of_empty_periods_one_bucket():
+    archive = {day("1987-03-05"): 9, day("1987-06-01"): 4, day("1987-10-19"): 3}
+    months = buckets(archive, unit="month", archive=archive)
+    merged = gaps_merged(months, "month")
+    assert [(b.label, b.start.isoformat(), b.end.isoformat(), b.held) for b in merged] == [
+        ("Mar 1987", "1987-03-05", "1987-03-31", 9),
+        ("Apr 1987 to May 1987", "1987-04-01", "1987-05-31", 0),
+        ("Jun 1987", "1987-06-01", "1987-06-30", 4),
+        ("Jul 1987 to Sep 1987", "1987-07-01", "1987-09-30", 0),
+        ("Oct 1987", "1987-10-01", "1987-10-19", 3),
+    ]
+    weeks = gaps_merged(buckets(archive, unit="week", archive=archive), "week")
+    assert weeks[1].label == "9 Mar 1987 to 31 May 1987"  # weeks by their days
+
+
+def test_a_period_with_stories_but_no_match_is_not_a_gap():
+    result = gaps_merged(
+        buckets({day("2025-01-01"): 1, day("2025-01-04"): 1}, archive={day("2025-01-02"): 5}),
+        "day",
+    )
+    assert [(b.label, b.count, b.held) for b in result] == [
+        ("1 Jan 2025", 1, 1),
+        ("2 Jan 2025", 0, 5),
+        ("3 Jan 2025", 0, 0),
+        ("4 Jan 2025", 1, 1),
+    ]
+
+
+def test_gathered_counts_the_far_matches_and_the_archive_in_one_bucket():
+    matches = {day("2019-05-14"): 2, day("2020-01-02"): 1, day("1987-03-02"): 50}
+    archive = {day("2019-05-14"): 10, day("2019-08-01"): 7, day("2020-01-02"): 3}
+    far = gathered(matches, day("1987-10-21"), day("2020-01-02"), archive)
+    assert (far.count, far.archive, far.label) == (3, 20, "21 Oct 1987 to 2 Jan 2020")
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (23 / 2459, "0.9 %"),
+        (11 / 454, "2.4 %"),
+        (0.0004, "under 0.1 %"),
+        (0, "0.0 %"),
+        (1, "100.0 %"),
+    ],
+)
+def test_percent_reads_as_a_reader_reads_it(share, text):
+    assert percent(share) == text
+
+
+def test_as_csv_gives_each_bucket_its_matches_the_archive_s_and_the_share():
+    result = buckets(
+        {day("2025-01-01"): 1, day("2025-01-03"): 2},
+        archive={day("2025-01-01"): 4, day("2025-01-03"): 8},
+    )
+    rows = list(csv.reader(io.StringIO(as_csv(result))))
+    assert rows == [
+        ["start", "end", "label", "matches", "archive", "share"],
+        ["2025-01-01", "2025-01-01", "1 Jan 2025", "1", "4", "0.250000"],
+        ["2025-01-02", "2025-01-02", "2 Jan 2025", "0", "0", ""],
+        ["2025-01-03", "2025-01-03", "3 Jan 2025", "2", "8", "0.250000"],
+    ]
+    assert list(csv.reader(io.StringIO(as_csv(result, shares=False))))[1][-1] == ""
+
+
+# --- overview: the home page's chart ---------------------------------------------------------
+
+
+def test_the_overview_charts_the_months_of_a_year_that_holds_most_stories():
+    days = {day("1987-02-26"): 200, day("1987-03-02"): 9000, day("1987-06-01"): 800}
+    days |= {day("2019-01-10"): 100, day("2020-05-05"): 90, day("2000-01-01"): 0}
+    year, chart = overview(days)
+    assert year == 1987
+    assert [(b.label, b.count) for b in chart] == [
+        ("Feb 1987", 200),
+        ("Mar 1987", 9000),
+        ("Apr 1987 to May 1987", 0),
+        ("Jun 1987", 800),
+    ]
+    assert all(bucket.archive is None for bucket in chart)  # the archive's own stories
+
+
+def test_the_overview_charts_years_when_none_holds_most_with_gaps_merged():
+    days = {day("1987-03-02"): 5, day("2019-01-10"): 4, day("2020-05-05"): 3}
+    year, chart = overview(days)
+    assert year is None
+    assert [(b.label, b.count, b.held) for b in chart] == [
+        ("1987", 5, 5),
+        ("1988 to 2018", 0, 0),
+        ("2019", 4, 4),
+        ("2020", 3, 3),
+    ]
+    assert overview({}) == (None, [])
+    assert overview({day("2000-01-01"): 0}) == (None, [])
+    assert overview({day("2000-01-01"): 3, day("2000-09-01"): 2}) == (None, [])  # one year
+
+
+# --- charted: what both faces show -----------------------------------------------------------
+
+
+def test_charted_covers_the_focus_and_gathers_the_far_matches_apart():
+    days = {date(1987, 3, 2) + timedelta(days=n): 10 for n in range(200)}
+    days |= {date(2019, 5, 14): 3, date(1970, 1, 1): 1}
+    archive = {day: count * 20 for day, count in days.items()}
+    result = charted(days, archive, total=2004, shares=True)
+    assert result is not None and result.unit == "week" and result.dates == []
+    assert (result.buckets[0].start, result.buckets[-1].end) == (
+        date(1987, 3, 2),
+        date(1987, 9, 17),
+    )
+    assert result.before == gathered(days, date(1970, 1, 1), date(1987, 3, 1), archive)
+    assert (result.after.start, result.after.end, result.after.count) == (
+        date(1987, 9, 18),
+        date(2019, 5, 14),
+        3,
+    )
+    assert sum(bucket.count for bucket in result.every) == 2004
+    assert result.every[0] is result.before and result.every[-1] is result.after
+
+
+def test_charted_lists_the_days_of_a_few_matches_and_gives_nothing_for_none():
+    days = {day("2025-01-01"): 2, day("2025-03-05"): 1, day("2025-02-01"): 0}
+    archive = {day("2025-01-01"): 7, day("2025-03-05"): 4, day("2025-02-02"): 9}
+    result = charted(days, archive, total=3, shares=False)
+    assert result is not None and not result.shares
+    assert [(b.label, b.count, b.archive) for b in result.dates] == [
+        ("1 Jan 2025", 2, 7),
+        ("5 Mar 2025", 1, 4),
+    ]
+    assert charted({}, archive, total=0, shares=True) is None
+    assert charted({day("2025-01-01"): 0}, archive, total=0, shares=True) is None
+    many = charted(days, archive, total=FEW_MATCHES + 1, shares=True)
+    assert many is not None and many.dates == []
+
+
+def test_chart_of_coarsens_where_gaps_would_outnumber_half_the_bars():
+    first = date(2024, 5, 20)
+    archive = {first + timedelta(days=n): 1 for n in range(0, 500, 12)}  # a story every 12 days
+    last = max(archive)
+    assert choose_unit(first, last, archive) == "week"
+    unit, chart = chart_of(archive, first, last, archive)
+    assert unit == "month" and all(bucket.held for bucket in chart)
+    daily = {first + timedelta(days=n): 1 for n in range(0, 60) if n % 7 != 6}  # no Sundays
+    unit, chart = chart_of(daily, first, first + timedelta(days=59), daily)
+    assert unit == "day" and sum(1 for bucket in chart if not bucket.held) == 8  # marked

@@ -6,7 +6,7 @@ machine without them the browser tests skip and say why; with NEWSARCHIVE_REQUIR
 
 The corpus is written here, not shipped: 116 stories over three years, seven places,
 three sources and six topics, with a burst of Moscow grain stories in one week of March
-2025 so that a search narrowed by place and by that week's timeline bar still has two
+2025 so that a search narrowed by place and by that month's timeline bar still has two
 pages of results.
 
 `tab()` opens a watched page: requests that would leave the server's origin are refused

@@ -5,6 +5,8 @@ tmp_path (the `client` fixture, which holds the seed). Expected values are deriv
 from the seed file or from the stories a test adds, never written down blind.
 """
 
+import csv
+import io
 import json
 import math
 import re
@@ -846,9 +848,31 @@ def assert_buckets_cover(buckets: list[dict], days: list[date]) -> None:
     assert sum(bucket["count"] for bucket in buckets) == len(days)
 
 
+# a story of the archive every so many days leaves no period of each unit without one
+FILL_EVERY = {"day": 1, "week": 6, "month": 28, "year": 300}
+
+
+def fill(client, first: str, last: str, unit: str) -> list[date]:
+    """Another source's stories of another word from `first` to `last`, one in every
+    period of `unit`: an archive that holds stories all along. A chart's unit follows the
+    days the archive holds stories of (timeline.chart_of): a year without one is left out
+    of the span, and periods without one must not outnumber half the bars."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    days = [start + timedelta(days=n) for n in range(0, (end - start).days, FILL_EVERY[unit])]
+    add_news(
+        client,
+        [
+            (f"filler{n}", day.isoformat(), "ACCRA", "Reuters", f"rye {n}.")
+            for n, day in enumerate(days)
+        ],
+    )
+    return days
+
+
 @pytest.mark.parametrize("unit", SPANS)
 def test_timeline_of_a_query_divides_its_total(client, unit):
     add_days(client, SPANS[unit])
+    fill(client, SPANS[unit][0], SPANS[unit][-1], unit)  # not matched: no effect but on the unit
     add_days(client, ["1990-01-01", "2030-01-01"], word="barley")  # not matched: no effect
     timeline = client.get("/api/timeline", params={"q": "wheat"}).json()
     total = client.get("/api/search", params={"q": "wheat"}).json()["total"]
@@ -863,10 +887,11 @@ def test_timeline_of_a_query_divides_its_total(client, unit):
 )
 def test_timeline_of_browsing_divides_its_total(client, params, unit):
     add_days(client, SPANS["month"])
+    filler = fill(client, SPANS["month"][0], SEED_SPEC["published"].isoformat(), "week")
     days = [date.fromisoformat(d) for d in SPANS["month"]]
+    if "source" not in params:  # the seed, from TASS, and the filler, from Reuters
+        days += [SEED_SPEC["published"], *filler]
     days = [day for day in days if day.isoformat() >= params.get("from", "")]
-    if "source" not in params:
-        days.append(SEED_SPEC["published"])  # the seed, from TASS
     timeline = client.get("/api/timeline", params=params).json()
     assert timeline["total"] == client.get("/api/articles", params=params).json()["total"]
     assert timeline["total"] == len(days)
@@ -878,6 +903,112 @@ def test_timeline_of_nothing_has_no_unit_and_no_buckets(client):
     timeline = client.get("/api/timeline", params={"q": "zzqqxx"})
     assert timeline.status_code == 200
     assert timeline.json() == {"total": 0, "unit": None, "buckets": []}
+
+
+def archive_total(client, first: str, last: str) -> int:
+    """The whole archive's stories from `first` to `last`, as browsing counts them."""
+    return client.get("/api/articles", params={"from": first, "to": last}).json()["total"]
+
+
+def test_each_bucket_gives_the_archive_s_stories_of_its_days_and_the_share(client):
+    add_days(client, SPANS["week"])
+    fill(client, SPANS["week"][0], SPANS["week"][-1], "week")
+    add_days(client, ["2024-01-02", "2024-01-03", "2024-06-30"], word="barley")
+    buckets = client.get("/api/timeline", params={"q": "wheat"}).json()["buckets"]
+    assert [bucket["charted"] for bucket in buckets] == [True] * len(buckets)
+    for bucket in buckets:
+        held = archive_total(client, bucket["start"], bucket["end"])
+        assert bucket["archive"] == held >= bucket["count"], bucket
+        share = bucket["count"] / held if held else None
+        assert bucket["share"] == (None if share is None else pytest.approx(share, abs=1e-6))
+    # 1 Jan 2024's week: the wheat story, two of rye (1 and 7 Jan) and two of barley
+    assert buckets[0]["archive"] == 5 and buckets[0]["share"] == pytest.approx(1 / 5, abs=1e-6)
+
+
+def test_a_stretch_the_archive_holds_nothing_of_is_one_bucket_marked_so(client):
+    add_days(client, SPANS["month"])  # 15 Jan 2020, 1-2 Jun 2022, 30 Jun 2024: nothing between
+    timeline = client.get("/api/timeline", params={"q": "wheat"}).json()
+    assert timeline["unit"] == "day"  # the days that hold stories, not four years of months
+    gaps = [bucket for bucket in timeline["buckets"] if not bucket["archive"]]
+    assert [(gap["label"], gap["count"], gap["share"]) for gap in gaps] == [
+        ("16 Jan 2020 to 31 May 2022", 0, None),
+        ("3 Jun 2022 to 29 Jun 2024", 0, None),
+    ]
+    assert len(timeline["buckets"]) == 6  # 15 Jan 2020, a gap, 1 and 2 Jun 2022, a gap, 30 Jun
+    assert sum(bucket["count"] for bucket in timeline["buckets"]) == timeline["total"] == 4
+
+
+def test_matches_far_from_the_rest_are_a_bucket_each_side_not_charted(client):
+    add_news(
+        client,
+        [(f"s{n}", f"2024-03-{n % 28 + 1:02d}", "ACCRA", "AP", f"walrus {n}.") for n in range(150)],
+    )
+    add_news(
+        client,
+        [
+            ("early", "1987-06-01", "ACCRA", "AP", "walrus early."),
+            ("late", "2031-01-02", "ACCRA", "AP", "walrus late."),
+        ],
+    )
+    timeline = client.get("/api/timeline", params={"q": "walrus"}).json()
+    first, *charted, last = timeline["buckets"]
+    assert (first["start"], first["end"], first["count"], first["charted"]) == (
+        "1987-06-01",
+        "2024-02-29",
+        1,
+        False,
+    )
+    assert (last["start"], last["end"], last["count"], last["charted"]) == (
+        "2024-03-29",
+        "2031-01-02",
+        1,
+        False,
+    )
+    assert first["archive"] == archive_total(client, "1987-06-01", "2024-02-29")
+    assert timeline["unit"] == "day" and all(bucket["charted"] for bucket in charted)
+    assert sum(bucket["count"] for bucket in timeline["buckets"]) == timeline["total"] == 152
+
+
+def test_the_timeline_as_csv_is_its_json_row_by_row(client):
+    add_days(client, SPANS["month"])
+    params = {"q": "wheat"}
+    buckets = client.get("/api/timeline", params=params).json()["buckets"]
+    response = client.get("/api/timeline", params={**params, "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="timeline.csv"'
+    header, *rows = list(csv.reader(io.StringIO(response.text)))
+    assert header == ["start", "end", "label", "matches", "archive", "share"]
+    assert rows == [
+        [
+            b["start"],
+            b["end"],
+            b["label"],
+            str(b["count"]),
+            str(b["archive"]),
+            "" if b["share"] is None else f"{b['share']:.6f}",
+        ]
+        for b in buckets
+    ]
+    nothing = client.get("/api/timeline", params={"q": "zzqqxx", "format": "csv"})
+    assert nothing.text.splitlines() == [",".join(header)]
+
+
+def test_a_timeline_of_every_version_gives_no_share(client):
+    add_days(client, SPANS["week"])
+    buckets = client.get("/api/timeline", params={"q": "wheat", "collapse": "false"}).json()[
+        "buckets"
+    ]
+    assert buckets and {bucket["share"] for bucket in buckets} == {None}
+    assert sum(bucket["archive"] for bucket in buckets) >= 3
+
+
+@pytest.mark.parametrize("value", ["xml", "CSV ", "json; drop"])
+def test_a_timeline_format_other_than_json_or_csv_is_refused_naming_format(client, value):
+    response = client.get("/api/timeline", params={"q": "wheat", "format": value})
+    assert response.status_code == 422
+    assert_error_shape(response)
+    assert "format" in json.dumps(response.json()["detail"])
 
 
 # --- Sort ----------------------------------------------------------------------------------------

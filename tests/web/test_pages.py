@@ -39,6 +39,7 @@ from app.ingest import ingest
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.facets import MONTHS_LISTED
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
+from app.search.timeline import FEW_MATCHES, percent
 from app.web import pages
 from app.web.app import create_app
 from app.web.urls import page_numbers
@@ -186,13 +187,39 @@ def test_home_page_shows_latest_and_the_archive_s_years_sources_and_places(clien
             assert shown in page, shown
 
 
-def test_home_page_charts_every_year_between_the_first_and_the_last(client, add_stories):
+def home_chart_names(page: str) -> list[str]:
+    chart = page.split('<figure class="timeline-box">')[1].split("</svg>")[0]
+    return [html.unescape(name) for name in re.findall(r"<title[^>]*>([^<]*)</title>", chart)]
+
+
+def test_home_page_charts_the_years_that_hold_stories_and_one_band_between(client, add_stories):
     archive = client.app.state.archive
     archive.add([make("old", "An old story.", date(1987, 3, 2))], source_paths=[None])
-    page = get_page(client, "/")  # the seed is from 2025: 39 years, most of them empty
-    bars = re.findall(r"<title>(\d{4}): (no articles|1 article|[\d,]+ articles)</title>", page)
-    assert [int(year) for year, _ in bars] == list(range(1987, 2026))
-    assert dict(bars)["1987"] == "1 article" and dict(bars)["2000"] == "no articles"
+    page = get_page(client, "/")  # the seed is from 2025: 37 years between without a story
+    seeded = client.get("/api/stats").json()["articles"] - 1
+    assert home_chart_names(page) == [
+        "Stories a year",
+        "1987: 1 story",
+        "1988 to 2024: the archive holds nothing here",
+        f"2025: {seeded} stor{'y' if seeded == 1 else 'ies'}",
+    ]
+    assert '<rect class="gap"' in page and "outlined: the archive holds nothing" in page
+
+
+def test_home_page_charts_the_months_of_a_year_that_holds_most_stories(client, add_stories):
+    archive = client.app.state.archive
+    old = [make(f"old{n}", f"Old story {n}.", date(1987, 3 + n % 2 * 3, 2)) for n in range(20)]
+    archive.add(old, source_paths=[None] * len(old))  # March and June 1987; the seed, 2025
+    page = get_page(client, "/")
+    share = 20 / client.get("/api/stats").json()["articles"]
+    title = f"Stories a month in 1987, the year of {share * 100:.1f} % of the archive's stories"
+    assert home_chart_names(page) == [
+        title,
+        "Mar 1987: 10 stories",
+        "Apr 1987 to May 1987: the archive holds nothing here",
+        "Jun 1987: 10 stories",
+    ]
+    assert '<a href="/archive/1987/03">' in page and '<a href="/archive/1987/06">' in page
 
 
 @pytest.mark.parametrize(
@@ -655,15 +682,39 @@ def timeline_chart(page: str) -> ET.Element:
     return ET.fromstring(found.group(0))
 
 
-def timeline_table(page: str) -> list[tuple[str, int]]:
+def timeline_table(page: str) -> list[list[str]]:
     found = re.search(r'<details class="timeline-table">.*?<tbody>(.*?)</tbody>', page, re.S)
     assert found, "the page has no timeline table"
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([\d,]+)</td></tr>", found.group(1))
-    return [(html.unescape(label), int(count.replace(",", ""))) for label, count in rows]
+    rows = re.findall(r"<tr(?: class=\"gap\")?>(.*?)</tr>", found.group(1), re.S)
+    return [
+        [html.unescape(cell) for cell in re.findall(r"<td[^>]*>([^<]*)</td>", row)] for row in rows
+    ]
+
+
+def table_rows(buckets: list[dict], *, shares: bool = True, behind: bool = True) -> list[list[str]]:
+    """The rows the table should hold for the JSON's buckets: each with matches, each gap."""
+    rows = []
+    for b in buckets:
+        if not b["archive"]:
+            rows.append([b["label"], "the archive holds nothing here"])
+        elif b["count"]:
+            share = [percent(b["count"] / b["archive"])] if shares else []
+            rows.append(
+                [b["label"], f"{b['count']:,}", *([f"{b['archive']:,}"] if behind else []), *share]
+            )
+    return rows
+
+
+# more cocoa stories than a list of dates holds (queries.FEW_MATCHES): a chart of them
+MORE_COCOA = [
+    (f"m{n:02d}", f"2024-0{2 + n % 2}-{3 + n:02d}", "ACCRA", "Reuters", f"Cocoa report {n}.")
+    for n in range(FEW_MATCHES)
+]
 
 
 @pytest.mark.parametrize("params", [{"q": "cocoa"}, {}, {"q": "cocoa", "source": "reuters"}])
 def test_timeline_bars_link_to_their_matches_and_a_table_repeats_them(client, news, params):
+    add_news(client, MORE_COCOA)
     page = get_page(client, "/search", **params)
     timeline = client.get("/api/timeline", params=params).json()
     filled = [bucket for bucket in timeline["buckets"] if bucket["count"]]
@@ -673,7 +724,33 @@ def test_timeline_bars_link_to_their_matches_and_a_table_repeats_them(client, ne
     for bar, bucket in zip(links, filled, strict=True):
         narrowed = get_page(client, bar.get("href"))
         assert shown_total(narrowed) == bucket["count"], bucket
-    assert timeline_table(page) == [(bucket["label"], bucket["count"]) for bucket in filled]
+    whole = not params  # browsing everything: the archive's own stories, no share
+    assert timeline_table(page) == table_rows(
+        timeline["buckets"], shares=not whole, behind=not whole
+    )
+
+
+def test_a_few_matches_are_a_list_of_their_days_each_a_link_to_it(client, news):
+    page = get_page(client, "/search", q="cocoa")
+    total = shown_total(page)
+    assert 1 < total <= FEW_MATCHES and 'class="timeline"' not in page
+    item = r'<li><a href="([^"]+)">([^<]+)</a> <span class="count">([\d,]+) of the archive\'s '
+    listed = re.findall(
+        item + r"([\d,]+)</span></li>",
+        page.split('<ul class="timeline-dates">')[1].split("</ul>")[0],
+    )
+    days = client.get("/api/search", params={"q": "cocoa", "per_page": 100}).json()["items"]
+    published = sorted({item["published"] for item in days})
+    assert [label for _href, label, _n, _of in listed] == [
+        f"{int(d[8:])} {date.fromisoformat(d):%b %Y}" for d in published
+    ]
+    for (href, _label, count, held), day in zip(listed, published, strict=True):
+        assert shown_total(follow(client, href)) == int(count) > 0
+        assert (
+            int(held)
+            == client.get("/api/articles", params={"from": day, "to": day}).json()["total"]
+        )
+    assert sum(int(count) for _href, _label, count, _held in listed) == total
 
 
 def test_a_search_in_one_day_has_no_chart(client, news):
@@ -1094,9 +1171,9 @@ def test_a_timeline_is_charted_where_the_matches_are_and_says_what_it_left_out(c
     client.app.state.archive.add(spring + stray, source_paths=[None] * 152)
     page = get_page(client, "/search", q="walrus")
     assert shown_total(page) == 152
-    bars = re.findall(r"<title>([^<]*): (?:no matches|1 match|[\d,]+ matches)</title>", page)
+    bars = re.findall(r"<title>([^<]*): (?:none|[\d,]+) of the archive&#39;s [^<]*</title>", page)
     assert bars[0] == "1 Mar 2024" and bars[-1] == "29 Apr 2024"  # a bar a day, March–April
-    assert "matches a day" in page
+    assert "a bar a day" in page
     earlier = re.search(r'<a href="([^"]+)">1 earlier</a>', page)
     later = re.search(r'<a href="([^"]+)">1 later</a>', page)
     assert earlier and later

@@ -120,8 +120,8 @@ def narrowed(candidates: Candidates, wanted: MatchFilter) -> tuple[Found, int]:
 
 def tally(found: Found, *, facets: bool, top: int | None = TOP_NAMES) -> Tally:
     """The total and, when `facets`, the matches a day and a month and the commonest values
-    of each named column (`top` of them, all when None; spellings that differ in case
-    counted as one)."""
+    of each named column (`top` of them: all when None, none when 0; spellings that differ
+    in case counted as one)."""
     counted = Tally(total=len(found.docs))
     if not facets or not len(found.docs):
         return counted
@@ -129,7 +129,7 @@ def tally(found: Found, *, facets: bool, top: int | None = TOP_NAMES) -> Tally:
     first = int(days.min())
     counted.days.update(_nonzero(np.bincount(days - first), first))
     counted.months.update(_nonzero(np.bincount(days // 100 - first // 100), first // 100))
-    for name in FACETED:
+    for name in FACETED if top != 0 else ():
         counted.named[name], counted.distinct[name] = facet_counts(found, name, top)
     return counted
 
