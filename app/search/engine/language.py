@@ -84,6 +84,7 @@ def parse(text: str) -> Query:
     if query is NullQuery:
         raise InvalidQuery("has no words to search for")
     _check_wildcards(query)
+    _check_fields(query)
     in_title = _parse(_TITLE_PARSER, text)
     return query if in_title is NullQuery else AndMaybe(query, in_title.with_boost(TITLE_BONUS))
 
@@ -116,6 +117,15 @@ def _check_wildcards(query: Query) -> None:
             raise InvalidQuery(
                 f"a wildcard needs at least {MIN_WILDCARD_LETTERS} letters besides * and ?"
             )
+
+
+def _check_fields(query: Query) -> None:
+    """Refuse what Whoosh's parser left without a field: a boost alone in brackets, `( ^3 )`,
+    becomes a term of no field, which no index can look up."""
+    for leaf in query.leaves():
+        if getattr(leaf, "fieldname", "") is None:
+            alone = getattr(leaf, "text", "?")
+            raise InvalidQuery(f"cannot be read as words ({alone} stands alone)")
 
 
 def _positive_leaves(query: Query) -> Iterator[Query]:
