@@ -11,14 +11,19 @@ class ParseError(ValueError):
 
 
 class Refused(Exception):
-    """A request the archive will not serve: `status` is the HTTP status, `detail` the reason."""
+    """A request the archive will not serve: `status` is the HTTP status, `detail` the reason
+    for a program (the JSON's), `for_reader` the same for a person on a page (what is wrong
+    and what to do, in a reader's words; the detail when there are none)."""
 
     status = 400
 
-    def __init__(self, detail: object, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, detail: object, headers: dict[str, str] | None = None, *, for_reader: str = ""
+    ) -> None:
         super().__init__(str(detail))
         self.detail = detail
         self.headers = headers or {}
+        self.for_reader = for_reader or str(detail)
 
 
 class QueryError(Refused):
@@ -26,9 +31,9 @@ class QueryError(Refused):
     program (it names the parameter), `for_reader` to a person on a page."""
 
     def __init__(self, parameter: str, reason: str, *, for_reader: str = "") -> None:
-        super().__init__(f"{parameter}: {reason}")
+        reader = for_reader or f"This search cannot be run: {reason}."
+        super().__init__(f"{parameter}: {reason}", for_reader=reader)
         self.parameter = parameter
-        self.for_reader = for_reader or f"This search cannot be run: {reason}."
 
 
 class NotFound(Refused):

@@ -317,6 +317,7 @@ class Store:
             yield batch
             last = batch[-1].id
 
+
 class _Upsert:
     """One batch's upsert: what is stored already is read once, then kept up to date."""
 

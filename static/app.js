@@ -1,12 +1,8 @@
-// Six enhancements; without them every page works (Tab reaches the box, a link the list,
-// the filters are open below the results).
-// Keyboard shortcut: "/" focuses the page's search box, as on many sites.
-// Related stories: an article's page links to their own page, worked out after the article
-// is shown; the list is fetched from it and put in place of the link.
-// Filters on a phone: folded below the results; the "Filters" link at the top unfolds them.
-// The search form's sort applies when it is chosen (without script, by the Search button).
-// A list of places or sources narrows as a name is typed (without script, by its Show button).
-// What a search's matches talk about: as related stories, put in place below their link.
+// Enhancements, each optional (without script, Tab reaches the box, a link the list, the
+// filters are open below the results): "/" leads to the search box (in a field it is typed,
+// but in that box while empty); related stories and a search's terms are fetched from their
+// own pages into their links' place; a phone's filters fold, their link unfolds them; the
+// sort applies when chosen; a list of places or sources narrows as a name is typed.
 "use strict";
 
 document.documentElement.classList.add("js"); // shows the "Press / to search" hint
@@ -18,9 +14,10 @@ function isTyping(target) {
 
 document.addEventListener("keydown", (event) => {
   if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.defaultPrevented || isTyping(event.target)) return;
-  const box = document.querySelector('input[type="search"]');
-  if (!box) return;
+  const box = document.querySelector('input[aria-keyshortcuts="/"]');
+  if (!box || event.defaultPrevented) return;
+  if (event.target === box && !box.value) return event.preventDefault(); // there already
+  if (isTyping(event.target)) return;
   event.preventDefault(); // or the "/" would be typed into the box
   box.focus();
   box.select();

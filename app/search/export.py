@@ -13,24 +13,38 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import NamedTuple
 
 from app.archive import Archive
 from app.article import PUBLIC_FIELDS
 from app.records import ArticleRecord
+from app.search.headlines import shown_titles
 from app.search.params import SearchParams
 from app.search.queries import matching_ids
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
-# The article's public fields, its address, and the long body last; the lead is the body's
-# first paragraph already.
-FIELDS = (*(name for name in PUBLIC_FIELDS if name not in ("lead", "body")), "url", "body")
+# The article's public fields (its title as sent), its headline as every page shows it, its
+# address, and the long body last; the lead is the body's first paragraph already.
+FIELDS = (
+    *(name for name in PUBLIC_FIELDS if name not in ("lead", "body")),
+    "headline",
+    "url",
+    "body",
+)
 BATCH = 500
 NAME_CHARS = 80  # of an export's file name, before its extension
 WHOLE_YEAR = (1, 1, 12, 31)  # first month and day, last month and day
 UrlOf = Callable[[str], str]  # an article's id to its address (the web face's to give)
 
 
-def matching_articles(archive: Archive, params: SearchParams) -> Iterator[ArticleRecord]:
+class Exported(NamedTuple):
+    """An article as exported: as stored, and its headline as every page shows it."""
+
+    record: ArticleRecord
+    headline: str
+
+
+def matching_articles(archive: Archive, params: SearchParams) -> Iterator[Exported]:
     """Every article the search `params` matches, in its order.
 
     The query runs now, so that a bad one fails before any response is sent; only
@@ -74,14 +88,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
-def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[ArticleRecord]:
+def _rows_in_order(archive: Archive, ids: list[str]) -> Iterator[Exported]:
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         rows = archive.store.get_many(batch)
-        yield from (rows[article_id] for article_id in batch if article_id in rows)
+        shown = shown_titles(archive, rows.values())
+        found = (rows[article_id] for article_id in batch if article_id in rows)
+        yield from (Exported(record, shown[record.id]) for record in found)
 
 
-def csv_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[str]:
+def csv_chunks(records: Iterable[Exported], *, url_of: UrlOf) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
@@ -92,13 +108,15 @@ def csv_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[s
     yield _drain(buffer)
 
 
-def ndjson_chunks(records: Iterable[ArticleRecord], *, url_of: UrlOf) -> Iterator[str]:
+def ndjson_chunks(records: Iterable[Exported], *, url_of: UrlOf) -> Iterator[str]:
     for record in records:
         yield json.dumps(_row(record, url_of), ensure_ascii=False) + "\n"
 
 
-def _row(record: ArticleRecord, url_of: UrlOf) -> dict[str, object]:
+def _row(exported: Exported, url_of: UrlOf) -> dict[str, object]:
+    record = exported.record
     row = {name: getattr(record, name, None) for name in FIELDS}
+    row["headline"] = exported.headline
     row["published"] = record.published.isoformat()
     row["url"] = url_of(record.id)
     return row

@@ -10,8 +10,9 @@ query string back, defaults left out, for every URL the pages build.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from math import ceil
 
+from app.counting import counted, noun_of
 from app.errors import QueryError
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.filters import HELP, Filters
@@ -22,6 +23,7 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # page × per_page; deeper lists are for export, not paging
 MAX_QUERY_CHARS = 500
 WHOLE_NUMBER = re.compile(r"\s*\+?[0-9]+\s*")  # ASCII digits, as the JSON API reads them
+TOO_MANY = 10**15  # a whole number of more digits is not read: it is past every maximum
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def parse_params(raw: Mapping[str, object]) -> SearchParams:
     if sort == "relevance" and not q:
         sort = "newest"
     size = _whole_number("per_page", raw.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    page = _whole_number("page", raw.get("page"), 1, MAX_DEPTH // size)
+    page = _whole_number("page", raw.get("page"), 1, MAX_DEPTH)  # past the last: `check_page`
     collapse = _boolean("collapse", raw.get("collapse"), default=True)
     return SearchParams(q=q, filters=chosen, sort=sort, page=page, per_page=size, collapse=collapse)
 
@@ -136,24 +138,68 @@ def _whole_number(parameter: str, value: object, default: int, maximum: int) -> 
             f"{str(value)[:40]!r} is not a whole number",
             for_reader=f"The {READER_NUMBERS[parameter]} must be a whole number, such as 2.",
         )
-    number = int(cast(int | str, value))  # an int, or text checked to be a whole number
+    number = value if isinstance(value, int) else _read_whole(str(value))
     if not 1 <= number <= maximum:
         raise QueryError(
             parameter,
             f"must be between 1 and {maximum:,}",
-            for_reader=_out_of_range(parameter, maximum),
+            for_reader=_out_of_range(parameter, number, maximum),
         )
     return number
 
 
-def _out_of_range(parameter: str, maximum: int) -> str:
+def _read_whole(text: str) -> int:
+    """Text checked to be a whole number, as an int; one of more than 15 digits (Python
+    refuses to read 4,300 or more) as `TOO_MANY`, past every maximum."""
+    digits = text.strip().lstrip("+").lstrip("0")
+    return int(digits or "0") if len(digits) <= 15 else TOO_MANY
+
+
+def _out_of_range(parameter: str, number: int, maximum: int) -> str:
     if parameter == "page":
+        shown = f"{number:,}" if number < TOO_MANY else "that far"
         return (
-            f"Only the first {MAX_DEPTH:,} results of a search can be paged through: "
-            f"{maximum:,} pages. To reach the others, narrow it with more words, dates, "
-            "a place or a source, or sort it the other way."
+            f"There is no page {shown}: pages are numbered from 1, and paging reaches "
+            f"the first {MAX_DEPTH:,} results of a list at most."
         )
     return f"A page can show between 1 and {maximum:,} results."
+
+
+def page_count(total: int, per_page: int) -> int:
+    """The pages a list of `total` results is paged in, `per_page` a page: as many as hold
+    them, or as reach the first `MAX_DEPTH`; one at least (an empty list's)."""
+    return max(1, min(ceil(total / per_page), MAX_DEPTH // per_page))
+
+
+def check_page(params: SearchParams, total: int) -> None:
+    """Refuse a page past the last of a list of `total` results: say how many pages it has,
+    or, past the paging limit of a list that holds more, why paging stops there."""
+    pages = page_count(total, params.per_page)
+    if params.page <= pages:
+        return
+    noun = noun_of(params)
+    if total > pages * params.per_page:
+        raise QueryError(
+            "page",
+            f"must be between 1 and {pages:,}: paging reaches the first {MAX_DEPTH:,} results",
+            for_reader=f"Only the first {pages * params.per_page:,} of these "
+            f"{counted(total, noun)} can be paged through: {pages:,} pages. To reach the "
+            "others, narrow the list (a month, more words, a place or a source), sort it the "
+            "other way, or download them all.",
+        )
+    allowed = "must be 1" if pages == 1 else f"must be between 1 and {pages:,}"
+    if not total:
+        raise QueryError(
+            "page",
+            f"{allowed}: nothing matched",
+            for_reader=f"There is no page {params.page:,} here: nothing matched.",
+        )
+    said = "is 1 page" if pages == 1 else f"are {pages:,} pages"
+    raise QueryError(
+        "page",
+        f"{allowed}: there {said} of {counted(total, noun)}",
+        for_reader=f"There {said} of {noun[1]} here: page {params.page:,} is past the last.",
+    )
 
 
 @dataclass(frozen=True)

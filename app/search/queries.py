@@ -5,13 +5,11 @@ order and how the matches divide is the engine's to say; the rows come from the
 store. The engine's refusals become `QueryError`s naming `q` here, in one place.
 """
 
-import calendar
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
-from math import ceil
 
 from markupsafe import Markup
 
@@ -21,7 +19,7 @@ from app.records import ArticleRecord, Listed
 from app.search.engine import Hits, snippet
 from app.search.facets import TOP_NAMES, Facets, all_values, build_facets
 from app.search.headlines import headline_html, shown_titles
-from app.search.params import MAX_DEPTH, SearchParams, parse_params
+from app.search.params import MAX_DEPTH, SearchParams, check_page, page_count, parse_params
 from app.search.terms import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, Charted
 from app.search.timeline import charted as timeline_of
@@ -31,6 +29,10 @@ EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time
 # 200 Reuters stories are read, cut into words and counted in about 50 ms; every match of
 # a broad query would take seconds.
 TERMS_SAMPLE = 200
+LONG_ID_FOR_READER = (
+    "The archive holds no article with an id that long: the link is probably mistyped, or "
+    "two links ran together."
+)
 
 
 @dataclass(frozen=True)
@@ -56,66 +58,30 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        reachable = min(self.total, MAX_DEPTH)
-        return max(1, ceil(reachable / self.params.per_page))
+        return page_count(self.total, self.params.per_page)
+
+    @property
+    def paged(self) -> int:
+        """The results the pages reach: all of them, or the first `MAX_DEPTH` or so."""
+        return min(self.total, self.pages * self.params.per_page)
 
     @property
     def has_next(self) -> bool:
         return self.params.page < self.pages
 
 
-@dataclass(frozen=True)
-class Period:
-    """A year, month or day of the archive, with its articles and its parts."""
-
-    year: int
-    month: int | None
-    day: int | None
-    first: date
-    last: date
-    page: SearchPage
-    parts: list[tuple[date, int]]  # (start of each month or day, articles)
-
-    @property
-    def weeks(self) -> list[list[tuple[date, int] | None]]:
-        """A month's days a week a row, Monday first, each with its articles (0 for none):
-        a calendar, where the days without a story show too. None pads the weeks."""
-        assert self.month is not None, "only a month has weeks"
-        counts = dict(self.parts)
-        weeks = calendar.Calendar().monthdayscalendar(self.year, self.month)  # 0: not in it
-        dated = [[self.first.replace(day=n) if n else None for n in week] for week in weeks]
-        return [[(day, counts.get(day, 0)) if day else None for day in week] for week in dated]
-
-    @property
-    def months(self) -> list[tuple[date, int]]:
-        """A year's twelve months, each with its articles (0 for none)."""
-        counts = dict(self.parts)
-        firsts = (date(self.year, month, 1) for month in range(1, 13))
-        return [(first, counts.get(first, 0)) for first in firsts]
-
-    @property
-    def before(self) -> date | None:
-        """The first day of the period before this one of the same length, if the
-        calendar has one (a day's, a month's or a year's)."""
-        return _shifted(self.first, -1, self.month, self.day)
-
-    @property
-    def after(self) -> date | None:
-        return _shifted(self.first, +1, self.month, self.day)
-
-    @property
-    def label(self) -> str:
-        if self.day:
-            return self.first.strftime("%-d %B %Y")
-        if self.month:
-            return self.first.strftime("%B %Y")
-        return str(self.year)
-
-
 def search(archive: Archive, params: SearchParams, *, facets: bool = False) -> SearchPage:
     """Matches for `params.q` under the filters, or the filtered archive when q is empty:
     the engine says what matches and counts it (a story's versions once, unless
-    `params.collapse` is off), the store gives the rows."""
+    `params.collapse` is off), the store gives the rows. A page past the last is refused
+    (`check_page`) once the matches are counted; one past the paging limit is not fetched."""
+    reachable = params.offset < MAX_DEPTH
+    found = _search(archive, params if reachable else replace(params, page=1), facets=facets)
+    check_page(params, found.total)
+    return found
+
+
+def _search(archive: Archive, params: SearchParams, *, facets: bool) -> SearchPage:
     hits = _hits(archive, params, facets=facets)
     rows = archive.store.listed(hits.ids)
     versions = hits.versions if params.collapse else {}
@@ -248,13 +214,17 @@ def neighbours(archive: Archive, record: ArticleRecord) -> tuple[ResultItem | No
 
 def get_article(archive: Archive, article_id: str) -> ArticleRecord:
     if len(article_id) > 64:
-        raise NotFound("no article has an id that long")
+        raise NotFound("no article has an id that long", for_reader=LONG_ID_FOR_READER)
     record = archive.store.get(article_id)
     if record is None:
         canonical = archive.store.resolve_alias(article_id)
         if canonical:
             raise Moved(article_id, canonical)
-        raise NotFound(f"no article with id {article_id!r}")
+        raise NotFound(
+            f"no article with id {article_id!r}",
+            for_reader=f"The archive holds no article with the id “{article_id}”: the link "
+            "may be mistyped or cut short, or the article may have been taken down.",
+        )
     return record
 
 
@@ -305,48 +275,6 @@ def years(archive: Archive) -> list[Bucket]:
         Bucket(date(year, 1, 1), date(year, 12, 31), counted.get(year, 0), str(year))
         for year in range(min(counted), max(counted) + 1)
     ]
-
-
-def period(
-    archive: Archive,
-    *,
-    year: int,
-    month: int | None = None,
-    day: int | None = None,
-    page: int | str | None = None,
-    sort: str | None = None,
-) -> Period:
-    """The articles of one year, month or day (oldest first unless sorted), and its parts."""
-    first, last = _period_bounds(year, month, day)
-    params = parse_params({"from": first, "to": last, "sort": sort or "oldest", "page": page})
-    found = search(archive, params, facets=True)
-    facets = found.facets
-    parts = [] if day or facets is None else (list(facets.days.items()) if month else facets.months)
-    return Period(year, month, day, first, last, found, parts)
-
-
-def _shifted(first: date, step: int, month: int | None, day: int | None) -> date | None:
-    """The first day of the year, month or day `step` from the one starting at `first`."""
-    try:
-        if day:
-            return first + timedelta(days=step)
-        if month:
-            months = first.year * 12 + first.month - 1 + step
-            return date(months // 12, months % 12 + 1, 1)
-        return date(first.year + step, 1, 1)
-    except (ValueError, OverflowError):  # before year 1 or after 9999
-        return None
-
-
-def _period_bounds(year: int, month: int | None, day: int | None) -> tuple[date, date]:
-    try:
-        if month is None:
-            return date(year, 1, 1), date(year, 12, 31)
-        if day is None:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, month, day), date(year, month, day)
-    except (ValueError, OverflowError) as error:
-        raise NotFound(f"no such date in the calendar ({error})") from error
 
 
 def result_items(

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.archive import Archive
 from app.errors import NotFound
+from app.search import periods
 from app.search import queries as search
 from app.search.params import parse_params
 from app.web.deps import ArchiveDep
@@ -69,7 +70,7 @@ def topic_page(request: Request, archive: ArchiveDep, name: str) -> Response:
 
 def _period_page(request: Request, archive: Archive, **when: int) -> Response:
     raw = request.query_params
-    period = search.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
+    period = periods.period(archive, **when, page=raw.get("page"), sort=raw.get("sort"))
     return templates.TemplateResponse(request, "period.html", {"period": period})
 
 
@@ -100,7 +101,10 @@ def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Re
     found = search.search(archive, params, facets=True)
     if not found.total or found.facets is None:
         among = AMONG.get(facet, "from")
-        raise NotFound(f"the archive holds no articles {among} the {facet} {name!r}")
+        raise NotFound(
+            f"the archive holds no stories {among} the {facet} {name!r}",
+            for_reader=f"The archive holds no stories {among} the {facet} “{name}”.",
+        )
     named = found.facets.named
     wanted = getattr(params.filters, facet).casefold()
     context = {

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from app.counting import STORY, Noun, counted
 from app.search.timeline import Bucket, day_label, percent
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -38,17 +39,7 @@ NOTHING_HERE = "the archive holds nothing here"
 BEHIND = "Behind the bars, the archive's stories of each period, to their own scale."
 
 
-STORIES = ("story", "stories")  # what a chart counts, one and many: stories
-ARTICLES = ("article", "articles")  # or every version of them (collapse=false)
-
-
-def counted(count: int, noun: tuple[str, str] = STORIES, kind: str = "") -> str:
-    """ "1 story", "4,123 stories", "1 matching article"."""
-    words = f"{kind} " if kind else ""
-    return f"1 {words}{noun[0]}" if count == 1 else f"{count:,} {words}{noun[1]}"
-
-
-def bar_name(bucket: Bucket, noun: tuple[str, str] = STORIES) -> str:
+def bar_name(bucket: Bucket, noun: Noun = STORY) -> str:
     """What a bar says of its period, e.g. "week of 29 Jun 1987: 11 of the archive's 454
     stories (2.4 %)"; "Mar 1987: 4,123 stories" for a bucket of the archive's own."""
     if not bucket.held:
@@ -58,23 +49,23 @@ def bar_name(bucket: Bucket, noun: tuple[str, str] = STORIES) -> str:
     held = f"the archive's {counted(bucket.archive)}"
     if not bucket.count:
         return f"{bucket.label}: none of {held}"
-    if noun != STORIES:  # articles are not a share of stories
+    if noun != STORY:  # articles are not a share of stories
         return f"{bucket.label}: {counted(bucket.count, noun)}, in days of {held}"
     return f"{bucket.label}: {bucket.count:,} of {held} ({percent(bucket.count / bucket.archive)})"
 
 
-def summary(buckets: list[Bucket], *, counts: bool = False, noun: tuple[str, str] = STORIES) -> str:
+def summary(buckets: list[Bucket], *, counts: bool = False, noun: Noun = STORY) -> str:
     """Sentences for the chart's <desc>: its span, its peak, what is drawn behind, and the
     archive's gaps, e.g. "134 matching stories from 26 Feb 1987 to 20 Oct 1987; peak:
     week of 2 Mar 1987 (23)."."""
     if not buckets:
         return f"No {noun[1]}."
     own = all(bucket.archive is None for bucket in buckets)
-    said = _peak(buckets, own=own, counts=counts or own or noun != STORIES, noun=noun)
+    said = _peak(buckets, own=own, counts=counts or own or noun != STORY, noun=noun)
     return " ".join(filter(None, [said, "" if own else BEHIND, _gaps(buckets)]))
 
 
-def _peak(buckets: list[Bucket], *, own: bool, counts: bool, noun: tuple[str, str]) -> str:
+def _peak(buckets: list[Bucket], *, own: bool, counts: bool, noun: Noun) -> str:
     first, last = day_label(buckets[0].start), day_label(buckets[-1].end)
     when = f"on {first}" if first == last else f"from {first} to {last}"
     total = sum(bucket.count for bucket in buckets)
@@ -113,7 +104,7 @@ def svg(
     width: int = 640,
     height: int = 120,
     chart_id: str = "timeline",
-    noun: tuple[str, str] = STORIES,
+    noun: Noun = STORY,
 ) -> Markup:
     """An inline SVG bar chart of `buckets`, one bar per bucket, or "" when there are none.
 
@@ -134,7 +125,7 @@ def svg(
     full_width = slot * len(buckets)
     baseline = height - LABEL_BAND
     own = all(bucket.archive is None for bucket in buckets)
-    counts = counts or own or noun != STORIES  # a share is of stories, against the archive's
+    counts = counts or own or noun != STORY  # a share is of stories, against the archive's
     value = _count if counts else _shared
     tallest = max(value(bucket) for bucket in buckets) or 1
     bars = [
@@ -195,7 +186,7 @@ def _bar(
     baseline: int,
     part: float,
     href: Callable[[Bucket], str],
-    noun: tuple[str, str],
+    noun: Noun,
 ) -> str:
     """One period's bar in its column (left edge and width), `part` of the tallest's height."""
     x, slot = column

@@ -16,6 +16,16 @@ from app.web import pages
 from app.web.security import SECURITY_HEADERS
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# What a page says of the errors Starlette raises itself, whose details are a program's
+FOR_READER = {
+    404: "There is no page at this address: it may be mistyped, or the page may have moved.",
+    405: "This address is there to be read, not to be sent to in that way.",
+    413: "That request is too large for the archive to read.",
+}
+INTERNAL_FOR_READER = (
+    "The archive could not answer this request: something went wrong on its side. "
+    "Try again in a moment."
+)
 
 
 def register(app: FastAPI) -> None:
@@ -32,11 +42,15 @@ def _is_api(request: Request) -> bool:
 
 
 async def _refused(request: Request, error: Exception) -> Response:
-    """A refusal: the JSON names the parameter; a page tells the reader what to do."""
+    """A refusal: the JSON names the parameter; a page tells the reader what to do (and a
+    page number past the last leads to the first)."""
     assert isinstance(error, Refused)
-    if isinstance(error, QueryError) and not _is_api(request):
-        return _error(request, error.status, error.for_reader, error.headers)
-    return _error(request, error.status, error.detail, error.headers)
+    if _is_api(request):
+        return _error(request, error.status, error.detail, error.headers)
+    paging = isinstance(error, QueryError) and error.parameter == "page"
+    page = pages.error_page(request, error.status, error.for_reader, first_page=paging)
+    page.headers.update(error.headers)
+    return page
 
 
 async def _moved(request: Request, error: Exception) -> Response:
@@ -62,7 +76,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
     allowed = _allowed_methods(request) if error.status_code == 405 else []
     if allowed:  # Starlette names the methods of the first route at the path, not of all
         headers = {**(headers or {}), "Allow": ", ".join(allowed)}
-    return _error(request, error.status_code, error.detail, headers)
+    detail = error.detail if _is_api(request) else FOR_READER.get(error.status_code, error.detail)
+    return _error(request, error.status_code, detail, headers)
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -82,7 +97,9 @@ async def _validation_error(request: Request, error: Exception) -> Response:
         return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ())[1:])
-    return pages.error_page(request, 400, f"{where}: {first.get('msg', 'invalid value')}")
+    reason = first.get("msg", "invalid")
+    said = f"The address holds a value the archive cannot read: {where}, {reason}."
+    return pages.error_page(request, 400, said)
 
 
 async def _internal_error(request: Request, _exc: Exception) -> Response:
@@ -91,7 +108,8 @@ async def _internal_error(request: Request, _exc: Exception) -> Response:
     Starlette sends this response from outside every middleware, so it is given the
     security headers here.
     """
-    response = _error(request, 500, "internal error: the archive could not answer this request")
+    detail = "internal error: the archive could not answer this request"
+    response = _error(request, 500, detail if _is_api(request) else INTERNAL_FOR_READER)
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -17,18 +17,20 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from app.counting import ARTICLE, counted, noun_of
 from app.errors import QueryError
 from app.search import queries as search
 from app.search.changes import changes_html
+from app.search.examples import PLACEHOLDER, examples
 from app.search.filters import FACET_LABELS
 from app.search.headlines import headline_html, highlighted, lead_under, shown_titles
 from app.search.params import LIMITS, SearchParams, parse_params
+from app.search.periods import label as period_label
 from app.search.related import related
 from app.search.suggestions import suggestion
 from app.search.timeline import percent
 from app.search.versions import superseded, versions
 from app.web.atom import atom_feed
-from app.web.counting import ARTICLE, counted, noun_of
 from app.web.deps import ArchiveDep
 from app.web.timelines import home_chart, timeline_of
 from app.web.urls import (
@@ -38,6 +40,7 @@ from app.web.urls import (
     article_url,
     day_url,
     example_url,
+    first_page_url,
     link,
     name_url,
     narrowed_url,
@@ -50,6 +53,7 @@ from app.web.urls import (
     terms_url,
     version_anchor,
     versions_url,
+    ways_on,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +86,7 @@ for helper in (
     search_url,
     terms_url,
     example_url,
+    first_page_url,
     article_url,
     related_url,
     versions_url,
@@ -109,6 +114,7 @@ templates.env.globals["NAMES_PATH"] = NAMES_PATH
 templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
 templates.env.globals["one_day"] = timedelta(days=1)
 templates.env.globals["month_end"] = month_end
+templates.env.globals["period_label"] = period_label
 templates.env.filters["long_date"] = long_date
 templates.env.filters["percent"] = percent
 
@@ -125,6 +131,7 @@ def home(request: Request, archive: ArchiveDep) -> Response:
         "years": years,
         "chart": chart,
         "caption": caption,
+        "examples": examples(archive),
     }
     return templates.TemplateResponse(request, "home.html", context)
 
@@ -136,7 +143,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
     try:
         found = search.search(archive, parse_params(raw), facets=True)
     except QueryError as error:
-        context: dict[str, Any] = {"raw": raw, "error": error.for_reader}
+        context: dict[str, Any] = {"raw": raw, "error": error.for_reader, "refused": error}
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
     offered, typed = suggestion(archive, found), None
     if offered and not found.total and raw.get(AS_TYPED) != "1":  # the respelling's results
@@ -148,6 +155,7 @@ def search_page(request: Request, archive: ArchiveDep) -> Response:
         "suggestion": None if typed else offered,
         "typed": typed,
         "timeline": timeline_of(request, archive, found),
+        "examples": None if found.total else examples(archive),  # the "nothing matched" tips
     }
     return templates.TemplateResponse(request, "search.html", context)
 
@@ -171,8 +179,10 @@ def search_feed(request: Request, archive: ArchiveDep) -> Response:
 
 
 @router.get("/help")
-def help_page(request: Request) -> Response:
-    return templates.TemplateResponse(request, "help.html", {"limits": LIMITS})
+def help_page(request: Request, archive: ArchiveDep) -> Response:
+    """The query language, with examples drawn from the archive (`examples.py`)."""
+    context = {"limits": LIMITS, "examples": examples(archive), "placeholder": PLACEHOLDER}
+    return templates.TemplateResponse(request, "help.html", context)
 
 
 @router.get("/articles/{article_id}")
@@ -226,9 +236,15 @@ def related_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
     return templates.TemplateResponse(request, "related.html", context)
 
 
-
-
-def error_page(request: Request, status: int, message: str) -> Response:
-    """The styled error page every non-API error is shown with."""
-    context = {"status": status, "message": message}
+def error_page(
+    request: Request, status: int, message: str, *, first_page: bool = False
+) -> Response:
+    """The styled error page every non-API error is shown with: what is wrong and what to
+    do (`message`, in a reader's words), and where to go on: the page above an address that
+    holds nothing, or a list's first page when the page asked for is past its last."""
+    path = request.url.path
+    ways = ways_on(path) if status == 404 else []
+    if first_page:
+        ways = [("The first page", first_page_url(path, request.query_params))]
+    context = {"status": status, "message": message, "ways": ways}
     return templates.TemplateResponse(request, "error.html", context, status_code=status)

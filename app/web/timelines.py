@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from app.archive import Archive
+from app.counting import counted, noun_of
 from app.search import queries as search
 from app.search.timeline import Bucket, Charted, overview, percent
-from app.web.chart import ARTICLES, STORIES, counted, svg
+from app.web.chart import svg
 from app.web.urls import period_url, search_url
 
 VIEW = "chart"  # the query parameter that asks for a view
@@ -56,7 +57,7 @@ def timeline_of(request: Request, archive: Archive, found: search.SearchPage) ->
     whole = not (params.q or params.filters)
     shares = charted.shares and not whole
     asked = shares and request.query_params.get(VIEW) == COUNTS
-    noun = STORIES if params.collapse else ARTICLES
+    noun = noun_of(params)
     drawn = [replace(bucket, archive=None) for bucket in charted.buckets] if whole else None
 
     def narrowed(bucket: Bucket) -> str:

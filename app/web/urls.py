@@ -5,8 +5,10 @@ out) with some changed; an article's from its id, escaped as a path segment; a y
 month or day of the archive from its numbers.
 """
 
+import re
+from collections.abc import Mapping
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from starlette.requests import Request
 
@@ -15,11 +17,19 @@ from app.search.terms import Term
 
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
 NAMES_PATH = {"place": "/places", "source": "/sources", "topic": "/topics"}  # each facet's pages
+_PERIOD = re.compile(r"/archive/(\d{1,4})(?:/(\d{1,2})(/.*)?)?$")  # year, month, below
 
 
 def link(path: str, **query: object) -> str:
     """`path` with a query string of the values given; an empty or None value is left out."""
     kept = {name: value for name, value in query.items() if value not in ("", None)}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def first_page_url(path: str, query: Mapping[str, str]) -> str:
+    """`path` with a query string as a client sent it, less its page: a list's first page.
+    (Not by `link`: a client's names are not Python's, "path" among them.)"""
+    kept = [(name, value) for name, value in query.items() if name != "page" and value]
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
@@ -113,3 +123,19 @@ def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
             numbers.append(None)
         numbers.append(n)
     return numbers
+
+
+def ways_on(path: str) -> list[tuple[str, str]]:
+    """(text, URL) of the page above an address that holds nothing, where there is one: the
+    month of a day not in the calendar, the year of a month not in it; every place of a
+    place the archive does not hold (a source's, a topic's alike)."""
+    for facet, names in NAMES_PATH.items():
+        if unquote(path).startswith(names + "/"):
+            return [(f"Every {facet}", names)]
+    found = _PERIOD.match(path)
+    if not found or not 1 <= int(found[1]) <= date.max.year:
+        return []
+    year, month, below_month = int(found[1]), int(found[2] or 0), found[3]
+    if below_month and 1 <= month <= 12:
+        return [(f"{date(year, month, 1):%B %Y}", period_url(year, month))]
+    return [(str(year), period_url(year))] if found[2] else []

@@ -103,11 +103,13 @@ def csv_rows(response) -> list[list[str]]:
 def test_matching_articles_are_the_search_in_its_order(archive, filters, sort):
     add_stories(archive, 130)
     add_stories(archive, 20, word="barley", prefix="b")
-    pages = [
-        search(archive, search_params(**filters, sort=sort, page=n, per_page=100)) for n in (1, 2)
+    first = search(archive, search_params(**filters, sort=sort, per_page=100))
+    pages = [first] + [
+        search(archive, search_params(**filters, sort=sort, page=n, per_page=100))
+        for n in range(2, first.pages + 1)
     ]
     listed = [item.id for page in pages for item in page.items]
-    exported = [record.id for record in matching_articles(archive, pages[0].params)]
+    exported = [row.record.id for row in matching_articles(archive, pages[0].params)]
     assert exported == listed
     assert len(exported) == pages[0].total > 0
 
@@ -116,8 +118,9 @@ def test_csv_reads_back_every_field(archive):
     body = 'Commas, "quotes", a line\nbreak and São Paulo; a tab\there.\n\nSecond paragraph.'
     article = make("odd,id", body, date(2024, 2, 29), place='X, "Y"', title='A, "B"\nC')
     archive.add([article], source_paths=[None])
-    (record,) = matching_articles(archive, search_params())
-    header, row = list(csv.reader(io.StringIO("".join(csv_chunks([record], url_of=article_url)))))
+    (exported,) = matching_articles(archive, search_params())
+    record = exported.record
+    header, row = list(csv.reader(io.StringIO("".join(csv_chunks([exported], url_of=article_url)))))
     assert tuple(header) == FIELDS
     values = dict(zip(header, row, strict=True))
     assert values["id"] == "odd,id"
@@ -205,6 +208,20 @@ def test_export_lists_what_the_search_lists(web, params):
     rows = csv_rows(web.get("/api/export", params={**params, "format": "csv"}))
     assert tuple(rows[0]) == FIELDS
     assert [row[0] for row in rows[1:]] == listed
+
+
+def test_an_export_gives_the_headline_as_sent_and_as_every_page_shows_it(web):
+    """A headline sent in capitals: `title` as the wire sent it, `headline` as the search's
+    JSON (and its pages) show it, the story's own capitals kept."""
+    body = "The OPEC ministers met in Vienna on Monday.\n\nOutput was left unchanged."
+    sent = "OPEC MINISTERS KEEP OUTPUT UNCHANGED"
+    web.app.state.archive.add([make("c1", body, date(2024, 3, 4), title=sent)], source_paths=[None])
+    (item,) = web.get("/api/search", params={"q": "ministers"}).json()["items"]
+    assert item["title"] == sent and item["headline"] == "OPEC Ministers Keep Output Unchanged"
+    (line,) = ndjson(web.get("/api/export", params={"q": "ministers", "format": "ndjson"}))
+    assert (line["title"], line["headline"]) == (item["title"], item["headline"])
+    header, row = csv_rows(web.get("/api/export", params={"q": "ministers"}))
+    assert dict(zip(header, row, strict=True))["headline"] == item["headline"]
 
 
 def test_browse_export_equals_the_articles_list(web):

@@ -15,6 +15,8 @@ from app.search.params import (
     MAX_QUERY_CHARS,
     PARAMETERS,
     SearchParams,
+    check_page,
+    page_count,
     parse_params,
 )
 
@@ -54,11 +56,51 @@ def test_bad_parameters_are_refused_by_name(raw, parameter):
     assert str(caught.value).startswith(f"{parameter}:")
 
 
-def test_paging_deeper_than_the_limit_is_refused():
-    deepest = MAX_DEPTH // 50
-    assert search_params(page=deepest, per_page=50).page == deepest
-    with pytest.raises(QueryError, match="page"):
-        search_params(page=deepest + 1, per_page=50)
+def test_a_page_number_is_read_up_to_the_deepest_any_list_could_reach():
+    """How deep a list's pages go depends on its length: `check_page` says, once counted."""
+    assert search_params(page=MAX_DEPTH, per_page=50).page == MAX_DEPTH
+    with pytest.raises(QueryError, match="page") as caught:
+        search_params(page=MAX_DEPTH + 1)
+    assert caught.value.for_reader.startswith("There is no page 10,001: pages are numbered")
+    with pytest.raises(QueryError, match="page") as caught:  # too long for Python to read
+        search_params(page="9" * 5000)
+    assert caught.value.for_reader.startswith("There is no page that far")
+    assert search_params(page="0" * 5000 + "7").page == 7
+
+
+@pytest.mark.parametrize(
+    ("total", "per_page", "pages"),
+    [(0, 20, 1), (1, 20, 1), (20, 20, 1), (21, 20, 2), (25_000, 20, 500), (25_000, 3, 3_333)],
+)
+def test_page_count_is_the_pages_that_hold_the_list_or_reach_the_paging_limit(
+    total, per_page, pages
+):
+    assert page_count(total, per_page) == pages
+
+
+def test_a_page_past_the_last_says_how_many_pages_there_are_not_the_paging_limit():
+    with pytest.raises(QueryError) as caught:
+        check_page(search_params(page=999), total=590)
+    refused = caught.value
+    assert refused.parameter == "page" and str(refused.detail).startswith("page: ")
+    assert "there are 30 pages of 590 stories" in str(refused.detail)
+    assert refused.for_reader == "There are 30 pages of stories here: page 999 is past the last."
+    assert "10,000" not in str(refused.detail) + refused.for_reader
+    check_page(search_params(page=30), total=590)  # the last page is served
+    with pytest.raises(QueryError, match="page: must be 1: nothing matched"):
+        check_page(search_params(page=2), total=0)
+
+
+def test_a_page_past_the_paging_limit_says_why_where_the_list_holds_more():
+    check_page(search_params(page=500), total=25_000)
+    with pytest.raises(QueryError) as caught:
+        check_page(search_params(page=501), total=25_000)
+    assert str(caught.value.detail) == (
+        "page: must be between 1 and 500: paging reaches the first 10,000 results"
+    )
+    assert caught.value.for_reader.startswith(
+        "Only the first 10,000 of these 25,000 stories can be paged through: 500 pages."
+    )
 
 
 # --- accepted values ------------------------------------------------------

@@ -18,11 +18,11 @@ from app.archive import Archive
 from app.errors import NotFound, QueryError
 from app.ingest import ingest
 from app.search.engine import MAX_WILDCARDS
+from app.search.periods import period
 from app.search.queries import (
     SearchPage,
     get_article,
     named_counts,
-    period,
     search,
     significant_terms,
     stats,
@@ -180,11 +180,12 @@ def test_paging(filled):
     assert ids(first) + ids(second) + ids(last) == everything
 
 
-def test_a_page_past_the_end_is_empty(filled):
-    for q in ("", "talks"):
-        page = run(filled, q=q, page=9, per_page=2)
-        assert page.items == []
-        assert page.total == (len(STORIES) if not q else len(TALKS))
+def test_a_page_past_the_end_is_refused_saying_how_many_pages_there_are(filled):
+    for q, total in (("", len(STORIES)), ("talks", len(TALKS))):
+        with pytest.raises(QueryError) as caught:
+            run(filled, q=q, page=9, per_page=2)
+        assert caught.value.parameter == "page"
+        assert f"there are {-(-total // 2)} pages of {total} stories" in str(caught.value)
 
 
 def test_the_seed_is_found(seeded):

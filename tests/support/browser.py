@@ -16,6 +16,7 @@ own where it sends one), so an inline script or style shows as a console error.
 
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -392,6 +393,13 @@ def tab_to(page: Page, selector: str, limit: int = 120) -> None:
         if focus["target"]:
             return
     pytest.fail(f"{limit} presses of Tab did not reach {selector}")
+
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an `rgb(r, g, b)` colour."""
+    channels = [int(part) / 255 for part in re.findall(r"\d+", css_color)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def assert_focus_visible(page: Page) -> None:

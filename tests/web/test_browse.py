@@ -63,17 +63,47 @@ def test_a_month_is_a_calendar_whose_every_day_shows_and_whose_busy_days_link(cl
 def test_a_month_leads_to_the_months_and_the_years_beside_it(client, news):
     page = get_page(client, "/archive/2024/01")
     steps = page.split('<nav class="period-steps"', 1)[1].split("</nav>", 1)[0]
-    assert re.findall(r'href="(/archive/[\d/]+)"', steps) == [
-        "/archive/2023/12",
-        "/archive/2023/01",
-        "/archive/2025/01",
-        "/archive/2024/02",
-    ]
+    # the nearest months that hold stories; no January of another year holds any
+    linked = re.findall(r'href="(/archive/[\d/]+)"', steps)
+    assert linked == ["/archive/2023/12", "/archive/2024/03"]
     assert 'rel="prev" href="/archive/2023/12"' in steps
-    assert 'rel="next" href="/archive/2024/02"' in steps
+    assert 'rel="next" href="/archive/2024/03"' in steps
     empty = get_page(client, "/archive/2024/02")  # a month without a story still shows its days
     assert "The archive holds no stories from February 2024" in empty
     assert empty.count("no stories</span>") == 29
+
+
+def test_an_empty_period_offers_nothing_to_sort_and_leads_to_the_nearest_that_hold_stories(
+    client, news
+):
+    empty = get_page(client, "/archive/2024/02")
+    assert "oldest first" not in empty and "newest first" not in empty
+    assert 'type="application/json"' not in empty.split('<main id="main">', 1)[1]
+    steps = empty.split('<nav class="period-steps"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="(/archive/[\d/]+)"', steps) == [
+        "/archive/2024/01",
+        "/archive/2024/03",
+    ]
+    one = get_page(client, "/archive/2024/03")  # one story: nothing to sort either
+    assert "newest first" not in one and shown_total(one) == 1
+    two = get_page(client, "/archive/2024/01")
+    assert 'oldest first · <a href="/archive/2024/01?sort=newest">newest first</a>' in two
+
+
+def test_the_archive_s_ends_lead_no_further_and_its_gaps_are_stepped_over(client, news):
+    first = get_page(client, "/archive/2023")  # the seed is of 2025; nothing before 2023
+    assert 'rel="prev"' not in first and 'rel="next" href="/archive/2024"' in first
+    last = get_page(client, "/archive/2025/10/17")
+    assert 'rel="next"' not in last and 'rel="prev" href="/archive/2024/03/01"' in last
+    before = get_page(client, "/archive/1990")  # an empty year before the archive
+    assert 'rel="prev"' not in before and 'rel="next" href="/archive/2023"' in before
+
+
+def test_a_day_s_breadcrumbs_are_spaced(client, news):
+    crumbs = get_page(client, "/archive/2024/01/15").split('aria-label="Breadcrumbs">', 1)[1]
+    text = re.sub(r"<[^>]+>", "", crumbs.split("</nav>", 1)[0])
+    assert " ".join(text.split()) == "Home › 2024 › January › 15"
+    assert "January › 15" in text  # not "January› 15"
 
 
 def test_a_year_shows_all_twelve_months_and_the_years_beside(client, news):
@@ -161,6 +191,14 @@ def test_a_place_s_page_shows_its_articles_timeline_and_busiest_sources(client, 
     assert "from 2 November 2023 to 1 March 2024" in page
 
 
+def test_a_name_s_page_links_to_every_other_value_only_when_it_lists_some_of_them(client, news):
+    page = get_page(client, "/places/ACCRA")  # its two sources, both listed: no "All 2 sources"
+    assert "Busiest sources" in page and "sources of these stories" not in page
+    add_news(client, MANY_PLACES)
+    busy = get_page(client, "/sources/AP")  # more places than a name's page lists
+    assert f"All {len(MANY_PLACES) + 2} places of these stories" in busy
+
+
 def test_a_source_s_page_pages_its_articles(client, news):
     first = get_page(client, "/sources/Reuters", per_page="1")
     assert shown_total(first) == 3
@@ -171,7 +209,7 @@ def test_a_source_s_page_pages_its_articles(client, news):
 @pytest.mark.parametrize("name", ["Nowhere", "%3Cscript%3E", "a%2Fb"])
 def test_a_name_the_archive_does_not_hold_is_not_found_and_said_so(client, news, name):
     page = get_page(client, f"/places/{name}", status=404)
-    assert "the archive holds no articles from the place" in page
+    assert "The archive holds no stories from the place “" in page
     assert "<script>" not in page.split("<main", 1)[1]
 
 
@@ -230,7 +268,7 @@ def test_a_topic_s_page_counts_what_the_topic_filter_finds(client, tagged):
     assert 'href="/search?topic=BRAZIL&amp;place=S%C3%83O+PAULO"' in aside  # as asked
     assert "from 15 January 2024 to 16 January 2024" in page
     missing = get_page(client, "/topics/nothing", status=404)
-    assert "the archive holds no articles on the topic" in missing
+    assert "The archive holds no stories on the topic “nothing”." in missing
 
 
 def test_a_search_s_topic_facet_narrows_it_and_its_chip_widens_it_again(client, tagged):

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import Markup
 
+from app.counting import ARTICLE
 from app.search.timeline import Bucket, buckets, gaps_merged
-from app.web.chart import ARTICLES, BEHIND, summary, svg
+from app.web.chart import BEHIND, summary, svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -164,7 +165,7 @@ def test_the_archive_s_stories_are_one_shape_behind_the_bars():
 
 
 def test_articles_are_counted_not_shared_against_the_archive_s_stories():
-    chart = svg(SAMPLE, href=search_href, title="Matches", height=120, noun=ARTICLES)
+    chart = svg(SAMPLE, href=search_href, title="Matches", height=120, noun=ARTICLE)
     assert heights(chart) == pytest.approx([102 * 2 / 12, 102, 102 / 12], abs=0.01)
     names = [a.find("svg:title", NS).text for a in links(parse(chart))]
     assert names[0] == "Jan 1987: 2 articles, in days of the archive's 100 stories"

@@ -100,14 +100,15 @@ def test_both_faces_read_whole_numbers_alike(site, value):
 
 
 @pytest.mark.xfail(strict=True, reason="chosen: see the docstring")
-@pytest.mark.parametrize("value", ["2.0", "1_0", ""])
+@pytest.mark.parametrize("value", ["2.0", "0_1", ""])
 def test_known_disagreements_on_whole_numbers(site, value):
     """The JSON's page is read by pydantic before the query layer sees it: it takes "2.0" as
-    2 and "1_0" as 10 and refuses a blank; the page, as a form sends it, takes a blank as
+    2 and "0_1" as 1 and refuses a blank; the page, as a form sends it, takes a blank as
     the default and refuses the other two. Kept so: the API's OpenAPI schema keeps its
-    integer type."""
-    api = site.get("/api/search", params={"page": value})
-    page = site.get("/search", params={"page": value})
+    integer type. (One story a page, so that page 2 exists: a page past the last is
+    refused by both.)"""
+    api = site.get("/api/search", params={"page": value, "per_page": 1})
+    page = site.get("/search", params={"page": value, "per_page": 1})
     assert (api.status_code == 200) == (page.status_code == 200)
 
 

@@ -244,6 +244,57 @@ def test_not_found_pages_are_styled(client, url):
     assert "Not found" in page
 
 
+WAYS_ON = re.compile(r'<li><a href="([^"]+)">([^<]+)</a></li>')
+
+
+@pytest.mark.parametrize(
+    ("url", "said", "way"),
+    [
+        ("/archive/1987/13", "There is no month 13: months run from 1", ("1987", "/archive/1987")),
+        ("/archive/1987/02/30", "February 1987 has 28 days", ("February 1987", "/archive/1987/02")),
+        ("/archive/0", "The calendar runs from the year 1 to 9999: there is no year 0.", None),
+        ("/articles/nope-123", "The archive holds no article with the id “nope-123”: ", None),
+        ("/articles/" + "x" * 100, "The archive holds no article with an id that long", None),
+        ("/nope", "There is no page at this address", None),
+        ("/places/Nowhere", "The archive holds no stories from the place “Nowhere”.", None),
+        ("/topics/none", "The archive holds no stories on the topic “none”.", None),
+    ],
+)
+def test_a_not_found_page_says_what_is_wrong_in_a_reader_s_words_and_where_to_go_on(
+    client, url, said, way
+):
+    main = html.unescape(get_page(client, url, status=404).split('<main id="main">', 1)[1])
+    assert said in main
+    assert "no such date in the calendar" not in main and "'" not in main.split("</p>")[0]
+    ways = WAYS_ON.findall(main.split('aria-label="Where to go on"', 1)[1])
+    assert ways[-2:] == [("/", "The home page"), ("/help", "How to search")]
+    if way:
+        assert ways[0] == way[::-1]
+    elif url.startswith("/places/") or url.startswith("/topics/"):
+        assert ways[0] in (("/places", "Every place"), ("/topics", "Every topic"))
+
+
+def test_the_json_twin_of_a_not_found_page_keeps_the_program_s_words(client):
+    assert client.get("/api/articles/nope-123").json() == {
+        "detail": "no article with id 'nope-123'"
+    }
+    assert client.get("/api/nope").json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("url", ["/search?q=Budapest&page=9", "/archive/2025?page=9"])
+def test_the_first_page_link_keeps_any_name_a_client_sent(client, url):
+    """A client's names are not Python's: "path" and "self" once made this a 500."""
+    page = html.unescape(get_page(client, url + "&path=x&self=y", status=400))
+    assert f"{url.split('?')[0]}?" in page and "path=x&self=y" in page
+    assert "page=9" not in page.split('<main id="main">', 1)[1].split("</form>")[-1]
+
+
+def test_a_page_number_past_the_last_of_a_period_leads_to_its_first_page(client):
+    page = html.unescape(get_page(client, "/archive/2025", status=400, page="2", sort="newest"))
+    assert "There is 1 page of stories here: page 2 is past the last." in page
+    assert '<a href="/archive/2025?sort=newest">The first page</a>' in page
+
+
 @pytest.mark.parametrize("payload", ["<script>alert(1)</script>", '"><svg onload=alert(1)>'])
 def test_unknown_id_holding_html_is_escaped_on_the_404_page(client, payload):
     page = get_page(client, f"/articles/{payload}", status=404)
@@ -311,11 +362,11 @@ READER_WORDS = {  # what the reader is told about, by parameter
 }
 
 
-def test_a_page_past_the_paging_limit_is_explained_to_the_reader(client):
+def test_a_page_no_list_reaches_is_explained_to_the_reader(client):
     deep = client.get("/search", params={"q": "Budapest", "page": "10001"})
     assert deep.status_code == 400
-    assert "Only the first 10,000 results of a search can be paged through" in deep.text
-    assert "narrow it" in deep.text
+    assert "There is no page 10,001: pages are numbered from 1" in deep.text
+    assert "the first 10,000 results of a list at most" in deep.text
 
 
 def test_the_last_reachable_page_says_why_the_rest_cannot_be_reached():
@@ -326,6 +377,12 @@ def test_the_last_reachable_page_says_why_the_rest_cannot_be_reached():
     assert "only the first 10,000 of 25,000 are" in shown
     earlier = SimpleNamespace(total=25_000, pages=500, params=params, has_next=True)
     assert "only the first" not in str(macro(earlier, lambda n: f"/search?page={n}"))
+    # every page says where paging stops, and why, beside its count ("Page 1 of 500")
+    assert "Paging stops at page 500: it reaches the first 10,000 of 25,000." in str(
+        macro(earlier, lambda n: f"/search?page={n}")
+    )
+    whole = SimpleNamespace(total=9_000, pages=450, params=params, has_next=True)
+    assert "Paging stops" not in str(macro(whole, lambda n: f"/search?page={n}"))
 
 
 @pytest.mark.parametrize(
@@ -335,7 +392,7 @@ def test_the_last_reachable_page_says_why_the_rest_cannot_be_reached():
         ("/archive/2025/10/17?page=0", 400),
         ("/archive/2025/10/17?page=-1", 400),
         (f"/archive/2025/10/17?page={10**30}", 400),
-        ("/archive/2025/10/17?page=2", 200),
+        ("/archive/2025/10/17?page=2", 400),  # the day holds one story: one page
     ],
 )
 def test_archive_paging_input(client, url, status):
@@ -497,9 +554,36 @@ def test_next_links_walk_every_result_once(client, corpus, per_page, query):
 
 
 def test_past_the_last_page(client, many):
-    page = get_page(client, "/search", per_page="10", page="4")
+    page = get_page(client, "/search", status=400, per_page="10", page="4")
     assert listed_ids(page) == []
-    assert "past the last" in page
+    assert "There are 3 pages of stories here: page 4 is past the last." in page
+    assert '<a href="/search?per_page=10">Go to the first page</a>' in page
+
+
+SELECTED = re.compile(r'<option value="([^"]*)" selected>([^<]+)</option>')
+
+
+@pytest.mark.parametrize(
+    ("params", "chosen"),
+    [
+        ({}, ("", "Newest first")),  # every article: newest first, whatever a search's default
+        ({"sort": "relevance"}, ("", "Newest first")),  # without words, by date
+        ({"sort": "oldest"}, ("oldest", "Oldest first")),
+        ({"q": "grain"}, ("", "Best first")),
+        ({"q": "grain", "sort": "newest"}, ("newest", "Newest first")),
+        ({"q": "grain", "page": "99"}, ("", "Best first")),  # a refused page keeps the choice
+    ],
+)
+def test_the_sort_control_says_what_the_list_is_sorted_by(client, corpus, params, chosen):
+    page = client.get("/search", params=params).text
+    assert SELECTED.findall(page) == [chosen]
+    assert ("Best first" in page) == ("q" in params)  # no relevance to sort by without words
+
+
+def test_a_date_filter_s_chip_spaces_its_dates(client, corpus):
+    page = get_page(client, "/search", q="grain", **{"from": "2024-01-01", "to": "2024-12-31"})
+    chip = re.search(r'<p class="chosen">Dates:(.*?)<a ', page, re.S)
+    assert chip and " ".join(chip.group(1).split()) == "from 1 January 2024 to 31 December 2024"
 
 
 @pytest.mark.parametrize("filters", [{}, {"place": "MOSCOW"}, {"from": "2020-01-01"}])
@@ -912,12 +996,17 @@ def test_a_guarded_query_is_a_400_page_saying_which_limit(client, q):
         ("/archive/2025", {}, 20),
     ],
 )
-def test_paging_reaches_ten_thousand_results_and_no_further(client, path, params, per_page):
-    deepest = MAX_DEPTH // per_page
-    get_page(client, path, **params, page=str(deepest))
-    page = get_page(client, path, status=400, **params, page=str(deepest + 1))
-    assert f"Only the first {MAX_DEPTH:,} results of a search can be paged through: " in page
-    assert f"{deepest:,} pages." in page
+def test_a_page_past_the_last_says_how_many_there_are_not_the_paging_limit(
+    client, path, params, per_page
+):
+    """A list of one story has one page, however deep the paging limit would let it go."""
+    get_page(client, path, **params, page="1")
+    for past in (2, MAX_DEPTH // per_page, MAX_DEPTH // per_page + 1):
+        page = get_page(client, path, status=400, **params, page=str(past))
+        said = page.split('<main id="main">', 1)[1]
+        assert f"There is 1 page of stories here: page {past:,} is past the last." in said
+        assert f"{MAX_DEPTH:,}" not in said
+        assert ">The first page</a>" in said or ">Go to the first page</a>" in said
 
 
 def test_a_search_past_the_time_limit_is_a_400_page(settings):
@@ -1079,17 +1168,34 @@ def test_every_list_page_links_its_json_twin(client, corpus, url):
 # --- Help ----------------------------------------------------------------------------------------
 
 
-def test_help_page_and_every_example_answer(client):
+@pytest.mark.parametrize("more", [False, True], ids=["the seed alone", "a corpus besides"])
+def test_help_page_and_every_example_answer_and_find_stories(client, add_stories, more):
+    """The examples are drawn from the archive (`app/search/examples.py`): each finds some of
+    its stories, whatever it holds."""
+    if more:
+        add_stories(client.app.state.archive, corpus_stories())
     page = get_page(client, "/help")
     article = re.search(r'<article class="help">(.*?)</article>', page, re.S)
     assert article
     examples = [html.unescape(href) for href in re.findall(r'href="([^"]*)"', article.group(1))]
-    assert len([href for href in examples if href.startswith("/search?")]) >= 10
+    searches = [href for href in examples if href.startswith("/search?")]
+    assert len(searches) >= 10
     for href in examples:
         response = client.get(href)
         assert response.status_code == 200, href
-    found = get_page(client, "/search?q=Putin+Trump")
-    assert listed_ids(found) == [SEED_ID]  # the first example finds the seed
+    for href in searches:
+        assert shown_total(get_page(client, href)) > 0, href
+
+
+def test_the_home_page_s_example_words_find_stories(client, add_stories):
+    add_stories(client.app.state.archive, corpus_stories())
+    placeholder = re.search(
+        r'id="q"[^>]* placeholder="e\.g\. ([^"]+) or &quot;([^"]+)&quot;"', get_page(client, "/")
+    )
+    assert placeholder
+    word, phrase = placeholder.groups()
+    for q in (word, f'"{phrase}"'):
+        assert shown_total(get_page(client, "/search", q=q)) > 0, q
 
 
 def test_help_states_the_limits_the_search_enforces(client):

@@ -59,7 +59,7 @@ from app.search.engine.schema import (
 )
 from app.search.engine.searchers import SearcherPool
 from app.search.engine.terms import maybe_held_ids, read_tables
-from app.search.engine.vocabulary import Vocabularies
+from app.search.engine.vocabulary import Vocabularies, commonest
 from app.search.facets import TOP_NAMES
 from app.search.filters import Filters
 
@@ -403,6 +403,19 @@ class SearchIndex:
         lexicon = self._vocabularies.of(reader)
         terms = likeness.key_terms(article.title, article.body, lexicon, reader.doc_count_all())
         return likeness.most_alike(searcher, docnum, terms, count)
+
+    def common_words(self, count: int, *, shortest: int = 1) -> list[tuple[str, int]]:
+        """The `count` commonest words of letters in the body, of `shortest` letters or more,
+        with their frequencies (from the vocabulary "did you mean" reads)."""
+        with self.searching() as searcher:
+            self._warm(searcher)
+            return commonest(self._vocabularies.of(searcher.reader()), count, shortest)
+
+    def generation(self) -> int | None:
+        """The number of the index's last commit (None: never committed to); what is derived
+        from the index once a commit is kept by it."""
+        with self.searching() as searcher:
+            return searcher.reader().generation()
 
     def respell(self, text: str) -> str | None:
         """The query `text` with its unknown words respelt as indexed ones; None if none were."""

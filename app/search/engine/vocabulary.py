@@ -137,6 +137,18 @@ class Vocabularies:
         return merged_bytes + sum(part.size() for part in spellings)
 
 
+def commonest(lexicon: Lexicon, count: int, shortest: int = 1) -> list[tuple[str, int]]:
+    """The `count` most frequent words of `shortest` letters or more, with their
+    frequencies, the commonest first (equal ones in alphabetical order)."""
+    best: list[tuple[str, int]] = []
+    for length, words in lexicon.items():
+        if length >= shortest:
+            top = np.argsort(-words.counts, kind="stable")[:count]  # alphabetical among equals
+            texts = words.codes[top].view(f"<U{length}").ravel()
+            best.extend(zip(texts.tolist(), words.counts[top].tolist(), strict=True))
+    return sorted(best, key=lambda pair: (-pair[1], pair[0]))[:count]
+
+
 def distances(word: str, words: Words, limit: int) -> npt.NDArray[np.int64]:
     """The optimal-string-alignment distance (Damerau-Levenshtein, as Whoosh's
     `terms_within` measures it) from `word` to each of `words`, computed for all at once;
