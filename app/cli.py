@@ -1,5 +1,5 @@
 """The `newsarchive` command: serve, ingest, delete, reindex, migrate, compact, follow, check,
-stats.
+stats, search, export.
 
 Every command and option has help text (a test holds us to it). Messages go to
 stderr, results to stdout, and exit codes say whether anything went wrong.
@@ -10,10 +10,10 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -29,13 +29,16 @@ from rich.progress import (
 from app import follower, migrations
 from app.archive import Archive
 from app.beside import COMPACT, FOLLOW, RESTART_SECONDS, running_beside
-from app.errors import SchemaBehind
+from app.errors import QueryError, SchemaBehind
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
-from app.ingest.formats import is_url
-from app.search import queries
+from app.ingest.formats import formats_help, is_url
+from app.search import printed, queries
 from app.search.engine import die_with
+from app.search.export import csv_chunks, matching_articles, ndjson_chunks
+from app.search.params import parse_params
 from app.settings import get_settings
+from app.web.urls import article_url
 
 cli = typer.Typer(
     help="A news archive: ingest article files, search them, serve them on the web.",
@@ -47,6 +50,7 @@ err = Console(stderr=True)
 CORES = os.cpu_count() or 1
 WORKER_APP = "app.web.app:worker_app"
 NICENESS = 10  # of `compact --beside`: below the server's own processes
+Chosen = TypeVar("Chosen")
 
 
 @cli.command()
@@ -87,8 +91,8 @@ def ingest(
     sources: Annotated[
         list[str],
         typer.Argument(
-            help="Files (.txt, .jsonl, .jsonl.gz, .xml/.rss/.atom feeds, .html pages), "
-            "directories to walk, or http(s) URLs of feeds and pages.",
+            help=f"Files ({formats_help()}), directories to walk, or http(s) URLs of feeds "
+            "and pages.",
             show_default=False,
         ),
     ],
@@ -231,6 +235,73 @@ def stats() -> None:
     for label, counts in named:
         for name, count in counts.items():
             typer.echo(f"{label}\t{name}\t{count}")
+
+
+QUERY_HELP = 'Words to find, as on the web (quotes, OR, -word, place:…); "" for every story.'
+PARAMS_HELP = (
+    "NAME=VALUE, as the web's query string names them: place=TOKYO, source=Reuters, "
+    "topic=oil, from=1987-03-01, to=1987-03-31, sort=newest, collapse=false; repeatable."
+)
+
+
+@cli.command()
+def search(
+    query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help=PARAMS_HELP)] = None,
+    output: Annotated[
+        str, typer.Option("--format", help="text (date, id, headline a line), json or csv.")
+    ] = "text",
+) -> None:
+    """Search the archive as /search does, a page of results at a time.
+
+    The count goes to stderr; page= and per_page= choose the page. Exits 2 if the search
+    cannot be run, saying why."""
+    printer = _chosen(output, printed.PRINTERS)
+    with _opened() as archive, _refusals():
+        found = queries.search(archive, parse_params(printed.raw_params(query, param or [])))
+    typer.echo(printed.heading(found), err=True)
+    typer.echo(printer(found), nl=False)
+
+
+@cli.command()
+def export(
+    query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help=PARAMS_HELP)] = None,
+    output: Annotated[str, typer.Option("--format", help="csv or ndjson.")] = "csv",
+    to: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default: stdout.")
+    ] = None,
+) -> None:
+    """Write every match of a search, as /api/export does: CSV or NDJSON.
+
+    No page limit; a story's versions once unless collapse=false. Exits 2 if the search
+    cannot be run, saying why."""
+    write = _chosen(output, {"csv": csv_chunks, "ndjson": ndjson_chunks})
+    with _opened() as archive, _refusals():
+        records = matching_articles(archive, parse_params(printed.raw_params(query, param or [])))
+        base = (archive.settings.public_url or "").rstrip("/")
+        chunks = write(records, url_of=lambda article_id: base + article_url(article_id))
+        with open(to, "w", encoding="utf-8", newline="") if to else nullcontext(sys.stdout) as out:
+            out.writelines(chunks)
+    if to:
+        typer.echo(f"wrote {to}", err=True)
+
+
+def _chosen(name: str, choices: Mapping[str, Chosen]) -> Chosen:
+    if name not in choices:
+        typer.echo(f"error: --format: must be one of {', '.join(choices)}", err=True)
+        raise typer.Exit(2)
+    return choices[name]
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A search that cannot be run ends the command with why (exit code 2), not a traceback."""
+    try:
+        yield
+    except QueryError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 @contextmanager

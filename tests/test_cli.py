@@ -5,6 +5,8 @@ tmp_path (settings come from NEWSARCHIVE_* variables, so the cached settings are
 cleared around each test); the console script itself runs as a subprocess.
 """
 
+import csv
+import io
 import json
 import os
 import signal
@@ -12,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,6 +44,8 @@ COMMANDS = {
     "follow",
     "check",
     "stats",
+    "search",
+    "export",
 }
 
 
@@ -435,6 +441,88 @@ def test_stats_prints_counts_and_sources(data_dir, tmp_path):
 def test_stats_of_an_empty_archive(data_dir):
     lines = stats_lines(run("stats"))
     assert "articles\t0" in lines
+
+
+# --- Search and export, on the query layer the web uses -----------------------------------------
+
+
+@pytest.fixture
+def opec(data_dir):
+    """Five OPEC stories in March and April 2024, one sent in capitals, and one of wheat."""
+    with closing(Archive(get_settings())) as archive:
+        stories = [
+            make(f"o{n}", f"OPEC ministers met, meeting {n}.", date(2024, 3 + n % 2, 1 + n))
+            for n in range(4)
+        ]
+        stories.append(
+            make("caps", "The OPEC talks went on.", date(2024, 3, 20), title="OPEC TALKS CONTINUE")
+        )
+        stories.append(make("w", "Wheat prices rose.", date(2024, 3, 2), place="TOKYO"))
+        archive.add(stories, source_paths=[None] * len(stories))
+        yield archive
+
+
+def test_search_prints_a_page_as_the_query_layer_finds_it(opec):
+    result = run("search", "opec", "-p", "sort=oldest", "-p", "per_page=2", "-p", "page=2")
+    found = search(opec, search_params(q="opec", sort="oldest", per_page=2, page=2))
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [line[1] for line in lines] == [item.id for item in found.items]
+    assert [line[0] for line in lines] == [item.published.isoformat() for item in found.items]
+    assert "5 stories for 'opec', page 2 of 3" in result.stderr
+
+
+def test_search_as_json_and_csv_gives_the_headline_as_shown_and_as_sent(opec):
+    answer = json.loads(run("search", "talks", "--format", "json").stdout)
+    assert (answer["total"], answer["pages"]) == (1, 1)
+    (item,) = answer["items"]
+    assert (item["id"], item["title"], item["headline"]) == (
+        "caps",
+        "OPEC TALKS CONTINUE",
+        "OPEC Talks Continue",
+    )
+    rows = list(csv.DictReader(io.StringIO(run("search", "talks", "--format", "csv").stdout)))
+    assert [(row["id"], row["headline"]) for row in rows] == [("caps", "OPEC Talks Continue")]
+
+
+def test_search_filters_by_the_web_s_parameter_names(opec):
+    result = run("search", "", "-p", "place=TOKYO", "--format", "json")
+    assert [item["id"] for item in json.loads(result.stdout)["items"]] == ["w"]
+    march = run("search", "opec", "-p", "from=2024-03-01", "-p", "to=2024-03-31")
+    assert {line.split("\t")[1] for line in march.stdout.splitlines()} == {"o0", "o2", "caps"}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["-p", "pag=2"], "--param: 'pag=2' is not NAME=VALUE"),
+        (["-p", "place"], "--param: 'place' is not NAME=VALUE"),
+        (["-p", "from=2024-13-01"], "from: '2024-13-01' is not a date"),
+        (["-p", "page=9"], "page: must be 1: there is 1 page of 5 stories"),
+        (["--format", "xml"], "--format: must be one of text, json, csv"),
+    ],
+)
+def test_a_search_that_cannot_run_exits_2_saying_why(opec, args, said):
+    result = run("search", "opec", *args, code=2)
+    assert said in result.stderr and not result.stdout
+
+
+def test_export_writes_every_match_as_the_api_does(opec, tmp_path):
+    target = tmp_path / "opec.csv"
+    result = run("export", "opec", "-p", "sort=oldest", "--output", str(target))
+    assert f"wrote {target}" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    found = search(opec, search_params(q="opec", sort="oldest", per_page=100))
+    assert [row["id"] for row in rows] == [item.id for item in found.items] and len(rows) == 5
+    assert rows[0]["url"] == "/articles/o0"
+    lines = run("export", "opec", "-p", "from=2024-04-01", "--format", "ndjson").stdout
+    assert {json.loads(line)["id"] for line in lines.splitlines()} == {"o1", "o3"}
+
+
+def test_export_links_in_full_behind_a_public_address(opec, monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_PUBLIC_URL", "https://news.example/")
+    get_settings.cache_clear()
+    (line,) = run("export", "talks", "--format", "ndjson").stdout.splitlines()
+    assert json.loads(line)["url"] == "https://news.example/articles/caps"
 
 
 # --- The console script, as a subprocess -------------------------------------------------------

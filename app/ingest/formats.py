@@ -54,6 +54,11 @@ FORMATS = (
 )
 
 
+def formats_help() -> str:
+    """The formats read and the suffixes each goes by, for the command line's help."""
+    return "; ".join(f"{kind.name}: {' '.join(kind.suffixes)}" for kind in FORMATS)
+
+
 def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.lower().startswith(URL_SCHEMES)
 

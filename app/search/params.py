@@ -15,7 +15,7 @@ from math import ceil
 from app.counting import counted, noun_of
 from app.errors import QueryError
 from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
-from app.search.filters import HELP, Filters
+from app.search.filters import HELP, READER_NAMES, Filters
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 20
@@ -127,6 +127,8 @@ def _default_sort(q: str) -> str:
 
 
 READER_NUMBERS = {"page": "page number", "per_page": "number of results a page"}
+# Every name a search reads from a query string, in the order /help lists them.
+QUERY_NAMES = ("q", *READER_NAMES, "sort", *READER_NUMBERS, "collapse")
 
 
 def _whole_number(parameter: str, value: object, default: int, maximum: int) -> int:

@@ -477,7 +477,7 @@ def test_a_page_past_the_last_is_refused_saying_how_many_pages_there_are(client,
     for past in (2, MAX_DEPTH // per_page):
         refused = client.get(path, params={**params, "page": past})
         assert refused.status_code == 400
-        assert refused.json() == {"detail": "page: must be 1: there is 1 page of 1 result"}
+        assert refused.json() == {"detail": "page: must be 1: there is 1 page of 1 story"}
     too_deep = client.get(path, params={**params, "page": MAX_DEPTH + 1})
     assert too_deep.status_code == 422
     assert refusal_names(too_deep.status_code, too_deep.json()["detail"], "page")
