@@ -5,7 +5,7 @@ changes it made), then the index applies the store's changes it has not applied 
 (`catch_up`), in their order, reading each article's text as the store holds it then.
 Every node keeps an index of its own, and every node's index follows the one store
 this way: its own writes at once, other nodes' when its follower next looks
-(`app/follower.py`). A crash between the two writes leaves the index behind the store,
+(`app/node/follower.py`). A crash between the two writes leaves the index behind the store,
 never ahead of it, and the next catch-up completes it.
 
 `repair` and `reindex` mend or rebuild an index from the store by comparing, not by
@@ -21,10 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from sqlalchemy import create_engine
+
 from app.article import Article
-from app.search.engine import BULK_BATCH, SearchIndex
+from app.engine import BULK_BATCH, SearchIndex
 from app.settings import Settings
-from app.store import Change, Outcome, Store
+from app.store import Change, Outcome, Store, migrations
 
 REPAIR_BATCH = BULK_BATCH  # an index refilled from nothing gets large segments, few
 CATCH_UP_BATCH = BULK_BATCH  # changes applied in one commit
@@ -108,6 +110,30 @@ class Archive:
             warnings.simplefilter("ignore", ResourceWarning)
             gc.collect()
         self.index = SearchIndex(self.settings.index_path)
+
+    def article_count(self) -> int:
+        return self.store.article_count()
+
+    def warm(self) -> None:
+        """Build what searches read now, before the first request (`SearchIndex.warm`)."""
+        self.index.warm()
+
+    def applied_change(self) -> int | None:
+        """The number of the store's last change this node's index reflects."""
+        return self.index.applied_change()
+
+    def compact(self, **options: int) -> int:
+        """Merge the index's next large segments (`SearchIndex.compact`); how many merged."""
+        return self.index.compact(**options)
+
+    def segment_count(self) -> int:
+        return self.index.segment_count()
+
+    def reclean(self) -> tuple[int, int]:
+        """Clean the stored text again by today's rules, then thread the articles stored
+        before threads were; how many were cleaned and how many joined a thread. Both are
+        numbered changes, which the index applies at its next catch-up or rebuild."""
+        return self.store.reclean(), self.store.thread_unsigned()
 
     def add(
         self, articles: Sequence[Article], *, source_paths: Sequence[str | None]
@@ -231,3 +257,12 @@ def _same(article: Article | None, digest: str | None) -> bool:
 def _aware(moment: datetime) -> datetime:
     """SQLite gives back a time without its zone; the store writes them all in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def migrate(settings: Settings) -> tuple[str | None, str]:
+    """Bring the store's schema up to this release's: the revisions before and after."""
+    engine = create_engine(settings.database_url)
+    try:
+        return migrations.upgrade(engine)
+    finally:
+        engine.dispose()

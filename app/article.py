@@ -192,20 +192,14 @@ def recleaned(article: Article) -> Article | None:
     return None if again.content_hash == article.content_hash else again
 
 
-def respelt(article: Article, *, place: str | None, source: str | None) -> Article:
-    """`article` with its place and source spelt as given, its digest made again."""
-    if (place, source) == (article.place, article.source):
+def respelt(article: Article, **names: str | None) -> Article:
+    """`article` with the columns that name something (`place=`, `source=`) spelt as given,
+    its digest made again."""
+    if all(getattr(article, column) == name for column, name in names.items()):
         return article
-    digest = content_hash(
-        published=article.published,
-        title=article.title,
-        body=article.body,
-        place=place,
-        region=article.region,
-        source=source,
-        topics=article.topics,
-    )
-    return replace(article, place=place, source=source, content_hash=digest)
+    again = replace(article, **names)  # type: ignore[arg-type]  # columns of text, each
+    digest = content_hash(**{name: getattr(again, name) for name in HASHED})
+    return replace(again, content_hash=digest)
 
 
 def headline(lead: str, max_chars: int = TITLE_MAX_CHARS) -> str:
@@ -225,6 +219,10 @@ def first_sentence(text: str) -> str:
         if not _ABBREVIATION.search(candidate):
             return text[: end.end()].strip()
     return text.strip()
+
+
+# What an article's digest is made of (`content_hash`'s parameters): its text and where it is from.
+HASHED = ("published", "title", "body", "place", "region", "source", "topics")
 
 
 def content_hash(

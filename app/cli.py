@@ -26,15 +26,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from app import follower, migrations
 from app.archive import Archive
-from app.beside import COMPACT, FOLLOW, RESTART_SECONDS, running_beside
+from app.archive import migrate as migrate_store
 from app.errors import QueryError, SchemaBehind
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import formats_help, is_url
+from app.node import follower
+from app.node.beside import COMPACT, FOLLOW, RESTART_SECONDS, running_beside
+from app.processes import die_with
 from app.search import printed, queries
-from app.search.engine import die_with
 from app.search.export import csv_chunks, matching_articles, ndjson_chunks
 from app.search.params import parse_params
 from app.settings import get_settings
@@ -72,7 +73,7 @@ def serve(
 
     settings = get_settings()
     with _opened() as archive:
-        if not archive.store.article_count() and settings.seeds_dir.is_dir():
+        if not archive.article_count() and settings.seeds_dir.is_dir():
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
     processes = workers or CORES
@@ -131,8 +132,7 @@ def reindex() -> None:
     Cleaning follows today's rules (a new rule applies to what is stored); articles stored
     before story threads were get theirs, oldest first."""
     with _opened() as archive:
-        cleaned = archive.store.reclean()
-        joined = archive.store.thread_unsigned()
+        cleaned, joined = archive.reclean()
         count = archive.reindex()
     typer.echo(
         f"cleaned {cleaned} stored articles again; {joined} joined a story thread; "
@@ -143,13 +143,7 @@ def reindex() -> None:
 @cli.command()
 def migrate() -> None:
     """Bring the store's schema up to this release's (back up the database first)."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(get_settings().database_url)
-    try:
-        before, after = migrations.upgrade(engine)
-    finally:
-        engine.dispose()
+    before, after = migrate_store(get_settings())
     if before == after:
         typer.echo(f"the store's schema is up to date (revision {after})")
     else:
@@ -178,9 +172,9 @@ def compact(
         die_with(beside)
     with _opened() as archive:
         options = {} if smallest is None else {"smallest": smallest}
-        while merged := archive.index.compact(**options):
+        while merged := archive.compact(**options):
             typer.echo(f"merged {merged} segments into one", err=True)
-        typer.echo(f"the index has {archive.index.segment_count()} segments")
+        typer.echo(f"the index has {archive.segment_count()} segments")
 
 
 @cli.command()
@@ -231,8 +225,7 @@ def stats() -> None:
     typer.echo(f"articles\t{found.articles}")
     typer.echo(f"first\t{found.first_published or '-'}")
     typer.echo(f"last\t{found.last_published or '-'}")
-    named = (("source", found.by_source), ("place", found.by_place), ("topic", found.by_topic))
-    for label, counts in named:
+    for label, counts in found.named.items():
         for name, count in counts.items():
             typer.echo(f"{label}\t{name}\t{count}")
 

@@ -10,8 +10,6 @@ are made to by a migration (revision 0006) and by `newsarchive reindex`.
 
 from collections.abc import Iterable, Mapping
 
-NAMED_COLUMNS = ("place", "source")  # an article's columns that name something
-
 
 def folded(name: str) -> str:
     """The key of a name's spellings: lower case, as the filters and the index compare."""

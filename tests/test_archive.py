@@ -13,7 +13,7 @@ from support.stories import SEED_ID
 
 from app.archive import Archive, Differences
 from app.article import Article
-from app.search.engine.schema import day_number
+from app.engine.schema import day_number
 from app.store import Outcome
 
 STORIES = [

@@ -25,12 +25,12 @@ from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
 
 from app.archive import Archive
-from app.beside import COMPACT, running_beside
 from app.cli import cli
+from app.engine.compacting import WIDTH
+from app.engine.schema import document
 from app.errors import ParseError
 from app.ingest.text import parse_article
-from app.search.engine.compacting import WIDTH
-from app.search.engine.schema import document
+from app.node.beside import COMPACT, running_beside
 from app.search.queries import search
 from app.settings import get_settings
 

@@ -245,7 +245,7 @@ def test_ingesting_again_with_topics_updates_every_story_and_adds_none(tmp_path,
     try:
         first = ingest(archive, [bare])
         assert (first.added, first.rejected) == (len(chosen), []) and len(chosen) > 100
-        assert stats(archive).by_topic == {}
+        assert stats(archive).named["topic"] == {}
         again = ingest(archive, [tagged])
         assert (again.added, again.updated, again.duplicates) == (0, len(chosen), 0)
         assert stats(archive).articles == len(chosen)

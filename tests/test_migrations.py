@@ -1,4 +1,4 @@
-"""app.migrations: the store's schema, made, stamped, checked and upgraded, on SQLite and on
+"""app.store.migrations: the store's schema, made, stamped, checked and upgraded, on SQLite and on
 PostgreSQL (a database of each kind per test, `support/databases.py`)."""
 
 from collections.abc import Iterator
@@ -12,16 +12,15 @@ from support.databases import BACKENDS, database_url
 from support.helpers import found_ids, make, search_params, stored_as_before_cleaning
 from typer.testing import CliRunner
 
-from app import migrations
 from app.archive import Archive
 from app.article import respelt
 from app.cli import cli
 from app.errors import SchemaBehind
-from app.records import Base
-from app.search.filters import Filters
+from app.filters import Filters
 from app.search.queries import search, stats
 from app.settings import Settings, get_settings
-from app.store import Store
+from app.store import Store, migrations
+from app.store.tables import Base
 
 
 @pytest.fixture(params=BACKENDS)
@@ -185,10 +184,10 @@ def test_the_topics_revision_keeps_every_row_and_topics_come_with_the_next_inges
     archive = Archive(settings_with(url, tmp_path))
     try:
         assert [archive.store.get(key).topics for key in ("a1", "a2")] == [(), ()]
-        assert stats(archive).by_topic == {}
+        assert stats(archive).named["topic"] == {}
         again = [make("a1", "Alpha story.", topics=("Greek", "letters")), stories[1]]
         assert archive.add(again, source_paths=[None] * 2) == ["updated", "unchanged"]
-        assert stats(archive).by_topic == {"greek": 1, "letters": 1}
+        assert stats(archive).named["topic"] == {"greek": 1, "letters": 1}
         assert search(archive, search_params(topic="GREEK")).total == 1
         assert archive.index.search(
             "story", Filters(topic="greek"), sort="newest", page=1, per_page=5
@@ -237,7 +236,7 @@ def test_the_names_revision_cleans_places_and_gives_each_one_spelling_numbered_f
         assert archive.catch_up() > 0
         assert not archive.differences()
         counted = {"NEW YORK": 3, "CHICAGO": 2, "FARMINGTON": 1, "WALTHAM": 1}
-        assert stats(archive).by_place == counted
+        assert stats(archive).named["place"] == counted
     finally:
         archive.close()
 

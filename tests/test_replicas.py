@@ -19,11 +19,11 @@ from support.databases import settings_on_both  # noqa: F401  (the `settings` fi
 from support.helpers import found_ids, make
 
 from app.archive import Archive
-from app.follower import follow
-from app.records import AliasRecord, ChangeRecord
-from app.search.engine import applied
+from app.engine import applied
+from app.node.follower import follow
 from app.settings import Settings
 from app.store import Outcome
+from app.store.tables import AliasRecord, ChangeRecord
 
 ZEBRAS = [make(f"z{n}", f"Zebra story number {n} from the plains.") for n in range(5)]
 FOLLOWED_WITHIN = 2.0  # seconds

@@ -19,9 +19,9 @@ from support.helpers import make
 
 from app.archive import Archive
 from app.article import Article, Headline
-from app.records import LISTED_COLUMNS, ArticleRecord, Listed, TopicRecord
 from app.settings import Settings
 from app.store import Outcome, Store
+from app.store.tables import LISTED_COLUMNS, ArticleRecord, Listed, TopicRecord
 
 
 def put(store: Store, *articles: Article) -> list[Outcome]:

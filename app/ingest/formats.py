@@ -13,10 +13,10 @@ from pathlib import Path
 from app.errors import ParseError
 from app.ingest.feeds import looks_like_feed, read_feed
 from app.ingest.fetch import FetchError, fetch
-from app.ingest.pages import looks_like_html, read_page
+from app.ingest.jsonl import looks_like_json_lines, read_json_lines, stream_json_lines
 from app.ingest.reader import ByteCounter, Item, Reader, Streamer
-from app.ingest.records import looks_like_json_lines, read_json_lines, stream_json_lines
 from app.ingest.text import read_text
+from app.ingest.webpage import looks_like_html, read_page
 
 URL_SCHEMES = ("http://", "https://")
 SNIFF_BYTES = 1024  # how much of a document's start `sniff` sees

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from app.archive import Archive
 from app.article import Article
+from app.engine import BULK_BATCH
 from app.errors import ParseError
 from app.ingest.formats import has_article_suffix, is_url, read_source
+from app.ingest.jsonl import record_article
 from app.ingest.reader import Item
-from app.ingest.records import record_article
-from app.search.engine import BULK_BATCH
 from app.store import Outcome
 
 BATCH_SIZE = BULK_BATCH  # articles a transaction and an index commit: large segments, few

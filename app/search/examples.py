@@ -13,11 +13,11 @@ from datetime import date
 from itertools import islice
 
 from app.archive import Archive
-from app.search.engine import MIN_WILDCARD_LETTERS
+from app.engine import MIN_WILDCARD_LETTERS
 from app.search.generations import once_a_generation
 from app.search.params import parse_params
 from app.search.queries import highlighted_words, search
-from app.search.terms import NAME, STOP_WORDS
+from app.search.significant import NAME, STOP_WORDS
 
 COMMON = 40  # the commonest words looked at
 SHORTEST = 5  # letters: "dlrs", "pct", "mln" are common and no example

@@ -5,7 +5,6 @@ memory stays flat however many articles match (a query's match list is held as
 ids only). The rows are the same matches, in the same order, as the search shows.
 """
 
-import calendar
 import csv
 import io
 import json
@@ -17,10 +16,11 @@ from typing import NamedTuple
 
 from app.archive import Archive
 from app.article import PUBLIC_FIELDS
-from app.records import ArticleRecord
 from app.search.headlines import shown_titles
 from app.search.params import SearchParams
+from app.search.periods import month_end
 from app.search.queries import matching_ids
+from app.store.tables import ArticleRecord
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
 # The article's public fields (its title as sent), its headline as every page shows it, its
@@ -70,16 +70,12 @@ def _span(first: date | None, last: date | None) -> str:
     if first and last:
         if first == last:
             return first.isoformat()
-        if first.day == 1 and last == _month_end(first):
+        if first.day == 1 and last == month_end(first):
             return f"{first:%Y-%m}"
         if first.year == last.year and (first.month, first.day, last.month, last.day) == WHOLE_YEAR:
             return str(first.year)
     ends = [f"from {first}" if first else "", f"to {last}" if last else ""]
     return " ".join(filter(None, ends))
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _slug(text: str) -> str:

@@ -11,15 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from app.search.filters import FACET_LABELS
+from app.facets import TOP_NAMES, facet_names
 
-TOP_NAMES = 20  # places and sources listed, the most frequent first
 MONTHS_LISTED = 12  # a month facet lists every month up to this many, else this many busiest
 
 
 @dataclass(frozen=True)
 class Facets:
-    named: dict[str, list[tuple[str, int]]]  # by named filter, in `FACET_LABELS` order
+    named: dict[str, list[tuple[str, int]]]  # by facet, in `app.facets` order
     years: list[tuple[int, int]]  # oldest first
     months: list[tuple[date, int]]  # the first day of each month, oldest first
     days: Mapping[date, int]  # every day with matches, in date order: the timeline's data
@@ -57,7 +56,7 @@ def build_facets(
     years: Counter[int] = Counter()
     for month, count in months.items():
         years[month.year] += count
-    every = {name: all_values(named.get(name, {})) for name in FACET_LABELS}
+    every = {name: all_values(named.get(name, {})) for name in facet_names()}
     return Facets(
         named={name: values[:TOP_NAMES] for name, values in every.items()},
         years=sorted(years.items()),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar, cast
 
 from app.archive import Archive
-from app.search.engine import SearchIndex
+from app.engine import SearchIndex
 
 T = TypeVar("T")
 _kept: "weakref.WeakKeyDictionary[SearchIndex, dict[str, tuple[int | None, object]]]"

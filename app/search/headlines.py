@@ -5,7 +5,7 @@ changed (the JSON keeps it beside the form shown, and pages show it on hover).
 Wire services sent headlines in capitals (Reuters-21578: `ICCO TO EXAMINE BUFFER STOCK
 PROPOSAL`), hard to scan in a list. A headline whose letters are nearly all capitals is
 shown in title case (each word capitalised, short function words in lower case), except
-where the archive itself says how a word is written (`app.search.engine.written`):
+where the archive itself says how a word is written (`app.engine.written`):
 
 - in capitals when its own story's plain text writes it so anywhere (ICCO, LME, GM);
   else as that text writes it most often when that is with a capital inside (McDonnell)
@@ -26,8 +26,8 @@ from markupsafe import Markup
 
 from app.archive import Archive
 from app.article import first_sentence
-from app.records import Listed
-from app.search.engine import UPPER, Cache, Forms, highlight, is_shorthand, written
+from app.engine import UPPER, Cache, Forms, highlight, is_shorthand, written
+from app.store.tables import Listed
 
 SHOUTING = 0.8  # share of a headline's letters in capitals from which it is shown recased
 MIN_LETTERS = 4

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from app.counting import counted, noun_of
+from app.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.errors import QueryError
-from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
-from app.search.filters import HELP, READER_NAMES, Filters
+from app.filters import HELP, READER_NAMES, Filters
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 20

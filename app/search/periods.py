@@ -148,12 +148,17 @@ def _start(day: date | None, unit: str) -> date | None:
     return None if day is None else start_of(day, unit)
 
 
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def _bounds(year: int, month: int | None, day: int | None) -> tuple[date, date]:
     try:
         if month is None:
             return date(year, 1, 1), date(year, 12, 31)
         if day is None:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+            return date(year, month, 1), month_end(date(year, month, 1))
         return date(year, month, day), date(year, month, day)
     except (ValueError, OverflowError) as error:
         reader = _not_in_calendar(year, month, day)

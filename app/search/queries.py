@@ -14,15 +14,17 @@ from functools import partial
 from markupsafe import Markup
 
 from app.archive import Archive
+from app.engine import Hits, snippet
 from app.errors import InvalidQuery, Moved, NotFound, QueryError, SearchTimeout
-from app.records import ArticleRecord, Listed
-from app.search.engine import Hits, snippet
-from app.search.facets import TOP_NAMES, Facets, all_values, build_facets
+from app.facets import TOP_NAMES, facet_names
+from app.search.facets import Facets, all_values, build_facets
 from app.search.headlines import headline_html, shown_titles
 from app.search.params import MAX_DEPTH, SearchParams, check_page, page_count, parse_params
-from app.search.terms import Term, candidates, count_documents, significant
+from app.search.significant import Term, candidates, count_documents, significant
 from app.search.timeline import Bucket, Charted
 from app.search.timeline import charted as timeline_of
+from app.store.tables import ArticleRecord as ArticleRecord  # what an article is answered as
+from app.store.tables import Listed
 
 EXPORT_SECONDS_FACTOR = 10  # an export may take this many times a search's time limit
 # Matches whose text the terms are counted in: the best by relevance (the newest, browsing).
@@ -238,23 +240,18 @@ class Stats:
     articles: int
     first_published: date | None
     last_published: date | None
-    by_source: dict[str, int]
-    by_place: dict[str, int]
-    by_topic: dict[str, int]
+    named: dict[str, dict[str, int]]  # by facet (`app.facets`), in its order
 
 
 def stats(archive: Archive) -> Stats:
     hits = _hits(archive, parse_params({"per_page": 1}), facets=True, top=None)
     days = list(hits.days)
-    named = {name: dict(all_values(hits.named[name])) for name in ("source", "place", "topic")}
     return Stats(
         stories=hits.total,
         articles=hits.articles,
         first_published=days[0] if days else None,
         last_published=days[-1] if days else None,
-        by_source=named["source"],
-        by_place=named["place"],
-        by_topic=named["topic"],
+        named={name: dict(all_values(hits.named[name])) for name in facet_names()},
     )
 
 

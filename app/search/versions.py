@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from app.archive import Archive
-from app.records import ArticleRecord
-from app.search.changes import Run, counted, word_changes
+from app.search.diff import Run, counted, word_changes
 from app.search.headlines import shown_titles
 from app.search.queries import get_article
+from app.store.tables import ArticleRecord
 
 CORRECTED, UPDATED = "corrected", "updated"
 KINDS = {
@@ -72,6 +72,11 @@ class Version:
     @property
     def headline_changed(self) -> bool:
         return any(run.kind != "kept" for run in self.headline_changes or [])
+
+
+def version_count(archive: Archive, record: ArticleRecord) -> int:
+    """How many stored versions the story of `record` has (1: it was sent once)."""
+    return archive.store.thread_size(record.thread)
 
 
 def versions(archive: Archive, article_id: str) -> list[Version]:

@@ -2,13 +2,16 @@
 
 import inspect
 import keyword
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
+from app.archive import Archive
 from app.errors import NotFound, Unprocessable
+from app.facets import FACETS, Facet
 from app.ingest import ingest_records
 from app.search import export
 from app.search import queries as search
@@ -148,27 +151,6 @@ def search_terms(archive: ArchiveDep, params: Params) -> Response:
     return json_of(terms_out(search.significant_terms(archive, params)))
 
 
-@router.get("/places", response_model=NamesOut, responses=ERRORS)
-def list_places(archive: ArchiveDep, params: Params) -> Response:
-    """Every dateline place among the matches (the archive's, with no query and no filter),
-    the commonest first: /api/search's place facet, whole."""
-    return json_of(names_out(search.named_counts(archive, params, "place")))
-
-
-@router.get("/sources", response_model=NamesOut, responses=ERRORS)
-def list_sources(archive: ArchiveDep, params: Params) -> Response:
-    """Every source among the matches (the archive's, with no query and no filter), the
-    commonest first: /api/search's source facet, whole."""
-    return json_of(names_out(search.named_counts(archive, params, "source")))
-
-
-@router.get("/topics", response_model=NamesOut, responses=ERRORS)
-def list_topics(archive: ArchiveDep, params: Params) -> Response:
-    """Every topic (a subject tag its source gave) among the matches (the archive's, with no
-    query and no filter), the commonest first: /api/search's topic facet, whole."""
-    return json_of(names_out(search.named_counts(archive, params, "topic")))
-
-
 @router.get("/export", response_class=StreamingResponse, responses={**ERRORS, **EXPORTED})
 def export_articles(
     request: Request,
@@ -266,3 +248,24 @@ def delete_article(archive: ArchiveDep, _writer: WriterDep, article_id: str) -> 
 def archive_stats(archive: ArchiveDep) -> Response:
     """How many articles, their date span, and counts by source, by place and by topic."""
     return json_of(stats_out(search.stats(archive)))
+
+
+def _names_route(facet: Facet) -> Callable[[Archive, SearchParams], Response]:
+    def list_names(archive: ArchiveDep, params: Params) -> Response:
+        return json_of(names_out(search.named_counts(archive, params, facet.name)))
+
+    list_names.__doc__ = (
+        f"Every {facet.name} among the matches (the archive's, with no query and no filter), "
+        f"the commonest first: /api/search's {facet.name} facet, whole. {facet.help}"
+    )
+    return list_names
+
+
+for _facet in FACETS:  # /api/places, /api/sources, /api/topics: a list a facet
+    router.add_api_route(
+        _facet.path,
+        _names_route(_facet),
+        response_model=NamesOut,
+        responses=ERRORS,
+        name=f"list_{_facet.plural}",
+    )

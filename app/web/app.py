@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.archive import Archive
 from app.settings import Settings, get_settings
-from app.web import api, browse, docs, handlers, health, pages, terms
+from app.web import api, browse, docs, handlers, health, pages, templating, terms
 from app.web.middleware import BodyLimit, HeadAsGet
 from app.web.security import SecureResponses
 
@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> Fa
         archive = Archive(settings)
         if catch_up:
             archive.catch_up()
-        archive.index.warm()
+        archive.warm()
         app.state.archive = archive
         yield
         archive.close()
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, catch_up: bool = True) -> Fa
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecureResponses)  # added last, so it wraps the 413s as well
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=templating.STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(browse.router)

@@ -5,22 +5,24 @@ page with its own timeline, its busiest sources or places and its latest stories
 Like `pages.py`, only HTTP in and templates out: the counts come from the query layer.
 """
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.archive import Archive
 from app.errors import NotFound
+from app.facets import FACETS
+from app.facets import facet as facet_of
 from app.search import periods
 from app.search import queries as search
 from app.search.params import parse_params
 from app.web.deps import ArchiveDep
-from app.web.pages import templates
+from app.web.templating import templates
 from app.web.timelines import timeline_of
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 BUSIEST_SHOWN = 12  # the other facets' values a source's, place's or topic's page lists
-BESIDE = {"place": ("source",), "source": ("place",), "topic": ("place", "source")}
-AMONG = {"topic": "on"}  # how a page's articles relate to its name: "from" but for these
 
 
 @router.get("/archive/{year:int}")
@@ -36,36 +38,6 @@ def month_page(request: Request, archive: ArchiveDep, year: int, month: int) -> 
 @router.get("/archive/{year:int}/{month:int}/{day:int}")
 def day_page(request: Request, archive: ArchiveDep, year: int, month: int, day: int) -> Response:
     return _period_page(request, archive, year=year, month=month, day=day)
-
-
-@router.get("/places")
-def places_page(request: Request, archive: ArchiveDep) -> Response:
-    return _names_page(request, archive, "place")
-
-
-@router.get("/sources")
-def sources_page(request: Request, archive: ArchiveDep) -> Response:
-    return _names_page(request, archive, "source")
-
-
-@router.get("/topics")
-def topics_page(request: Request, archive: ArchiveDep) -> Response:
-    return _names_page(request, archive, "topic")
-
-
-@router.get("/places/{name:path}")
-def place_page(request: Request, archive: ArchiveDep, name: str) -> Response:
-    return _named_page(request, archive, "place", name)
-
-
-@router.get("/sources/{name:path}")
-def source_page(request: Request, archive: ArchiveDep, name: str) -> Response:
-    return _named_page(request, archive, "source", name)
-
-
-@router.get("/topics/{name:path}")
-def topic_page(request: Request, archive: ArchiveDep, name: str) -> Response:
-    return _named_page(request, archive, "topic", name)
 
 
 def _period_page(request: Request, archive: Archive, **when: int) -> Response:
@@ -94,19 +66,20 @@ def _names_page(request: Request, archive: Archive, facet: str) -> Response:
 
 def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Response:
     """One place's (source's, topic's) articles: their timeline, the other facets' busiest
-    values among them (`BESIDE`), the latest stories."""
+    values among them (its facet's `beside`), the latest stories."""
+    declared = facet_of(facet)
     raw = dict(request.query_params)
     chosen = {facet: name, "sort": raw.get("sort") or "newest", "page": raw.get("page")}
     params = parse_params(chosen)
     found = search.search(archive, params, facets=True)
     if not found.total or found.facets is None:
-        among = AMONG.get(facet, "from")
+        among = declared.among
         raise NotFound(
             f"the archive holds no stories {among} the {facet} {name!r}",
             for_reader=f"The archive holds no stories {among} the {facet} “{name}”.",
         )
     named = found.facets.named
-    wanted = getattr(params.filters, facet).casefold()
+    wanted = params.filters.value(facet).casefold()
     context = {
         "facet": facet,
         # its commonest spelling: the one value of its facet, but for a topic's, which lists
@@ -114,7 +87,28 @@ def _named_page(request: Request, archive: Archive, facet: str, name: str) -> Re
         "name": next(value for value, _ in named[facet] if value.casefold() == wanted),
         "found": found,
         "timeline": timeline_of(request, archive, found),
-        "busiest": [(other, named[other][:BUSIEST_SHOWN]) for other in BESIDE[facet]],
+        "busiest": [(other, named[other][:BUSIEST_SHOWN]) for other in declared.beside],
         "span": (min(found.facets.days), max(found.facets.days)),
     }
     return templates.TemplateResponse(request, "named.html", context)
+
+
+def _names_route(facet: str) -> Callable[[Request, Archive], Response]:
+    def names_page(request: Request, archive: ArchiveDep) -> Response:
+        return _names_page(request, archive, facet)
+
+    return names_page
+
+
+def _named_route(facet: str) -> Callable[[Request, Archive, str], Response]:
+    def named_page(request: Request, archive: ArchiveDep, name: str) -> Response:
+        return _named_page(request, archive, facet, name)
+
+    return named_page
+
+
+for _facet in FACETS:  # /places and /places/{name}, /sources…: a pair of pages a facet
+    router.add_api_route(_facet.path, _names_route(_facet.name), name=f"{_facet.plural}_page")
+    router.add_api_route(
+        f"{_facet.path}/{{name:path}}", _named_route(_facet.name), name=f"{_facet.name}_page"
+    )

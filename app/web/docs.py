@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.web.pages import templates
+from app.web.templating import templates
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_PATH = "/docs/assets"

@@ -42,7 +42,7 @@ def health(archive: ArchiveDep) -> JSONResponse:
     try:
         replica = archive.replica()
     except SQLAlchemyError:
-        applied = archive.index.applied_change()  # read here only: replica() reads it too
+        applied = archive.applied_change()  # read here only: replica() reads it too
         answer = HealthOut(
             status="store unreachable", applied=applied, latest=None, behind=None, lag_seconds=None
         )

@@ -2,121 +2,39 @@
 
 Templates autoescape everything; the only markup passed through is snippets, headlines
 and highlighted paragraphs, which the engine builds from escaped text, marking the
-searched words (see `app/search/engine/snippets.py`, `app/search/headlines.py`), and
+searched words (see `app/engine/snippets.py`, `app/search/headlines.py`), and
 the SVG charts (`chart.py`).
 """
 
-import calendar
 from dataclasses import replace
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
 
-from app.counting import ARTICLE, counted, noun_of
 from app.errors import QueryError
 from app.search import queries as search
-from app.search.changes import changes_html
 from app.search.examples import PLACEHOLDER, examples
-from app.search.filters import FACET_LABELS
-from app.search.headlines import headline_html, highlighted, lead_under, shown_titles
+from app.search.headlines import shown_titles
 from app.search.params import LIMITS, SearchParams, parse_params
-from app.search.periods import label as period_label
 from app.search.related import related
 from app.search.suggestions import suggestion
-from app.search.timeline import percent
-from app.search.versions import superseded, versions
+from app.search.versions import superseded, version_count, versions
 from app.web.atom import atom_feed
 from app.web.deps import ArchiveDep
+from app.web.templating import AS_TYPED, templates
 from app.web.timelines import home_chart, timeline_of
 from app.web.urls import (
     FROM_ARTICLE,
-    NAMES_PATH,
-    article_json_url,
     article_url,
-    day_url,
-    example_url,
     first_page_url,
-    link,
-    name_url,
-    narrowed_url,
-    page_numbers,
-    period_url,
     public_base,
-    related_url,
-    result_url,
     search_url,
-    terms_url,
-    version_anchor,
-    versions_url,
     ways_on,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-STATIC_DIR = ROOT / "static"
 LATEST_ON_HOME = 10
-TOP_ON_HOME = 12  # sources and places the home page lists, the commonest
-# A query that finds nothing shows its respelling's results, unless the reader asked for
-# the words as typed (the page's "search instead for" link)
-AS_TYPED = "as_typed"
-
-environment = Environment(
-    loader=FileSystemLoader(ROOT / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-templates = Jinja2Templates(env=environment)
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def month_end(first: date) -> date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-for helper in (
-    search_url,
-    terms_url,
-    example_url,
-    first_page_url,
-    article_url,
-    related_url,
-    versions_url,
-    version_anchor,
-    article_json_url,
-    period_url,
-    day_url,
-    link,
-    name_url,
-    narrowed_url,
-    result_url,
-    page_numbers,
-    headline_html,
-    highlighted,
-    changes_html,
-    lead_under,
-    counted,
-    noun_of,
-):
-    templates.env.globals[helper.__name__] = helper
-templates.env.globals["FACET_LABELS"] = FACET_LABELS
-templates.env.globals["ARTICLE"] = ARTICLE
-templates.env.globals["AS_TYPED"] = AS_TYPED
-templates.env.globals["NAMES_PATH"] = NAMES_PATH
-templates.env.globals["TOP_ON_HOME"] = TOP_ON_HOME
-templates.env.globals["one_day"] = timedelta(days=1)
-templates.env.globals["month_end"] = month_end
-templates.env.globals["period_label"] = period_label
-templates.env.filters["long_date"] = long_date
-templates.env.filters["percent"] = percent
 
 
 @router.get("/")
@@ -197,7 +115,7 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> Resp
         "found_by": found_by,
         "terms": search.highlighted_words(archive, found_by.q) if found_by else frozenset(),
         "neighbours": search.neighbours(archive, article),
-        "versions": archive.store.thread_size(article.thread),
+        "versions": version_count(archive, article),
         "shown": shown_titles(archive, [article])[article.id],
         "superseded": superseded(archive, article),
     }

@@ -11,12 +11,12 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 from app.article import PUBLIC_FIELDS, Article
+from app.facets import FACETS, TOP_NAMES
 from app.ingest import IngestReport
-from app.records import ArticleRecord
 from app.search import queries as search
-from app.search.changes import Run
-from app.search.facets import TOP_NAMES, Facets
-from app.search.filters import FACET_LABELS
+from app.search.diff import Run
+from app.search.facets import Facets
+from app.search.queries import ArticleRecord
 from app.search.timeline import Bucket, Charted
 from app.search.versions import Superseded, Version
 from app.web.urls import article_url, narrowed_url, versions_url
@@ -51,8 +51,8 @@ class Count(BaseModel):
 
 
 FACETS_HELP = (
-    f"How the matches divide: by {', '.join(FACET_LABELS)} (the {TOP_NAMES} most frequent "
-    "values of each), year and month."
+    f"How the matches divide: by {', '.join(f.label for f in FACETS)} (the {TOP_NAMES} most "
+    "frequent values of each), year and month."
 )
 
 
@@ -253,14 +253,20 @@ def _article_model() -> type[BaseModel]:
 ArticleOut = _article_model()
 
 
-class StatsOut(BaseModel):
-    stories: int = Field(description="Stories: a story's versions count once.")
-    articles: int = Field(description="The articles they stand for, every version counted.")
-    first_published: date | None
-    last_published: date | None
-    by_source: dict[str, int] = Field(description="Stories of each source, the commonest first.")
-    by_place: dict[str, int] = Field(description="Stories of each place, the commonest first.")
-    by_topic: dict[str, int] = Field(description="Stories of each topic, the commonest first.")
+_STATS_FIELDS: dict[str, Any] = {
+    "stories": (int, Field(description="Stories: a story's versions count once.")),
+    "articles": (int, Field(description="The articles they stand for, every version counted.")),
+    "first_published": (date | None, ...),
+    "last_published": (date | None, ...),
+    **{  # by_source, by_place, by_topic: a field a facet (`app.facets`)
+        f"by_{f.name}": (
+            dict[str, int],
+            Field(description=f"Stories of each {f.name}, the commonest first."),
+        )
+        for f in FACETS
+    },
+}
+StatsOut: type[BaseModel] = create_model("StatsOut", **_STATS_FIELDS)
 
 
 class RejectedOut(BaseModel):
@@ -348,8 +354,15 @@ def article_out(record: ArticleRecord, shown: str, later: Superseded | None) -> 
     return ArticleOut(**public, headline=shown, superseded_by=replaced, url=article_url(record.id))
 
 
-def stats_out(stats: search.Stats) -> StatsOut:
-    return StatsOut(**vars(stats))
+def stats_out(stats: search.Stats) -> BaseModel:
+    named = {f"by_{name}": counts for name, counts in stats.named.items()}
+    return StatsOut(
+        stories=stats.stories,
+        articles=stats.articles,
+        first_published=stats.first_published,
+        last_published=stats.last_published,
+        **named,
+    )
 
 
 def added_out(report: IngestReport) -> AddedOut:

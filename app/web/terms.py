@@ -1,6 +1,6 @@
 """What a search's matches talk about, as a page of its own: the results page links to it
 and its script puts the list in place, so that counting a sample's words never delays the
-results (it costs more than the search; see `app/search/terms.py`).
+results (it costs more than the search; see `app/search/significant.py`).
 
 Like `pages.py`, only HTTP in and a template out.
 """
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.search import queries as search
 from app.search.params import parse_params
 from app.web.deps import ArchiveDep
-from app.web.pages import templates
+from app.web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 

@@ -12,11 +12,12 @@ from urllib.parse import quote, unquote, urlencode
 
 from starlette.requests import Request
 
+from app.facets import FACETS
 from app.search.params import SearchParams
-from app.search.terms import Term
+from app.search.significant import Term
 
 SEGMENT_SAFE = "!$&'()*+,;=:@"  # what RFC 3986 allows in a path segment besides unreserved
-NAMES_PATH = {"place": "/places", "source": "/sources", "topic": "/topics"}  # each facet's pages
+NAMES_PATH = {facet.name: facet.path for facet in FACETS}  # each facet's pages
 _PERIOD = re.compile(r"/archive/(\d{1,4})(?:/(\d{1,2})(/.*)?)?$")  # year, month, below
 
 

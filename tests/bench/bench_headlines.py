@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[2])]
 
 from app.article import Article  # noqa: E402
+from app.engine import SearchIndex  # noqa: E402
 from app.errors import ParseError  # noqa: E402
-from app.ingest.records import parse_record  # noqa: E402
-from app.search.engine import SearchIndex  # noqa: E402
+from app.ingest.jsonl import parse_record  # noqa: E402
 from app.search.headlines import Reading, readable, reading  # noqa: E402
 
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"

@@ -26,8 +26,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from measure import say
 
-from app.search.engine.index import SearchIndex
-from app.search.engine.spelling import nearest
+from app.engine.index import SearchIndex
+from app.engine.spelling import nearest
 from app.settings import Settings
 from app.web.app import create_app
 

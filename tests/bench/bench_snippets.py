@@ -21,8 +21,8 @@ from pathlib import Path
 
 from measure import say
 
-from app.search.engine import snippet
-from app.search.engine.schema import COMMON_WORDS, WORD, indexed_form
+from app.engine import snippet
+from app.engine.schema import COMMON_WORDS, WORD, indexed_form
 
 ROOT = Path(__file__).resolve().parents[2]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters-21578.jsonl.gz"
@@ -47,9 +47,9 @@ def cases(corpus: Path, count: int, seed: int) -> list[Case]:
 
 
 def snippet_at(revision: str) -> Callable[..., str]:
-    """`snippet` as `app/search/engine/snippets.py` was at `revision`."""
+    """`snippet` as `app/engine/snippets.py` was at `revision`."""
     source = subprocess.run(
-        ["git", "show", f"{revision}:app/search/engine/snippets.py"],
+        ["git", "show", f"{revision}:app/engine/snippets.py"],
         cwd=ROOT,
         check=True,
         capture_output=True,

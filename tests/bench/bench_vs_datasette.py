@@ -63,10 +63,10 @@ from serving import (
 )
 
 from app.archive import Archive
+from app.engine import COMMON_WORDS
 from app.errors import QueryError
 from app.search import queries as search
 from app.search import suggestions as discover
-from app.search.engine import COMMON_WORDS
 from app.search.params import parse_params
 from app.settings import Settings
 from app.web.schemas import search_out

@@ -43,8 +43,8 @@ from serving import (
     wrk,
 )
 
-from app.search.engine import COMMON_WORDS, SearchIndex
-from app.search.filters import Filters
+from app.engine import COMMON_WORDS, SearchIndex
+from app.filters import Filters
 
 TOKEN = "load-test-token-0123456789"
 BATCH = 100

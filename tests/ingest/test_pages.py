@@ -1,4 +1,4 @@
-"""app.ingest.pages: saved news article pages into articles.
+"""app.ingest.webpage: saved news article pages into articles.
 
 Each page is written here as a literal document, so each rule (which text is the
 body, which id a page keeps, what boilerplate is dropped, how bytes are decoded)
@@ -15,7 +15,7 @@ from support.documents import LIMIT, sha16
 
 from app.article import Article
 from app.errors import ParseError
-from app.ingest.pages import parse_html_page, read_page
+from app.ingest.webpage import parse_html_page, read_page
 
 # --- saved article pages --------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""app.ingest.records: JSON Lines files (plain and gzipped) read as ingest reads them, each
+"""app.ingest.jsonl: JSON Lines files (plain and gzipped) read as ingest reads them, each
 record's fields under their common names, and what each bad line reports."""
 
 import gzip

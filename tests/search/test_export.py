@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from support.helpers import make, search_params
 
-from app.search.engine import MAX_QUERY_WORDS
+from app.engine import MAX_QUERY_WORDS
 from app.search.export import (
     BATCH,
     FIELDS,

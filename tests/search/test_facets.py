@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from support.helpers import make, search_params
 
-from app.search.facets import MONTHS_LISTED, TOP_NAMES, build_facets
+from app.facets import TOP_NAMES
+from app.search.facets import MONTHS_LISTED, build_facets
 from app.search.queries import named_counts as named_counts_of
 from app.search.queries import search
 

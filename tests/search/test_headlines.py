@@ -11,8 +11,8 @@ from support.reuters import needs_reuters, records
 
 from app.archive import Archive
 from app.article import headline
-from app.ingest.records import parse_record
-from app.search.engine import LOWER, UPPER
+from app.engine import LOWER, UPPER
+from app.ingest.jsonl import parse_record
 from app.search.headlines import (
     headline_html,
     lead_under,

@@ -7,7 +7,7 @@ import pytest
 from support.helpers import search_params
 
 from app.errors import QueryError
-from app.search.filters import MAX_FILTER_CHARS, Filters
+from app.filters import MAX_FILTER_CHARS, Filters
 from app.search.params import (
     DEFAULT_PER_PAGE,
     MAX_DEPTH,
@@ -113,8 +113,8 @@ def test_defaults_without_a_query():
     assert (
         params.filters.date_from,
         params.filters.date_to,
-        params.filters.place,
-        params.filters.source,
+        params.filters.value("place"),
+        params.filters.value("source"),
     ) == (None, None, "", "")
 
 
@@ -142,7 +142,7 @@ def test_values_are_cleaned():
         date(2024, 3, 1),
         date(2024, 3, 31),
     )
-    assert params.filters.place == "UNITED NATIONS"
+    assert params.filters.value("place") == "UNITED NATIONS"
     assert (params.sort, params.page, params.per_page, params.offset) == ("oldest", 2, 5, 5)
 
 

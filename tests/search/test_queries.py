@@ -15,9 +15,9 @@ from support.helpers import COCOA_TERMS, TALK_NEWS, make, search_params
 from support.stories import SEED_ID, SMALL_LIMIT, write_story
 
 from app.archive import Archive
+from app.engine import MAX_WILDCARDS
 from app.errors import NotFound, QueryError
 from app.ingest import ingest
-from app.search.engine import MAX_WILDCARDS
 from app.search.periods import period
 from app.search.queries import (
     SearchPage,
@@ -271,14 +271,14 @@ def test_stats_count_the_archive(filled):
     found = stats(filled)
     assert found.stories == found.articles == len(STORIES)
     assert (found.first_published, found.last_published) == (date(2023, 12, 31), date(2024, 4, 2))
-    assert found.by_place == {"MOSCOW": 3, "KYIV": 1, "PARIS": 1}
-    assert list(found.by_source) == ["TASS", "Reuters"]  # the commonest first
+    assert found.named["place"] == {"MOSCOW": 3, "KYIV": 1, "PARIS": 1}
+    assert list(found.named["source"]) == ["TASS", "Reuters"]  # the commonest first
 
 
 def test_stats_of_an_empty_archive(archive):
     found = stats(archive)
     assert (found.stories, found.articles, found.first_published) == (0, 0, None)
-    assert found.by_source == found.by_place == found.by_topic == {}
+    assert found.named["source"] == found.named["place"] == found.named["topic"] == {}
 
 
 # --- topics: many to a story ------------------------------------------------------------
@@ -307,15 +307,16 @@ def test_browsing_by_topic_ignores_case(archive, raw, expected):
 
 def test_a_story_counts_under_each_of_its_topics_and_new_ones_replace_the_old(archive):
     archive.add(TAGGED, source_paths=[None] * len(TAGGED))
-    assert stats(archive).by_topic == {"cocoa": 2, "earn": 1, "grain": 1}
-    assert list(stats(archive).by_topic) == ["cocoa", "earn", "grain"]  # commonest, then by name
+    assert stats(archive).named["topic"] == {"cocoa": 2, "earn": 1, "grain": 1}
+    topics = stats(archive).named["topic"]
+    assert list(topics) == ["cocoa", "earn", "grain"]  # the commonest, then by name
     assert named_counts(archive, search_params(place="paris"), "topic") == [
         ("cocoa", 1),
         ("grain", 1),
     ]
     again = make("t1", "Cocoa story.", date(2024, 1, 5), topics=("sugar",))
     archive.add([again], source_paths=[None])
-    assert stats(archive).by_topic == {"sugar": 1, "cocoa": 1, "grain": 1}
+    assert stats(archive).named["topic"] == {"sugar": 1, "cocoa": 1, "grain": 1}
     assert ids(run(archive, topic="cocoa")) == ["t2"]
 
 

@@ -1,4 +1,4 @@
-"""app.search.terms: counting a sample's words and names a document at a time, leaving out
+"""app.search.significant: counting a sample's words and names a document at a time, leaving out
 what says nothing, and scoring by G², on hand-made texts and counts; rates are given by a
 plain function over a dict, as the engine would give them."""
 
@@ -7,7 +7,7 @@ from math import log
 
 import pytest
 
-from app.search.terms import (
+from app.search.significant import (
     BATCH,
     MAX_CHARS,
     MIN_DOCUMENTS,

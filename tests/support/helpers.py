@@ -20,10 +20,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
 from app.archive import Archive
 from app.article import Article, headline, new_article
-from app.search.filters import Filters
+from app.filters import Filters
 from app.search.params import SearchParams, parse_params
 from support.stories import ROOT, SEED_ID
 
@@ -421,3 +422,15 @@ def search_params(
 ) -> SearchParams:
     """`parse_params` called with Python names: `from` and `to` are `date_from`, `date_to`."""
     return parse_params({"from": date_from, "to": date_to, **values})
+
+
+def all_routes(routes) -> list[APIRoute]:
+    """Every APIRoute, looking inside included routers (however FastAPI wraps them)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if inner is not None and hasattr(inner, "routes"):
+            found += all_routes(inner.routes)
+    return found

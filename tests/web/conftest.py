@@ -1,16 +1,32 @@
-"""The browser tests' server and browser, shared by every browser test module: a real
-`newsarchive serve` holding the corpus of tests/support/browser.py, ingested with the CLI,
-and Debian's Chromium driven by Playwright (see tests/support/browser.py for what is
-skipped where)."""
+"""The web tests' shared fixtures: the seed's client with the corpus or the talk stories
+added; and the browser tests' server and browser, shared by every browser test module (a
+real `newsarchive serve` holding the corpus of tests/support/browser.py, ingested with
+the CLI, and Debian's Chromium driven by Playwright; see tests/support/browser.py for what
+is skipped where)."""
 
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 from support.browser import CHROMIUM_ARGS, chromium_path, corpus, served
-from support.helpers import Server
+from support.helpers import CORPUS, TALK_NEWS, Server, add_news, corpus_rows, corpus_stories
 
 STORIES = corpus()
+
+
+@pytest.fixture(name="corpus")
+def seed_and_corpus(client, add_stories) -> list[dict]:
+    """The client's archive with the corpus stories added to the seed; their rows."""
+    report = add_stories(client.app.state.archive, corpus_stories())
+    assert report.added == len(CORPUS) and not report.rejected
+    return corpus_rows()
+
+
+@pytest.fixture
+def talk(client):
+    """The seed and stories whose terms are known: six on cocoa, ten on steel."""
+    add_news(client, TALK_NEWS)
+    return client
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,11 @@
-"""The JSON API (app/api.py): what each endpoint returns, and that no input makes a 500.
+"""The JSON API (app/web/api.py): what each endpoint returns, and that no input makes a 500.
 
 Every request goes through a real app over a real SQLite store and Whoosh index in
 tmp_path (the `client` fixture, which holds the seed). Expected values are derived
-from the seed file or from the stories a test adds, never written down blind.
+from the seed file or from the stories a test adds, never written down blind. On
+PostgreSQL, `test_postgresql.py` holds every endpoint to the same answers; the SQL
+itself is tested on both databases where it lives (the store, archive, query layer,
+ingest).
 """
 
 import csv
@@ -19,17 +22,13 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from support.databases import settings_on_both  # noqa: F401  (the `settings` fixture)
 from support.helpers import (
     BAD_FILTERS,
     COCOA_NEWS,
     COCOA_TERMS,
-    CORPUS,
     ODD_QUERIES,
     SEED_SPEC,
-    TALK_NEWS,
-    corpus_rows,
-    corpus_stories,
+    all_routes,
     counts,
     expected_ids,
     make,
@@ -37,7 +36,7 @@ from support.helpers import (
 )
 from support.stories import SEED, SEED_ID
 
-from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
+from app.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
 from app.web.app import create_app
 
@@ -51,14 +50,6 @@ XSS_PAYLOADS = [
     '<a href="javascript:alert(1)">x</a>',
     '"><svg onload=alert(1)>',
 ]
-
-
-@pytest.fixture
-def corpus(client, add_stories):
-    """The client's archive with the corpus stories added to the seed."""
-    report = add_stories(client.app.state.archive, corpus_stories())
-    assert report.added == len(CORPUS) and not report.rejected
-    return corpus_rows()
 
 
 def assert_error_shape(response) -> None:
@@ -289,25 +280,6 @@ def test_stats_of_the_corpus(client, corpus):
 
 
 # --- Documentation and error shape over every route -------------------------------------------
-
-
-def all_routes(routes) -> list[APIRoute]:
-    """Every APIRoute, looking inside included routers (however FastAPI wraps them)."""
-    found = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
-        if inner is not None and hasattr(inner, "routes"):
-            found += all_routes(inner.routes)
-    return found
-
-
-@pytest.fixture
-def talk(client):
-    """The seed and stories whose terms are known: six on cocoa, ten on steel."""
-    add_news(client, TALK_NEWS)
-    return client
 
 
 def test_terms_of_cocoa_with_their_counts_and_expected_counts(talk):

@@ -14,7 +14,7 @@ import pytest
 from support.helpers import COCOA_NEWS, TOPIC_NEWS, add_news, get_page, listed_ids, shown_total
 from support.stories import SEED_ID
 
-from app.search.facets import TOP_NAMES
+from app.facets import TOP_NAMES
 
 _NAME = re.compile(r'<li><a href="([^"]*)">([^<]*)</a> <span class="count">([\d,]+)</span></li>')
 MANY_PLACES = [  # more places than a facet lists, each with fewer stories than the one before

@@ -10,8 +10,8 @@ from support.databases import settings_on_both  # noqa: F401  (the `settings` fi
 from support.stories import SEED
 
 from app.archive import Archive
+from app.engine import applied
 from app.ingest import ingest
-from app.search.engine import applied
 from app.settings import Settings
 from app.web.app import create_app
 

@@ -20,11 +20,9 @@ from markupsafe import escape
 from support.helpers import (
     BAD_FILTERS,
     COCOA_NEWS,
-    CORPUS,
     ODD_QUERIES,
     STYLESHEET,
     add_news,
-    corpus_rows,
     corpus_stories,
     counts,
     get_page,
@@ -35,8 +33,8 @@ from support.helpers import (
 )
 from support.stories import SEED, SEED_ID
 
+from app.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.ingest import ingest
-from app.search.engine import MAX_QUERY_WORDS, MAX_WILDCARDS, MIN_WILDCARD_LETTERS
 from app.search.facets import MONTHS_LISTED
 from app.search.params import MAX_DEPTH, MAX_QUERY_CHARS
 from app.search.timeline import FEW_MATCHES, percent
@@ -45,13 +43,6 @@ from app.web.app import create_app
 from app.web.urls import page_numbers
 
 OWN_SCRIPT = '<script src="/static/app.js" defer></script>'
-
-
-@pytest.fixture
-def corpus(client, add_stories):
-    report = add_stories(client.app.state.archive, corpus_stories())
-    assert report.added == len(CORPUS)
-    return corpus_rows()
 
 
 def without_own_script(page: str) -> str:

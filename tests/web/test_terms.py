@@ -15,24 +15,16 @@ from support.helpers import (
     BAD_FILTERS,
     COCOA_TERMS,
     ODD_QUERIES,
-    TALK_NEWS,
-    add_news,
     get_page,
 )
 from support.html_scan import assert_inert
 
 from app.search.params import parse_params
 from app.search.queries import TermsFound
-from app.search.terms import Term
-from app.web.pages import templates
+from app.search.significant import Term
+from app.web.templating import templates
 
 LISTED = re.compile(r'<li><a href="([^"]+)">([^<]+)</a> <span class="meta">(\d+)<')
-
-
-@pytest.fixture
-def talk(client):
-    add_news(client, TALK_NEWS)
-    return client
 
 
 def listed(page: str) -> list[tuple[str, str, int]]:
