@@ -15,9 +15,11 @@ changed meanwhile is applied again, after them.
 """
 
 import gc
+import logging
 import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -25,9 +27,11 @@ from sqlalchemy import create_engine
 
 from app.article import Article
 from app.engine import BULK_BATCH, SearchIndex
+from app.errors import STORE_AWAY
 from app.settings import Settings
 from app.store import Change, Outcome, Store, migrations
 
+logger = logging.getLogger(__name__)
 REPAIR_BATCH = BULK_BATCH  # an index refilled from nothing gets large segments, few
 CATCH_UP_BATCH = BULK_BATCH  # changes applied in one commit
 
@@ -141,14 +145,16 @@ class Archive:
         """Store a batch, then bring the index up to the store (this batch and any change
         another process made), so that what was added is found as soon as this returns."""
         outcomes = self.store.upsert(articles, source_paths=source_paths)
-        threads = self.store.threads_of([article.id for article in articles])
-        self.catch_up(known=[replace(a, thread=threads.get(a.id, a.id)) for a in articles])
+        with _committed():
+            threads = self.store.threads_of([article.id for article in articles])
+            self.catch_up(known=[replace(a, thread=threads.get(a.id, a.id)) for a in articles])
         return outcomes
 
     def delete(self, ids: Sequence[str]) -> list[str]:
         """Delete the articles stored under `ids` (and their aliases); returns those that were."""
         deleted = self.store.delete(ids)
-        self.catch_up()
+        with _committed():
+            self.catch_up()
         return deleted
 
     def catch_up(self, known: Iterable[Article] = ()) -> int:
@@ -248,6 +254,17 @@ class Archive:
         index reflects every change up to it, and the changes after it are applied again."""
         with self.index.applying():
             self.index.record_applied(began)
+
+
+@contextmanager
+def _committed() -> Iterator[None]:
+    """What follows a committed write: the store going away meanwhile does not undo the
+    write, so it is not the writer's failure. The index applies the change when the store
+    answers again (the node's follower, or the next write)."""
+    try:
+        yield
+    except STORE_AWAY:
+        logger.warning("a write is stored; this node's index applies it once the store answers")
 
 
 def _same(article: Article | None, digest: str | None) -> bool:

@@ -25,10 +25,11 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from sqlalchemy.engine import make_url
 
 from app.archive import Archive
 from app.archive import migrate as migrate_store
-from app.errors import QueryError, SchemaBehind
+from app.errors import STORE_AWAY, STORE_LOGGER, QueryError, SchemaBehind, said_by_driver
 from app.ingest import IngestReport, Source, total_bytes
 from app.ingest import ingest as ingest_sources
 from app.ingest.formats import formats_help, is_url
@@ -47,6 +48,29 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+STORE_AWAY_EXIT = 3  # exit codes: 0 done, 1 done but items refused or differences found,
+# 2 the command cannot run as asked (usage, settings, a store behind this release's schema),
+# 3 the store is not answering
+DEBUG = {"on": False}
+
+
+LOGGING_COMMANDS = ("serve", "follow", "compact")  # long-running: the store's outages logged
+
+
+@cli.callback()
+def options(
+    context: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On a failure, print its traceback, not one line.")
+    ] = False,
+) -> None:
+    """A news archive: ingest article files, search them, serve them on the web."""
+    DEBUG["on"] = debug
+    if context.invoked_subcommand not in LOGGING_COMMANDS:  # a command's failure is its line
+        logging.getLogger(STORE_LOGGER).addHandler(logging.NullHandler())
+        logging.getLogger(STORE_LOGGER).propagate = False
+
+
 err = Console(stderr=True)
 CORES = os.cpu_count() or 1
 WORKER_APP = "app.web.app:worker_app"
@@ -143,7 +167,8 @@ def reindex() -> None:
 @cli.command()
 def migrate() -> None:
     """Bring the store's schema up to this release's (back up the database first)."""
-    before, after = migrate_store(get_settings())
+    with _store_failures():
+        before, after = migrate_store(get_settings())
     if before == after:
         typer.echo(f"the store's schema is up to date (revision {after})")
     else:
@@ -299,15 +324,35 @@ def _refusals() -> Iterator[None]:
 
 @contextmanager
 def _opened() -> Iterator[Archive]:
-    """The archive the settings name; a store behind this release's schema is refused with
-    what to do about it (exit code 2), not a traceback."""
+    """The archive the settings name, opened for a command (see `_store_failures`)."""
+    with _store_failures(), closing(Archive(get_settings())) as archive:
+        yield archive
+
+
+@contextmanager
+def _store_failures() -> Iterator[None]:
+    """A store behind this release's schema is refused with what to do about it (exit code
+    2), a store that does not answer, at the start or later, with one line saying so (exit
+    code 3): not a traceback, unless --debug asks for it."""
     try:
-        archive = Archive(get_settings())
+        yield
     except SchemaBehind as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    with closing(archive):
-        yield archive
+    except STORE_AWAY as error:
+        if DEBUG["on"]:
+            raise
+        where, said = _where(get_settings().database_url), said_by_driver(error)
+        typer.echo(f"error: the store at {where} is not answering: {said}", err=True)
+        raise typer.Exit(STORE_AWAY_EXIT) from None
+
+
+def _where(url: str) -> str:
+    """A store's address without its password: "127.0.0.1:5432/news", a SQLite file."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.database or "memory"
+    return f"{parsed.host}:{parsed.port or 5432}/{parsed.database}"
 
 
 def main() -> None:

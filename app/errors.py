@@ -5,6 +5,8 @@ Code anywhere raises these; the web layer turns each into one response shape
 answer for a failure itself.
 """
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 
 class ParseError(ValueError):
     """The input is not an article; the message says why, in words a person can act on."""
@@ -88,3 +90,16 @@ class SchemaBehind(RuntimeError):
             f"the store's schema is at revision {revision}, and this release needs {head}: "
             "run `newsarchive migrate` (back up the database first)"
         )
+
+
+def said_by_driver(error: BaseException) -> str:
+    """The first line of what a database driver said ("connection refused"), without the
+    statement or anything after it."""
+    said = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return said[0][:300] if said else type(error).__name__
+
+
+# What a database that does not answer raises: a lost or refused connection, a timeout,
+# SQLite's lock held too long. Any other database error is a fault of ours.
+STORE_AWAY = (OperationalError, InterfaceError)
+STORE_LOGGER = "newsarchive.store"  # where the store's outages are said, once each way

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from sqlalchemy.exc import OperationalError
 from support.helpers import make, search_params, stored_as_before_cleaning, wait_for
 from support.stories import ROOT, SEED, SEED_ID, story, write_story
 from typer.testing import CliRunner
@@ -523,6 +525,45 @@ def test_export_links_in_full_behind_a_public_address(opec, monkeypatch):
     get_settings.cache_clear()
     (line,) = run("export", "talks", "--format", "ndjson").stdout.splitlines()
     assert json.loads(line)["url"] == "https://news.example/articles/caps"
+
+
+# --- The store away: one line and exit code 3 -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["check"],
+        ["ingest", str(SEED)],
+        ["migrate"],
+        ["search", "grain"],
+        ["export", "grain"],
+        ["delete", "some-id"],
+        ["reindex"],
+        ["compact"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_command_with_the_store_away_says_so_in_one_line_and_exits_3(
+    data_dir, monkeypatch, command
+):
+    with socket.socket() as unused:  # a port nothing listens on: the connection is refused
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setenv("NEWSARCHIVE_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/test")
+    get_settings.cache_clear()
+    result = run(*command, code=3)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: the store at 127.0.0.1:{port}/test is not answering: ")
+    assert "refused" in line.lower() and "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback_of_a_failure(data_dir, monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["--debug", "stats"])
+    assert result.exit_code != 3 and isinstance(result.exception, OperationalError)
 
 
 # --- The console script, as a subprocess -------------------------------------------------------

@@ -32,7 +32,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.article import NUL, Article, recleaned
 from app.errors import SchemaBehind
-from app.store import migrations
+from app.store import migrations, outages
 from app.store.reads import Change, Changes, keyset_order, parts, records_in
 from app.store.tables import (
     LISTED_BY_ID,
@@ -77,7 +77,9 @@ class Store:
         changes_kept: int = CHANGES_KEPT,
         thread_rule: Thresholds = THREADS,
     ) -> None:
-        self.engine: Engine = create_engine(url)
+        # no statement's parameters in any error or log: 10,000 ids are not a message
+        self.engine: Engine = create_engine(url, hide_parameters=True)
+        self.outages = outages.watch(self.engine)
         self.changes_kept = changes_kept
         self.thread_rule = thread_rule
         if self.engine.dialect.name == "sqlite":

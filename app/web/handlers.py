@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from app.errors import Moved, QueryError, Refused
+from app.errors import STORE_AWAY, Moved, QueryError, Refused, said_by_driver
 from app.web import pages
 from app.web.security import SECURITY_HEADERS
 
@@ -22,6 +22,11 @@ FOR_READER = {
     405: "This address is there to be read, not to be sent to in that way.",
     413: "That request is too large for the archive to read.",
 }
+STORE_AWAY_FOR_READER = (
+    "The archive's database is not answering just now, so this page cannot be shown. "
+    "Try again in a moment."
+)
+RETRY_AFTER_SECONDS = 5  # a database restart or failover takes seconds, not minutes
 INTERNAL_FOR_READER = (
     "The archive could not answer this request: something went wrong on its side. "
     "Try again in a moment."
@@ -34,6 +39,8 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for away in STORE_AWAY:
+        app.add_exception_handler(away, _store_away)
     app.add_exception_handler(Exception, _internal_error)
 
 
@@ -100,6 +107,14 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     reason = first.get("msg", "invalid")
     said = f"The address holds a value the archive cannot read: {where}, {reason}."
     return pages.error_page(request, 400, said)
+
+
+async def _store_away(request: Request, error: Exception) -> Response:
+    """The database is not answering: a 503 that says so, and when to try again. The log's
+    line is the store's (`app.store.outages`), once an outage, not a traceback a request."""
+    detail = f"the archive's database is not answering: {said_by_driver(error)}"
+    said = detail if _is_api(request) else STORE_AWAY_FOR_READER
+    return _error(request, 503, said, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 async def _internal_error(request: Request, _exc: Exception) -> Response:

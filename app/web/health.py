@@ -1,7 +1,9 @@
-"""`/healthz`: whether this node's searches are up to date, for load balancers and people.
+"""`/healthz`: whether this node's searches are up to date, for load balancers and people;
+`/livez`: whether its process answers at all, for a supervisor that restarts it.
 
 A node answers searches from its own index, which follows the store (`Archive.catch_up`);
-a load balancer should send searches only to nodes that answer 200 here.
+a load balancer should send searches only to nodes that answer 200 at /healthz. /livez
+asks nothing of the store or the index: a node whose store is away is alive, not ready.
 """
 
 from typing import Literal
@@ -28,7 +30,18 @@ class HealthOut(BaseModel):
     )
 
 
+class LiveOut(BaseModel):
+    status: Literal["alive"] = Field(description="The process answers.")
+
+
 router = APIRouter(tags=["health"])
+
+
+@router.get("/livez", response_model=LiveOut)
+def live() -> LiveOut:
+    """200 while the process answers, whatever the store and the index (readiness is
+    /healthz's): restart the node only when this fails."""
+    return LiveOut(status="alive")
 
 
 @router.get(
