@@ -17,6 +17,7 @@ changed meanwhile is applied again, after them.
 import gc
 import logging
 import threading
+import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from sqlalchemy import create_engine
 from app.article import Article
 from app.engine import BULK_BATCH, SearchIndex
 from app.errors import STORE_AWAY
+from app.processes import server_run
 from app.settings import Settings
 from app.store import Change, Outcome, Store, migrations
 
@@ -90,7 +92,11 @@ class Archive:
         )
         self.index = SearchIndex(settings.index_path)
         self._repair_lock = threading.Lock()
-        self._caught_up = False  # seen up to date since this process opened the archive
+        # seen up to date since this node's server started (any of its processes): a mark
+        # in the index's directory, so that a node has one readiness, not one a worker
+        self._caught_up_mark = settings.index_path / "caught-up-since"
+        self._caught_up = False  # known so in this process: the mark need not be read again
+        self._run = server_run() or uuid.uuid4().hex  # outside a server, this archive's own
         self._follow_from_the_start()
 
     def _follow_from_the_start(self) -> None:
@@ -171,7 +177,7 @@ class Archive:
         while True:
             applied = self.index.applied_change()
             if applied is not None and applied == self.store.changes().latest:
-                self._caught_up = True
+                self._mark_caught_up()
                 return count  # the common case, and a follower's idle poll: no lock taken
             with self.index.applying():
                 applied, changes = self.index.applied_change(), self.store.changes()
@@ -205,8 +211,23 @@ class Archive:
         changes = self.store.changes(after=applied or 0)
         made = changes.next_made
         lag = 0.0 if made is None else max(0.0, (datetime.now(UTC) - _aware(made)).total_seconds())
-        self._caught_up |= applied is not None and applied >= changes.latest
-        return Replica(applied, changes.latest, lag, self._caught_up)
+        if applied is not None and applied >= changes.latest:
+            self._mark_caught_up()
+        return Replica(applied, changes.latest, lag, self._has_caught_up())
+
+    def _mark_caught_up(self) -> None:
+        if not self._has_caught_up():
+            self._caught_up_mark.write_text(f"{self._run}\n")
+            self._caught_up = True
+
+    def _has_caught_up(self) -> bool:
+        """Whether this node's index has been up to date since its server started."""
+        if not self._caught_up:
+            try:
+                self._caught_up = self._caught_up_mark.read_text().strip() == self._run
+            except OSError:
+                return False
+        return self._caught_up
 
     def differences(self) -> Differences:
         stored = self.store.hashes_by_id()

@@ -35,7 +35,7 @@ from app.ingest import ingest as ingest_sources
 from app.ingest.formats import formats_help, is_url
 from app.node import follower
 from app.node.beside import COMPACT, FOLLOW, RESTART_SECONDS, running_beside
-from app.processes import die_with
+from app.processes import die_with, mark_server
 from app.search import printed, queries
 from app.search.export import csv_chunks, matching_articles, ndjson_chunks
 from app.search.params import parse_params
@@ -67,8 +67,9 @@ def options(
     """A news archive: ingest article files, search them, serve them on the web."""
     DEBUG["on"] = debug
     if context.invoked_subcommand not in LOGGING_COMMANDS:  # a command's failure is its line
-        logging.getLogger(STORE_LOGGER).addHandler(logging.NullHandler())
-        logging.getLogger(STORE_LOGGER).propagate = False
+        store_log = logging.getLogger(STORE_LOGGER)
+        store_log.disabled = True
+        context.call_on_close(lambda: setattr(store_log, "disabled", False))
 
 
 err = Console(stderr=True)
@@ -101,6 +102,7 @@ def serve(
             typer.echo(f"Empty archive: ingesting the seeds in {settings.seeds_dir}", err=True)
             _print_report(_ingest(archive, [settings.seeds_dir]))
     processes = workers or CORES
+    mark_server()  # the node's processes end with it and share its readiness
     with (
         running_beside(FOLLOW, RESTART_SECONDS, "follower"),
         running_beside(COMPACT, settings.compact_seconds, "compactor"),

@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 from support.helpers import search_params
+from support.processes import children, group_members, live_processes
 
 from app.archive import Archive
 from app.search.queries import search
@@ -177,31 +178,6 @@ def run_cli(args: list[str], env: dict, log: Path, timeout: float = CLI_TIMEOUT)
     finally:
         kill_group(process)
     return process.returncode, log.read_text(errors="replace")
-
-
-def proc_stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, parent pid, process group) of a live process, from /proc, or None."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    state, ppid, pgrp = raw.rsplit(")", 1)[1].split()[:3]
-    return state, int(ppid), int(pgrp)
-
-
-def live_processes() -> Iterator[tuple[int, int, int]]:
-    """(pid, parent pid, process group) of every process that is not a zombie."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (stat := proc_stat(int(entry.name))) and stat[0] != "Z":
-            yield int(entry.name), stat[1], stat[2]
-
-
-def group_members(pgid: int) -> list[int]:
-    return [pid for pid, _ppid, pgrp in live_processes() if pgrp == pgid]
-
-
-def children(pid: int) -> list[int]:
-    return [child for child, ppid, _pgrp in live_processes() if ppid == pid]
 
 
 def stray_writers() -> list[int]:

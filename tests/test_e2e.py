@@ -6,6 +6,7 @@ ingests the seeds because its archive is empty, and must show what a separate
 """
 
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from support.databases import BACKENDS, database_url
 from support.helpers import Server, listed_ids, server_env, serving, wait_for
+from support.processes import alive, descendants
 from support.stories import ROOT, SEED_ID, write_story
 
 pytestmark = pytest.mark.e2e
@@ -103,6 +105,30 @@ def test_two_workers_serve_one_archive_seeded_once(tmp_path):
     log = server.log.read_text()
     assert log.count("Empty archive: ingesting the seeds") == 1, log
     assert log.count("Application startup complete") == 2, log
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_a_server_killed_with_sigkill_takes_every_process_of_it_along_and_frees_its_port(
+    tmp_path,
+):
+    """Issue 24: `kill -9` of `serve` leaves no worker answering from a frozen index, no
+    follower or compactor, and its port free: a new `serve` starts on it at once."""
+    env = server_env(tmp_path, NEWSARCHIVE_SEEDS_DIR=str(ROOT / "seeds"))
+    ready = f"/api/articles/{SEED_ID}"
+    with serving(tmp_path, env, ready, "--workers", "2", start_timeout=120) as server:
+        wait_for(lambda: len(worker_pids(server.process.pid)) == 2, 10, "two workers")
+        # its two workers, multiprocessing's resource tracker, the follower, the compactor
+        wait_for(lambda: len(descendants(server.process.pid)) >= 5, 10, "all its processes")
+        family = descendants(server.process.pid)
+        server.process.kill()
+        server.process.wait(timeout=10)
+        wait_for(lambda: not any(map(alive, family)), 3, "every process of the server gone")
+        with socket.socket() as probe:  # no process listens on the port any more (as a
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # server binds it)
+            probe.bind(("127.0.0.1", server.port))
+            probe.listen()
+    with serving(tmp_path, env, ready, port=server.port) as again:
+        assert again.port == server.port and again.answers(ready)
 
 
 # --- writes from every worker and the CLI at once -------------------------------------------

@@ -21,6 +21,7 @@ from support.helpers import found_ids, make
 from app.archive import Archive
 from app.engine import applied
 from app.node.follower import follow
+from app.processes import SERVER
 from app.settings import Settings
 from app.store import Outcome
 from app.store.tables import AliasRecord, ChangeRecord
@@ -331,6 +332,30 @@ def test_a_node_back_from_a_stop_is_catching_up_until_it_has_been_up_to_date(nod
         assert restarted.replica().status(3600) == "ok"  # once up to date, lag decides
     finally:
         restarted.close()
+
+
+def test_a_node_has_one_readiness_whichever_of_its_workers_is_asked(nodes, settings, monkeypatch):
+    """Issue 24: a worker that has not itself seen the index up to date does not say
+    "catching up" while writes go on once another worker of the same start of the server
+    has; the next start of the server is catching up again until it has been."""
+    first, second = nodes
+    second.close()
+    add(first, *ZEBRAS[:2])  # node b is behind
+    monkeypatch.setenv(SERVER, "1 first-start")
+    workers = [Archive(node_settings(settings, "b")) for _ in range(2)]
+    try:
+        assert [w.replica().status(3600) for w in workers] == ["catching up"] * 2
+        workers[0].catch_up()
+        add(first, ZEBRAS[2])  # writes go on: b lacks a change again
+        assert [w.replica().status(3600) for w in workers] == ["ok", "ok"]
+        monkeypatch.setenv(SERVER, "2 second-start")
+        add(first, ZEBRAS[3])
+        restarted = Archive(node_settings(settings, "b"))
+        assert restarted.replica().status(3600) == "catching up"
+        restarted.close()
+    finally:
+        for worker in workers:
+            worker.close()
 
 
 # --- the applied number ---------------------------------------------------------------------

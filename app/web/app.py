@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.archive import Archive
+from app.processes import end_with, server_pid
 from app.settings import Settings, get_settings
 from app.web import api, browse, docs, handlers, health, pages, templating, terms
 from app.web.middleware import BodyLimit, HeadAsGet
@@ -59,6 +60,9 @@ def worker_app() -> FastAPI:
     """The app of one of `serve --workers N`'s processes (uvicorn's factory, by name).
 
     Its settings come from the environment, like its parent's; the parent has ingested
-    the seeds and started the follower, so that N workers do not race to.
+    the seeds and started the follower, so that N workers do not race to. It dies with
+    its parent, however that ends (SIGKILL included): a killed node must neither answer
+    from a frozen index nor hold its port.
     """
+    end_with(server_pid())
     return create_app(get_settings(), catch_up=False)

@@ -357,7 +357,7 @@ class Server:
     """A running server: its process, environment, log, base URL and an HTTP client."""
 
     def __init__(self, process: subprocess.Popen, port: int, env: dict, log: Path) -> None:
-        self.process, self.env, self.log = process, env, log
+        self.process, self.port, self.env, self.log = process, port, env, log
         self.url = f"http://127.0.0.1:{port}"
         self.http = httpx.Client(base_url=self.url, trust_env=False, timeout=5)
 
@@ -387,12 +387,14 @@ def serving(
     ready: str,
     *options: str,
     start_timeout: float = START_TIMEOUT,
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """`newsarchive serve` on a free port of 127.0.0.1, once `ready` (a path) answers 200.
+    """`newsarchive serve` on `port` (a free one) of 127.0.0.1, once `ready` (a path)
+    answers 200.
 
     `options` are more of serve's options; one process unless they say otherwise.
     """
-    port = free_port()
+    port = port or free_port()
     log = home / "server.log"
     serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *options]
     with log.open("wb") as output:

@@ -320,7 +320,7 @@ def test_terms_without_a_query_read_the_newest_under_the_filters(talk):
 def api_routes(client) -> list[APIRoute]:
     """The routes that answer JSON: the API's and the health check's."""
     routes = all_routes(client.app.routes)
-    return [r for r in routes if r.path.startswith("/api/") or r.path == "/healthz"]
+    return [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/livez")]
 
 
 def test_openapi_lists_every_api_route(client):

@@ -98,6 +98,7 @@ def test_the_schema_holds_every_api_operation(reads):
         ("POST", "/api/articles"),
         ("DELETE", "/api/articles/{article_id}"),
         ("GET", "/healthz"),
+        ("GET", "/livez"),
     }
 
 
