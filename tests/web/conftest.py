@@ -5,10 +5,11 @@ the CLI, and Debian's Chromium driven by Playwright; see tests/support/browser.p
 is skipped where)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from support.browser import CHROMIUM_ARGS, chromium_path, corpus, served
+from support.browser import CHROMIUM_ARGS, axe_path, chromium_path, corpus, served
 from support.helpers import CORPUS, TALK_NEWS, Server, add_news, corpus_rows, corpus_stories
 
 STORIES = corpus()
@@ -34,6 +35,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The shared corpus served; a module with stories of its own overrides this fixture."""
     with served(tmp_path_factory.mktemp("browser"), STORIES) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    """axe-core's script, or a skip (a failure where CI requires the browser tests)."""
+    return axe_path()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ shows up as a console error. See tests/support/browser.py for what is skipped wh
 
 import re
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,7 +24,6 @@ from support.browser import (
     Story,
     Tab,
     assert_focus_visible,
-    axe_path,
     corpus,
     luminance,
     screenshots_dir,
@@ -405,11 +403,6 @@ def shown_count_of(page: Page) -> int:
 
 
 # --- Accessibility -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    return axe_path()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -5,12 +5,11 @@ correction told on the version it replaced, shown on the versions page headline 
 axe-core finds nothing serious on the pages these change, light and dark."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from support.browser import axe_path, serious_violations, served, tab
+from support.browser import serious_violations, served, tab
 from support.capitals import BY_ID, CORRECTION, ORIGINAL, STORIES
 from support.helpers import Server
 
@@ -111,11 +110,6 @@ def test_a_corrected_story_says_so_and_leads_to_what_changed(browser, site: Serv
         watched.goto(f"/articles/{CORRECTION}")
         assert page.locator(".notice.superseded").count() == 0  # the latest says nothing
         watched.assert_stayed_home()
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    return axe_path()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -10,7 +10,6 @@ both colour schemes, and their screenshots land beside test_browser.py's.
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +17,6 @@ from playwright.sync_api import Page
 from support.browser import (
     BURST_PLACE,
     QUERY,
-    axe_path,
     corpus,
     luminance,
     screenshots_dir,
@@ -319,11 +317,6 @@ DOCS_STATES = {
         page.locator(".modal-ux").wait_for(),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def axe_script() -> Path:
-    return axe_path()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
