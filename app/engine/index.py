@@ -462,10 +462,10 @@ def _open_or_create(path: Path) -> index.FileIndex:
     The index is derived: a new one has no applied change (`applied.py`), so the node fills
     it from the store (`Archive.catch_up`): a damaged index costs time, never articles.
     """
-    if index.exists_in(str(path)):
+    if any(path.glob("_MAIN_*.toc")):  # Whoosh's table of contents: an index was made here
         with warnings.catch_warnings():  # Whoosh leaves a damaged file open: closed below
             warnings.simplefilter("ignore", ResourceWarning)
-            try:
+            try:  # reading the table of contents unpickles its schema, which may fail too
                 opened = index.open_dir(str(path))
                 opened.doc_count()  # reads the segments, not only the table of contents
                 same_fields = sorted(opened.schema.names()) == sorted(SCHEMA.names())

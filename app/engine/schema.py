@@ -9,6 +9,7 @@ topics, any number, are terms of `topics`, whose postings are read into a column
 
 import functools
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -38,6 +39,12 @@ class AcronymFilter(Filter):
                 token.text = "".join(parts)
             yield token
 
+
+# An index written before the engine had a floor of its own names this module's classes by
+# their old path in its pickled schema (`app.search.engine.schema.AcronymFilter`): the old
+# path leads here, so that such an index opens as it is rather than being built again.
+sys.modules.setdefault("app.search.engine", sys.modules["app.engine"])
+sys.modules.setdefault("app.search.engine.schema", sys.modules[__name__])
 
 ANALYZER = RegexTokenizer() | LowercaseFilter() | AcronymFilter() | CharsetFilter(accent_map)
 # What ANALYZER splits text at: the same words as its tokenizer's `[\w\*]+(\.?[\w\*]+)*`,

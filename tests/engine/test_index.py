@@ -4,6 +4,9 @@ rewritten, and the HTML-safe snippets it makes.
 A real index in tmp_path; queries are text, parsed by the engine, as in the app.
 """
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -11,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from support.helpers import make
+from support.stories import ROOT
 from whoosh import index as whoosh_index
 
 from app.engine import snippet
 from app.engine.index import BULK_DOCUMENTS, CORES, SEARCHERS, SearchIndex
 from app.engine.merging import FACTOR
+from app.engine.schema import AcronymFilter
 from app.filters import Filters
 
 ARTICLES = [
@@ -310,3 +315,43 @@ def test_time_waiting_for_a_searcher_does_not_count_against_the_time_limit(fille
     assert set(hits.ids) == MEETING_IDS
     for holder in holders:
         holder.join()
+
+
+# --- an index written by an earlier release ------------------------------------------------
+
+
+def index_naming_its_filter_as(path: Path, module: str, monkeypatch) -> None:
+    """An index of ARTICLES whose pickled schema names its acronym filter's class as being
+    in `module`, as an index written where that module was would."""
+    monkeypatch.setattr(AcronymFilter, "__module__", module)
+    package = module.rsplit(".", 1)[0]  # importable while the index is written, only
+    monkeypatch.setitem(sys.modules, package, sys.modules.get(package, sys.modules["app"]))
+    monkeypatch.setitem(sys.modules, module, sys.modules["app.engine.schema"])
+    written = SearchIndex(path)
+    written.update(ARTICLES)
+    written.close()
+    monkeypatch.undo()
+
+
+def reopened_count(path: Path) -> int:
+    """The documents the index at `path` holds as a fresh process opens it."""
+    opened = f"SearchIndex(Path({str(path)!r})).doc_count()"
+    code = f"from pathlib import Path; from app.engine.index import SearchIndex; print({opened})"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert ran.returncode == 0, ran.stderr
+    return int(ran.stdout)
+
+
+def test_an_index_from_before_the_engine_moved_opens_as_it_is(tmp_path, monkeypatch):
+    """Its schema names `app.search.engine.schema.AcronymFilter`: it opens without being
+    built again (a large archive would wait minutes for that)."""
+    index_naming_its_filter_as(tmp_path / "index", "app.search.engine.schema", monkeypatch)
+    assert reopened_count(tmp_path / "index") == len(ARTICLES)
+
+
+def test_an_index_whose_schema_cannot_be_read_is_started_anew(tmp_path, monkeypatch):
+    """A schema naming a module no release has: started anew (and filled from the store
+    by the archive), never a crash at start."""
+    index_naming_its_filter_as(tmp_path / "index", "app.nowhere.schema", monkeypatch)
+    assert reopened_count(tmp_path / "index") == 0
