@@ -17,7 +17,6 @@ changed meanwhile is applied again, after them.
 import gc
 import logging
 import threading
-import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -96,7 +95,7 @@ class Archive:
         # in the index's directory, so that a node has one readiness, not one a worker
         self._caught_up_mark = settings.index_path / "caught-up-since"
         self._caught_up = False  # known so in this process: the mark need not be read again
-        self._run = server_run() or uuid.uuid4().hex  # outside a server, this archive's own
+        self._run = server_run()  # None outside a server: readiness is this process's own
         self._follow_from_the_start()
 
     def _follow_from_the_start(self) -> None:
@@ -216,13 +215,16 @@ class Archive:
         return Replica(applied, changes.latest, lag, self._has_caught_up())
 
     def _mark_caught_up(self) -> None:
-        if not self._has_caught_up():
+        """Up to date: for this process, and for its server's other processes (a command
+        writing beside a server leaves the server's mark alone)."""
+        if self._run is not None and not self._has_caught_up():
             self._caught_up_mark.write_text(f"{self._run}\n")
-            self._caught_up = True
+        self._caught_up = True
 
     def _has_caught_up(self) -> bool:
-        """Whether this node's index has been up to date since its server started."""
-        if not self._caught_up:
+        """Whether this node's index has been up to date since its server started (outside
+        a server: since this archive was opened)."""
+        if not self._caught_up and self._run is not None:
             try:
                 self._caught_up = self._caught_up_mark.read_text().strip() == self._run
             except OSError:

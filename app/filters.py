@@ -66,14 +66,15 @@ class Filters:
             raise QueryError(
                 "from",
                 f"{first} is after to={last}",
-                for_reader=f"The start date, {_long(first)}, is after the end date, "
-                f"{_long(last)}: swap them, or change one.",
+                for_reader=f"The start date, {long_date(first)}, is after the end date, "
+                f"{long_date(last)}: swap them, or change one.",
             )
         named = {name: _name(name, raw.get(name)) for name in facet_names()}
         return cls(date_from=first, date_to=last, **named)
 
 
-def _long(day: date) -> str:
+def long_date(day: date) -> str:
+    """ "17 October 2025", as every page and refusal writes a day."""
     return f"{day.day} {day:%B %Y}"
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from app.archive import Archive
 from app.errors import NotFound
+from app.filters import long_date
 from app.search.generations import once_a_generation
 from app.search.params import parse_params
 from app.search.queries import SearchPage, archive_days, search
@@ -103,7 +104,7 @@ def _parts(found: SearchPage, unit: str) -> list[tuple[date, int]]:
 def label(first: date, unit: str) -> str:
     """How a period starting at `first` is named: 17 October 2025, October 2025, 2025."""
     if unit == "day":
-        return f"{first.day} {first:%B %Y}"
+        return long_date(first)
     return f"{first:%B %Y}" if unit == "month" else str(first.year)
 
 

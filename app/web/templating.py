@@ -1,7 +1,7 @@
 """The Jinja2 environment every page renders with: the templates, autoescaping on, and the
 helpers and names the templates call (links, headlines, counts, dates)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from app.counting import ARTICLE, counted, noun_of
 from app.facets import FACETS
+from app.filters import long_date
 from app.search.diff import changes_html
 from app.search.headlines import headline_html, highlighted, lead_under
 from app.search.periods import label as period_label
@@ -48,10 +49,6 @@ environment = Environment(
     lstrip_blocks=True,
 )
 templates = Jinja2Templates(env=environment)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 for helper in (

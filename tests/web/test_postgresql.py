@@ -10,6 +10,7 @@ then a `DELETE` on both leaves the same archive.
 """
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,24 +40,16 @@ ARTICLES = [THREAD[1], STORIES[0].id, "no-such-story"]
 @pytest.fixture(scope="module")
 def both(tmp_path_factory) -> Iterator[dict[str, TestClient]]:
     """A client over each database, the same stories written through the API into both."""
-    clients = {}
-    with (
-        settings_on("sqlite", tmp_path_factory.mktemp("sqlite")) as on_sqlite,
-        settings_on("postgresql", tmp_path_factory.mktemp("postgresql")) as on_postgresql,
-    ):
-        chosen = {"sqlite": on_sqlite, "postgresql": on_postgresql}
-        entered = []
-        for name, settings in chosen.items():
+    records = [story.record() for story in STORIES]
+    with ExitStack() as stack:
+        clients = {}
+        for name in ("sqlite", "postgresql"):
+            settings = stack.enter_context(settings_on(name, tmp_path_factory.mktemp(name)))
             writable = settings.model_copy(update={"api_token": SecretStr(TOKEN)})
-            client = TestClient(create_app(writable))
-            entered.append(client.__enter__())
-            records = [story.record() for story in STORIES]
-            sent = client.post("/api/articles", json=records, headers=AUTHORIZED)
+            clients[name] = stack.enter_context(TestClient(create_app(writable)))
+            sent = clients[name].post("/api/articles", json=records, headers=AUTHORIZED)
             assert sent.status_code == 200, sent.text
-            clients[name] = client
         yield clients
-        for client in entered:
-            client.__exit__(None, None, None)
 
 
 def get_routes() -> list[str]:
